@@ -27,7 +27,7 @@ build: configure
 
 # Every test: GoogleTest unit tests and the lit suite (one lit run; ends with its summary).
 test: build
-	$(LLVM_PREFIX)/bin/lit $(LIT_ARGS) $(BUILD_DIR)/test
+	$(LLVM_PREFIX)/bin/lit $(LIT_ARGS) $(BUILD_DIR)/test $(BUILD_DIR)/test/Unit
 
 demo: build
 	@examples/demo.sh $(BUILD_DIR)

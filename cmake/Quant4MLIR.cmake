@@ -17,7 +17,7 @@ include(AddMLIR)
 include(HandleLLVMOptions)
 
 include_directories(SYSTEM ${LLVM_INCLUDE_DIRS} ${MLIR_INCLUDE_DIRS})
-include_directories(${QUANT4_SOURCE_DIR}/lib ${QUANT4_BINARY_DIR}/include)
+include_directories(${QUANT4_SOURCE_DIR}/lib ${QUANT4_BINARY_DIR})
 link_directories(${LLVM_BUILD_LIBRARY_DIR})
 separate_arguments(QUANT4_LLVM_DEFINITIONS NATIVE_COMMAND ${LLVM_DEFINITIONS})
 add_definitions(${QUANT4_LLVM_DEFINITIONS})

@@ -1,0 +1,41 @@
+//===- Quant4Interfaces.td - quant4 interfaces -------------*- tablegen -*-===//
+
+#ifndef QUANT4_INTERFACES
+#define QUANT4_INTERFACES
+
+include "mlir/IR/OpBase.td"
+
+def Quant4_BlockFormatAttrInterface
+    : AttrInterface<"BlockFormatAttrInterface"> {
+  let cppNamespace = "::mlir::quant4";
+  let description = [{
+    Everything a lowering or a backend needs to know about a blocked format.
+    A new format (Q4_0, Q8_0, int8, ternary, ...) is one new attribute that
+    implements this interface plus its codec in lib/Format; no pass changes.
+
+    The storage layout comes from lib/Format (`quant4::format::BlockLayout`):
+    blocks of `getBlockSize()` values along the innermost dimension, stored
+    as one or more planes one after another.
+  }];
+  let methods = [
+    InterfaceMethod<"Short format name, as used by q4-quant and diagnostics.",
+      "::llvm::StringRef", "getFormatName">,
+    InterfaceMethod<"Block size and storage planes (from lib/Format).",
+      "::quant4::format::BlockLayout", "getBlockLayout">,
+    InterfaceMethod<[{
+        The quantization rules this format offers; empty when the format has
+        a single rule (then a quantize op takes no `rule`).
+      }], "::llvm::ArrayRef<::mlir::quant4::QuantRule>", "getSupportedRules",
+      (ins), [{}], [{ return {}; }]>,
+  ];
+  let extraSharedClassDeclaration = [{
+    /// Values per block along the innermost dimension.
+    int64_t getBlockSize() { return $_attr.getBlockLayout().blockSize; }
+    /// Storage bytes of `numBlocks` blocks; nullopt on int64 overflow.
+    std::optional<int64_t> getStorageBytes(int64_t numBlocks) {
+      return $_attr.getBlockLayout().storageBytes(numBlocks);
+    }
+  }];
+}
+
+#endif // QUANT4_INTERFACES

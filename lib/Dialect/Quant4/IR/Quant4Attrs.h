@@ -1,0 +1,17 @@
+//===- Quant4Attrs.h - quant4 format attributes -----------------*- C++ -*-===//
+
+#ifndef QUANT4_DIALECT_QUANT4_IR_QUANT4ATTRS_H
+#define QUANT4_DIALECT_QUANT4_IR_QUANT4ATTRS_H
+
+#include "Format/Layout.h"
+#include "mlir/IR/Attributes.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include "dialect/Quant4Enums.h.inc"
+
+#include "dialect/Quant4Interfaces.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialect/Quant4Attrs.h.inc"
+
+#endif // QUANT4_DIALECT_QUANT4_IR_QUANT4ATTRS_H

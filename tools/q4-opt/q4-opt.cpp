@@ -1,0 +1,24 @@
+//===- q4-opt.cpp - quant4 optimizer driver -------------------------------===//
+//
+// mlir-opt with the quant4 dialect and passes registered next to upstream's.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Dialect/Quant4/IR/Quant4Dialect.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<mlir::quant4::Quant4Dialect>();
+
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, "quant4 optimizer driver\n", registry));
+}
