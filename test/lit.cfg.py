@@ -14,6 +14,7 @@ config.test_exec_root = os.path.join(config.quant4_obj_root, "test")
 
 config.substitutions.append(("%golden", config.quant4_golden_dir))
 config.substitutions.append(("%quant4_src", config.quant4_src_root))
+config.substitutions.append(("%python", config.python_executable))
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
