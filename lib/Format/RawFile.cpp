@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -44,6 +45,8 @@ Status readRawFile(const std::string &path, std::vector<uint8_t> &bytes,
 
 Status readFloatFile(const std::string &path, int64_t count,
                      std::vector<float> &values) {
+  if (count < 0 || count > INT64_MAX / int64_t(sizeof(float)))
+    return Status::error("'" + path + "': too many values requested");
   std::vector<uint8_t> bytes;
   if (Status s = readRawFile(path, bytes, count * int64_t(sizeof(float))); !s)
     return s;
