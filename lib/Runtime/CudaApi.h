@@ -1,0 +1,61 @@
+//===- CudaApi.h - The slice of the CUDA driver ABI the runtime uses -*- C++
+//-*-===//
+//
+// Declares the driver API types and constants the runtime needs, so that
+// lib/Runtime builds without CUDA headers and runs without a driver: every
+// entry point is resolved at run time (see CudaDriver.h). The values and
+// layouts match cuda.h (CUDA 12/13); the handles are opaque pointers.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QUANT4_RUNTIME_CUDAAPI_H
+#define QUANT4_RUNTIME_CUDAAPI_H
+
+#include <cstddef>
+
+namespace quant4::runtime::cuda {
+
+using CUresult = int;
+using CUdevice = int;
+using CUdeviceptr = unsigned long long;
+using CUcontext = struct CUctx_st *;
+using CUmodule = struct CUmod_st *;
+using CUfunction = struct CUfunc_st *;
+using CUstream = struct CUstream_st *;
+using CUevent = struct CUevent_st *;
+using CUgraph = struct CUgraph_st *;
+using CUgraphExec = struct CUgraphExec_st *;
+using CUjit_option = int;
+using CUdevice_attribute = int;
+using CUstreamCaptureMode = int;
+
+inline constexpr CUresult CUDA_SUCCESS = 0;
+inline constexpr CUresult CUDA_ERROR_INVALID_VALUE = 1;
+inline constexpr CUresult CUDA_ERROR_NO_DEVICE = 100;
+inline constexpr CUresult CUDA_ERROR_INVALID_PTX = 218;
+
+inline constexpr CUjit_option CU_JIT_ERROR_LOG_BUFFER = 5;
+inline constexpr CUjit_option CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES = 6;
+
+inline constexpr CUdevice_attribute CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT =
+    16;
+inline constexpr CUdevice_attribute CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE = 38;
+inline constexpr CUdevice_attribute
+    CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
+inline constexpr CUdevice_attribute
+    CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
+
+inline constexpr unsigned CU_STREAM_NON_BLOCKING = 1;
+inline constexpr unsigned CU_EVENT_DEFAULT = 0;
+inline constexpr CUstreamCaptureMode CU_STREAM_CAPTURE_MODE_THREAD_LOCAL = 1;
+
+/// The entry points, named without the "cu" prefix and version suffix
+/// (cuMemAlloc_v2 is memAlloc); null until CudaDriver::load resolves them.
+struct EntryPoints {
+#define QUANT4_CUDA_ENTRY(member, symbol, params)                              \
+  CUresult(*member) params = nullptr;
+#include "Runtime/CudaEntryPoints.def"
+};
+
+} // namespace quant4::runtime::cuda
+
+#endif // QUANT4_RUNTIME_CUDAAPI_H
