@@ -80,6 +80,22 @@ BlockLayout mxfp4Layout(MXFP4Layout layout) {
 BlockLayout q4_0Layout() { return {32, {{"blocks", 18, 1}}}; }
 BlockLayout q8_0Layout() { return {32, {{"blocks", 34, 1}}}; }
 
+std::string_view formatKindName(FormatKind kind) {
+  switch (kind) {
+  case FormatKind::Q4_K:
+    return "q4_k";
+  case FormatKind::NF4:
+    return "nf4";
+  case FormatKind::MXFP4:
+    return "mxfp4";
+  case FormatKind::Q4_0:
+    return "q4_0";
+  case FormatKind::Q8_0:
+    return "q8_0";
+  }
+  return "unknown";
+}
+
 bool isValidNF4BlockSize(int64_t blockSize) {
   return blockSize >= 32 && blockSize <= 4096 &&
          (blockSize & (blockSize - 1)) == 0;

@@ -39,6 +39,11 @@ struct Plane {
   std::string_view name;
   int64_t bytesPerGroup;
   int64_t blocksPerGroup; // 0: one group for the whole tensor.
+
+  bool operator==(const Plane &other) const {
+    return name == other.name && bytesPerGroup == other.bytesPerGroup &&
+           blocksPerGroup == other.blocksPerGroup;
+  }
 };
 
 /// Logical block size and storage planes of one format instance.
@@ -56,7 +61,15 @@ struct BlockLayout {
   /// Number of blocks in a tensor of `numElements` values, or nullopt when
   /// `numElements` is not a whole number of blocks.
   std::optional<int64_t> numBlocks(int64_t numElements) const;
+
+  bool operator==(const BlockLayout &other) const {
+    return blockSize == other.blockSize && planes == other.planes;
+  }
 };
+
+/// The format family's name ("q4_k", "nf4", "mxfp4", "q4_0", "q8_0"), as the
+/// dialect's format attributes and q4-quant spell it.
+std::string_view formatKindName(FormatKind kind);
 
 /// ggml's QK_K: values per Q4_K super-block.
 inline constexpr int64_t kQK_K = 256;

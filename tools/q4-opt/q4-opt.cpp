@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Dialect/Quant4/IR/Quant4Dialect.h"
+#include "Dialect/Quant4/Transforms/Passes.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -13,6 +14,7 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
+  mlir::quant4::registerQuant4Passes();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
