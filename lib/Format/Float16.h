@@ -30,6 +30,18 @@ float fp16ToFloat(uint16_t h);
 /// overflow to infinity, NaN to a quiet NaN (ggml's GGML_FP32_TO_FP16).
 uint16_t floatToFp16(float f);
 
+/// Reads the little-endian fp16 at `p` as a float.
+inline float loadFp16(const uint8_t *p) {
+  uint16_t h;
+  std::memcpy(&h, p, sizeof(h));
+  return fp16ToFloat(h);
+}
+/// Stores floatToFp16(f) little-endian at `p`.
+inline void storeFp16(uint8_t *p, float f) {
+  uint16_t h = floatToFp16(f);
+  std::memcpy(p, &h, sizeof(h));
+}
+
 /// bfloat16 -> float32 (exact).
 inline float bf16ToFloat(uint16_t h) {
   return floatFromBits(uint32_t(h) << 16);

@@ -13,17 +13,6 @@ namespace quant4::format {
 
 namespace {
 constexpr int kQK = 32;
-
-void storeHalf(uint8_t *p, float f) {
-  uint16_t h = floatToFp16(f);
-  std::memcpy(p, &h, 2);
-}
-
-float loadHalf(const uint8_t *p) {
-  uint16_t h;
-  std::memcpy(&h, p, 2);
-  return fp16ToFloat(h);
-}
 } // namespace
 
 void quantizeQ4_0(const float *x, int64_t n, uint8_t *out) {
@@ -38,7 +27,7 @@ void quantizeQ4_0(const float *x, int64_t n, uint8_t *out) {
     }
     const float d = max / -8;
     const float id = d ? 1.0f / d : 0.0f;
-    storeHalf(out, d);
+    storeFp16(out, d);
     for (int j = 0; j < kQK / 2; ++j) {
       auto lo = uint8_t(std::min<int>(15, int8_t(x[j] * id + 8.5f)));
       auto hi = uint8_t(std::min<int>(15, int8_t(x[j + kQK / 2] * id + 8.5f)));
@@ -49,7 +38,7 @@ void quantizeQ4_0(const float *x, int64_t n, uint8_t *out) {
 
 void dequantizeQ4_0(const uint8_t *blocks, int64_t n, float *y) {
   for (int64_t b = 0; b < n / kQK; ++b, blocks += kQ4_0BlockBytes, y += kQK) {
-    const float d = loadHalf(blocks);
+    const float d = loadFp16(blocks);
     for (int j = 0; j < kQK / 2; ++j) {
       y[j] = ((blocks[2 + j] & 0x0F) - 8) * d;
       y[j + kQK / 2] = ((blocks[2 + j] >> 4) - 8) * d;
@@ -64,7 +53,7 @@ void quantizeQ8_0(const float *x, int64_t n, uint8_t *out) {
       amax = std::max(amax, std::fabs(x[j]));
     const float d = amax / 127;
     const float id = d ? 1.0f / d : 0.0f;
-    storeHalf(out, d);
+    storeFp16(out, d);
     for (int j = 0; j < kQK; ++j)
       out[2 + j] = uint8_t(int8_t(std::round(x[j] * id)));
   }
@@ -72,7 +61,7 @@ void quantizeQ8_0(const float *x, int64_t n, uint8_t *out) {
 
 void dequantizeQ8_0(const uint8_t *blocks, int64_t n, float *y) {
   for (int64_t b = 0; b < n / kQK; ++b, blocks += kQ8_0BlockBytes, y += kQK) {
-    const float d = loadHalf(blocks);
+    const float d = loadFp16(blocks);
     for (int j = 0; j < kQK; ++j)
       y[j] = int8_t(blocks[2 + j]) * d;
   }

@@ -98,10 +98,17 @@ Status dequantizeNF4(const uint8_t *codes, const float *absmax, int64_t n,
   if (Status s = checkBlockSize(blockSize); !s)
     return s;
   const std::array<float, 16> &code = nf4Codebook();
-  for (int64_t i = 0; i < n; ++i) {
-    uint8_t byte = codes[i / 2];
-    uint8_t nibble = (i & 1) ? (byte & 0xF) : (byte >> 4);
-    y[i] = code[nibble] * absmax[i / blockSize];
+  for (int64_t start = 0; start < n; start += blockSize) {
+    const float scale = absmax[start / blockSize];
+    const int64_t end = std::min(n, start + blockSize);
+    // Blocks start on a byte (block sizes are even); the first element of a
+    // byte is its high nibble.
+    for (int64_t i = start; i < end; i += 2) {
+      uint8_t byte = codes[i / 2];
+      y[i] = code[byte >> 4] * scale;
+      if (i + 1 < end)
+        y[i + 1] = code[byte & 0xF] * scale;
+    }
   }
   return Status::success();
 }

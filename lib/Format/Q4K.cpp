@@ -107,17 +107,6 @@ void packScaleMin(int j, uint8_t ls, uint8_t lm, uint8_t *scales) {
   scales[j] |= uint8_t((lm >> 4) << 6);
 }
 
-void storeFp16(uint8_t *p, float f) {
-  uint16_t h = floatToFp16(f);
-  std::memcpy(p, &h, 2);
-}
-
-float loadFp16(const uint8_t *p) {
-  uint16_t h;
-  std::memcpy(&h, p, 2);
-  return fp16ToFloat(h);
-}
-
 void quantizeBlock(const float *x, uint8_t *block) {
   uint8_t L[kQK_K];
   float weights[kSubBlock];
