@@ -27,6 +27,17 @@ def Quant4_BlockFormatAttrInterface
         a single rule (then a quantize op takes no `rule`).
       }], "::llvm::ArrayRef<::mlir::quant4::QuantRule>", "getSupportedRules",
       (ins), [{}], [{ return {}; }]>,
+    InterfaceMethod<[{
+        Emits `tensor.extract` + arith ops at the builder's insertion point
+        that decode value `index` (index type, `0 <= index < blockSize`) of
+        block `block` (index type) from `storage`, a 1-D i8 tensor holding
+        the planes of `numBlocks` blocks (an index value; constant for static
+        shapes). Returns the f32 value, bit-exact with lib/Format's scalar
+        dequantizer. Tables (codebooks) are emitted as `arith.constant`s.
+      }], "::mlir::Value", "buildDecode",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
+           "::mlir::Value":$storage, "::mlir::Value":$numBlocks,
+           "::mlir::Value":$block, "::mlir::Value":$index)>,
   ];
   let extraSharedClassDeclaration = [{
     /// Values per block along the innermost dimension.

@@ -14,11 +14,15 @@ config.test_exec_root = os.path.join(config.quant4_obj_root, "test")
 
 config.substitutions.append(("%golden", config.quant4_golden_dir))
 config.substitutions.append(("%quant4_src", config.quant4_src_root))
+# Golden-file helper for execution tests (needs numpy).
+config.substitutions.append(
+    ("%q4npy", config.python_executable + " "
+     + os.path.join(config.quant4_src_root, "test", "q4npy.py")))
 config.substitutions.append(("%python", config.python_executable))
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.quant4_tools_dir, config.llvm_tools_dir]
-tools = ["q4-opt", "q4-quant"]
+tools = ["q4-opt", "q4-quant", "q4-run"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

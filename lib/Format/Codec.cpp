@@ -17,6 +17,7 @@ namespace {
 /// The planes of `spec` for `n` values, as pointers into `storage`.
 template <typename Byte> struct Planes {
   int64_t numBlocks = 0;
+  int64_t totalBytes = 0;
   Byte *plane[4] = {};
 };
 
@@ -36,8 +37,13 @@ Status locatePlanes(const FormatSpec &spec, int64_t n, Byte *storage,
     std::optional<int64_t> offset = layout.planeOffset(p, *numBlocks);
     if (!offset)
       return Status::error(describe(spec) + ": storage size overflows");
-    planes.plane[p] = storage + *offset;
+    if (storage) // No pointer arithmetic on null (storageBytes).
+      planes.plane[p] = storage + *offset;
   }
+  std::optional<int64_t> total = layout.storageBytes(*numBlocks);
+  if (!total)
+    return Status::error(describe(spec) + ": storage size overflows");
+  planes.totalBytes = *total;
   return Status::success();
 }
 
@@ -102,10 +108,7 @@ Status storageBytes(const FormatSpec &spec, int64_t n, int64_t &bytes) {
   Planes<uint8_t> planes;
   if (Status s = locatePlanes<uint8_t>(spec, n, nullptr, planes); !s)
     return s;
-  std::optional<int64_t> total = layoutOf(spec).storageBytes(planes.numBlocks);
-  if (!total)
-    return Status::error(describe(spec) + ": storage size overflows");
-  bytes = *total;
+  bytes = planes.totalBytes;
   return Status::success();
 }
 

@@ -4,8 +4,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Conversion/Quant4ToLinalg/Quant4ToLinalg.h"
 #include "Dialect/Quant4/IR/Quant4Dialect.h"
 #include "Dialect/Quant4/Transforms/Passes.h"
+#include "Target/CPU/Pipeline.h"
+#include "Transforms/Passes.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -14,6 +17,9 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
+  mlir::quant4::registerQuant4ConversionPasses();
+  mlir::quant4::registerQuant4TransformsPasses();
+  mlir::quant4::registerCPUPipeline();
   mlir::quant4::registerQuant4Passes();
 
   mlir::DialectRegistry registry;

@@ -5,6 +5,7 @@
 
 #include "Format/Layout.h"
 #include "mlir/IR/Attributes.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
 #include "dialect/Quant4Enums.h.inc"

@@ -1,0 +1,318 @@
+//===- Quant4ToLinalg.cpp - quant4 to linalg/tensor/arith -----------------===//
+
+#include "Conversion/Quant4ToLinalg/Quant4ToLinalg.h"
+#include "Dialect/Quant4/IR/Quant4Dialect.h"
+#include "Dialect/Quant4/IR/Quant4Ops.h"
+#include "Transforms/Passes.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+using namespace mlir;
+using namespace mlir::quant4;
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+Quant4StorageTypeConverter::Quant4StorageTypeConverter() {
+  addConversion([](Type type) { return type; });
+  addConversion([](BlockedTensorType type) -> Type {
+    return type.getStorageType(IntegerType::get(type.getContext(), 8));
+  });
+  // Unsigned bytes (the from_bytes/to_bytes ABI) become signless bytes: the
+  // same memory, and the only byte type arith and bufferization accept.
+  addConversion([](RankedTensorType type) -> Type {
+    if (!type.getElementType().isUnsignedInteger(8))
+      return type;
+    return type.clone(IntegerType::get(type.getContext(), 8));
+  });
+}
+
+/// Casts a 1-D i8 tensor to a static or dynamic size.
+static Value castBytes(OpBuilder &b, Location loc, Value bytes,
+                       RankedTensorType type) {
+  if (bytes.getType() != type)
+    bytes = tensor::CastOp::create(b, loc, type, bytes);
+  return bytes;
+}
+
+/// Converts a scalar float to `type` (extf, truncf or nothing).
+static Value convertFloat(OpBuilder &b, Location loc, Value value, Type type) {
+  unsigned from = value.getType().getIntOrFloatBitWidth();
+  unsigned to = type.getIntOrFloatBitWidth();
+  if (value.getType() == type)
+    return value;
+  if (from < to)
+    return arith::ExtFOp::create(b, loc, type, value);
+  return arith::TruncFOp::create(b, loc, type, value);
+}
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Byte views and constants
+//===----------------------------------------------------------------------===//
+
+struct FromBytesLowering : OpConversionPattern<FromBytesOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(FromBytesOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getResult().getType()));
+    rewriter.replaceOp(
+        op, castBytes(rewriter, op.getLoc(), adaptor.getBytes(), type));
+    return success();
+  }
+};
+
+struct ToBytesLowering : OpConversionPattern<ToBytesOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ToBytesOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getResult().getType()));
+    rewriter.replaceOp(
+        op, castBytes(rewriter, op.getLoc(), adaptor.getInput(), type));
+    return success();
+  }
+};
+
+struct ConstantLowering : OpConversionPattern<ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConstantOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getResult().getType()));
+    // Reinterpret the bytes as i8 without copying them.
+    Attribute value = op.getValue();
+    TypedAttr bytes;
+    if (auto dense = dyn_cast<DenseElementsAttr>(value))
+      bytes = dense.bitcast(type.getElementType());
+    else if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
+      bytes = DenseResourceElementsAttr::get(type, resource.getRawHandle());
+    else
+      return rewriter.notifyMatchFailure(op, "unsupported constant attribute");
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, type, bytes);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// dequantize
+//===----------------------------------------------------------------------===//
+
+/// Blocks per row and total blocks of a static blocked type.
+struct BlockGrid {
+  int64_t blockSize;
+  int64_t blocksPerRow;
+  int64_t numBlocks;
+};
+
+static FailureOr<BlockGrid> getBlockGrid(Operation *op, BlockedTensorType type,
+                                         PatternRewriter &rewriter) {
+  if (!type.hasStaticShape())
+    return rewriter.notifyMatchFailure(
+        op, "dynamic blocked shapes are not lowered yet");
+  int64_t blockSize = type.getFormat().getBlockSize();
+  return BlockGrid{blockSize, type.getShape().back() / blockSize,
+                   type.getNumBlocks()};
+}
+
+/// y[i..., k] = decode(block (row(i...) * blocksPerRow + k / bs), k % bs).
+struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    BlockedTensorType blocked = op.getInput().getType();
+    FailureOr<BlockGrid> grid = getBlockGrid(op, blocked, rewriter);
+    if (failed(grid))
+      return failure();
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getResult().getType();
+    if (!resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic result shape");
+    int64_t rank = resultType.getRank();
+    ArrayRef<int64_t> shape = blocked.getShape();
+    Value storage = adaptor.getInput();
+    BlockFormatAttrInterface format = blocked.getFormat();
+
+    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                         resultType.getElementType());
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, resultType, ValueRange{}, ValueRange{init}, maps,
+        iterators, [&](OpBuilder &b, Location loc, ValueRange) {
+          auto idx = [&](int64_t dim) {
+            return b.createOrFold<arith::ConstantIndexOp>(loc, dim);
+          };
+          // Row-major row number over the outer dimensions.
+          Value row = idx(0);
+          for (int64_t d = 0; d + 1 < rank; ++d) {
+            row = arith::MulIOp::create(b, loc, row, idx(shape[d]));
+            row = arith::AddIOp::create(b, loc, row,
+                                        linalg::IndexOp::create(b, loc, d));
+          }
+          Value k = linalg::IndexOp::create(b, loc, rank - 1);
+          Value block = arith::AddIOp::create(
+              b, loc,
+              arith::MulIOp::create(b, loc, row, idx(grid->blocksPerRow)),
+              arith::DivUIOp::create(b, loc, k, idx(grid->blockSize)));
+          Value within =
+              arith::RemUIOp::create(b, loc, k, idx(grid->blockSize));
+          Value value = format.buildDecode(b, loc, storage,
+                                           idx(grid->numBlocks), block, within);
+          value = convertFloat(b, loc, value, resultType.getElementType());
+          linalg::YieldOp::create(b, loc, value);
+        });
+    generic->setAttr(kLoweredAttrName, rewriter.getStringAttr("dequantize"));
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// matmul
+//===----------------------------------------------------------------------===//
+
+/// y[b..., m, n] = sum_{kb, ki} x[b..., m, kb, ki] * decode(W, n * KB + kb, ki)
+/// with x viewed as [..., M, K / bs, bs], accumulated in the accumulator type
+/// and converted to the result type afterwards.
+struct MatmulLowering : OpConversionPattern<MatmulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    BlockedTensorType weights = op.getWeights().getType();
+    if (weights.getRank() != 2)
+      return rewriter.notifyMatchFailure(op, "weights must be [N, K]");
+    FailureOr<BlockGrid> grid = getBlockGrid(op, weights, rewriter);
+    if (failed(grid))
+      return failure();
+    Location loc = op.getLoc();
+    Value x = adaptor.getActivations();
+    auto xType = cast<RankedTensorType>(x.getType());
+    RankedTensorType resultType = op.getResult().getType();
+    Type accType = op.getAccumulatorType();
+    int64_t rank = xType.getRank(); // batch..., M, K
+    int64_t numLoops = rank + 2;    // batch..., M, N, KB, BS
+    BlockFormatAttrInterface format = weights.getFormat();
+    Value storage = adaptor.getWeights();
+
+    // x : [..., M, K] -> [..., M, KB, BS].
+    SmallVector<int64_t> expandedShape(xType.getShape().drop_back());
+    expandedShape.append({grid->blocksPerRow, grid->blockSize});
+    SmallVector<ReassociationIndices> reassociation;
+    for (int64_t d = 0; d + 1 < rank; ++d)
+      reassociation.push_back({d});
+    reassociation.push_back({rank - 1, rank});
+    Value xBlocks = tensor::ExpandShapeOp::create(
+        rewriter, loc, xType.clone(expandedShape), x, reassociation);
+
+    // Accumulator [..., M, N] = 0.
+    SmallVector<OpFoldResult> accSizes =
+        tensor::getMixedSizes(rewriter, loc, x);
+    accSizes.back() = rewriter.getIndexAttr(weights.getShape()[0]);
+    Value acc = tensor::EmptyOp::create(rewriter, loc, accSizes, accType);
+    Value zero = arith::ConstantOp::create(rewriter, loc, accType,
+                                           rewriter.getFloatAttr(accType, 0));
+    acc = linalg::FillOp::create(rewriter, loc, zero, acc).getResult(0);
+
+    MLIRContext *ctx = rewriter.getContext();
+    auto dim = [&](int64_t d) { return getAffineDimExpr(d, ctx); };
+    SmallVector<AffineExpr> xExprs, yExprs;
+    for (int64_t d = 0; d + 1 < rank; ++d) {
+      xExprs.push_back(dim(d));
+      yExprs.push_back(dim(d));
+    }
+    int64_t nDim = rank - 1, kbDim = rank, kiDim = rank + 1;
+    xExprs.append({dim(kbDim), dim(kiDim)});
+    yExprs.push_back(dim(nDim));
+    SmallVector<AffineMap> maps = {AffineMap::get(numLoops, 0, xExprs, ctx),
+                                   AffineMap::get(numLoops, 0, yExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(numLoops,
+                                               utils::IteratorType::parallel);
+    iterators[kbDim] = iterators[kiDim] = utils::IteratorType::reduction;
+
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, acc.getType(), ValueRange{xBlocks}, ValueRange{acc},
+        maps, iterators, [&](OpBuilder &b, Location loc, ValueRange args) {
+          auto idx = [&](int64_t v) {
+            return b.createOrFold<arith::ConstantIndexOp>(loc, v);
+          };
+          Value n = linalg::IndexOp::create(b, loc, nDim);
+          Value kb = linalg::IndexOp::create(b, loc, kbDim);
+          Value ki = linalg::IndexOp::create(b, loc, kiDim);
+          Value block = arith::AddIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, n, idx(grid->blocksPerRow)),
+              kb);
+          Value w = format.buildDecode(b, loc, storage, idx(grid->numBlocks),
+                                       block, ki);
+          Value product = arith::MulFOp::create(
+              b, loc, convertFloat(b, loc, args[0], accType),
+              convertFloat(b, loc, w, accType));
+          linalg::YieldOp::create(
+              b, loc,
+              arith::AddFOp::create(b, loc, args[1], product).getResult());
+        });
+    generic->setAttr(kLoweredAttrName, rewriter.getStringAttr("matmul"));
+    Value result = generic.getResult(0);
+
+    if (resultType.getElementType() != accType) {
+      Value init = tensor::EmptyOp::create(rewriter, loc, accSizes,
+                                           resultType.getElementType());
+      AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+      result =
+          linalg::GenericOp::create(
+              rewriter, loc, init.getType(), ValueRange{result},
+              ValueRange{init}, SmallVector<AffineMap>{id, id},
+              SmallVector<utils::IteratorType>(rank,
+                                               utils::IteratorType::parallel),
+              [&](OpBuilder &b, Location loc, ValueRange args) {
+                linalg::YieldOp::create(
+                    b, loc,
+                    convertFloat(b, loc, args[0], resultType.getElementType()));
+              })
+              .getResult(0);
+    }
+    if (result.getType() != resultType)
+      result = tensor::CastOp::create(rewriter, loc, resultType, result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::quant4::populateQuant4ToLinalgConversionPatterns(
+    TypeConverter &typeConverter, RewritePatternSet &patterns) {
+  patterns.add<FromBytesLowering, ToBytesLowering, ConstantLowering,
+               DequantizeLowering, MatmulLowering>(typeConverter,
+                                                   patterns.getContext());
+  populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                 typeConverter);
+  populateCallOpTypeConversionPattern(patterns, typeConverter);
+  populateReturnOpTypeConversionPattern(patterns, typeConverter);
+}
+
+void mlir::quant4::configureQuant4ToLinalgConversionTarget(
+    ConversionTarget &target, TypeConverter &typeConverter) {
+  target.addIllegalDialect<Quant4Dialect>();
+  target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+    return typeConverter.isSignatureLegal(op.getFunctionType()) &&
+           typeConverter.isLegal(&op.getBody());
+  });
+  target.markUnknownOpDynamicallyLegal(
+      [&](Operation *op) { return typeConverter.isLegal(op); });
+}

@@ -1,0 +1,45 @@
+//===- Quant4ToLinalg.h - quant4 to linalg/tensor/arith ---------*- C++ -*-===//
+//
+// Lowers quant4 ops on blocked tensors to ops on their raw storage bytes:
+// blocked tensors become 1-D `tensor<Bxi8>`, dequantize becomes an elementwise
+// linalg.generic and matmul a reduction whose body decodes each weight through
+// BlockFormatAttrInterface::buildDecode (no dequantized weight buffer).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANT4_CONVERSION_QUANT4TOLINALG_QUANT4TOLINALG_H
+#define QUANT4_CONVERSION_QUANT4TOLINALG_QUANT4TOLINALG_H
+
+#include "mlir/Pass/Pass.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <memory>
+
+namespace mlir::quant4 {
+
+/// Maps `!quant4.blocked<...>` to its storage type `tensor<Bxi8>` (`?` for a
+/// dynamic shape); every other type to itself.
+class Quant4StorageTypeConverter : public TypeConverter {
+public:
+  Quant4StorageTypeConverter();
+};
+
+/// Patterns for from_bytes, to_bytes, constant, dequantize and matmul.
+/// quantize and weight have no lowering (see the pass).
+void populateQuant4ToLinalgConversionPatterns(TypeConverter &typeConverter,
+                                              RewritePatternSet &patterns);
+
+/// Marks the quant4 dialect illegal and func/call/return, and every other op,
+/// legal once their types are converted.
+void configureQuant4ToLinalgConversionTarget(ConversionTarget &target,
+                                             TypeConverter &typeConverter);
+
+#define GEN_PASS_DECL_CONVERTQUANT4TOLINALG
+#include "dialect/Quant4Conversion.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "dialect/Quant4Conversion.h.inc"
+
+} // namespace mlir::quant4
+
+#endif // QUANT4_CONVERSION_QUANT4TOLINALG_QUANT4TOLINALG_H

@@ -1,0 +1,124 @@
+//===- DecodeBuilder.cpp - Arith building blocks for format decoders ------===//
+
+#include "Dialect/Quant4/IR/DecodeBuilder.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+using namespace mlir;
+using namespace mlir::quant4;
+
+Value DecodeBuilder::index(int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
+Value DecodeBuilder::mul(Value lhs, int64_t rhs) {
+  return b.createOrFold<arith::MulIOp>(loc, lhs, index(rhs));
+}
+
+Value DecodeBuilder::add(Value lhs, Value rhs) {
+  return b.createOrFold<arith::AddIOp>(loc, lhs, rhs);
+}
+
+Value DecodeBuilder::div(Value lhs, int64_t rhs) {
+  return b.createOrFold<arith::DivUIOp>(loc, lhs, index(rhs));
+}
+
+Value DecodeBuilder::rem(Value lhs, int64_t rhs) {
+  return b.createOrFold<arith::RemUIOp>(loc, lhs, index(rhs));
+}
+
+Value DecodeBuilder::planeOffset(const ::quant4::format::BlockLayout &layout,
+                                 size_t plane, Value numBlocks) {
+  if (std::optional<int64_t> n = getConstantIntValue(numBlocks)) {
+    std::optional<int64_t> offset = layout.planeOffset(plane, *n);
+    assert(offset && "plane offset of a verified type overflows");
+    return index(*offset);
+  }
+  Value offset = index(0);
+  for (size_t p = 0; p < plane; ++p) {
+    const ::quant4::format::Plane &pl = layout.planes[p];
+    Value groups = index(1);
+    if (pl.blocksPerGroup > 0)
+      groups = b.createOrFold<arith::CeilDivUIOp>(loc, numBlocks,
+                                                  index(pl.blocksPerGroup));
+    offset = add(offset, mul(groups, pl.bytesPerGroup));
+  }
+  return offset;
+}
+
+Value DecodeBuilder::groupOffset(const ::quant4::format::BlockLayout &layout,
+                                 size_t plane, Value numBlocks, Value block) {
+  const ::quant4::format::Plane &pl = layout.planes[plane];
+  Value offset = planeOffset(layout, plane, numBlocks);
+  if (pl.blocksPerGroup == 0)
+    return offset;
+  return add(offset, mul(div(block, pl.blocksPerGroup), pl.bytesPerGroup));
+}
+
+Value DecodeBuilder::loadByte(Value byteIndex) {
+  Value byte = tensor::ExtractOp::create(b, loc, storage, byteIndex);
+  return arith::ExtUIOp::create(b, loc, b.getI32Type(), byte);
+}
+
+Value DecodeBuilder::loadLittleEndian(Value byteIndex, unsigned numBytes) {
+  assert(numBytes >= 1 && numBytes <= 4 && "at most an i32");
+  Value result = loadByte(byteIndex);
+  for (unsigned i = 1; i < numBytes; ++i) {
+    Value byte = loadByte(add(byteIndex, index(i)));
+    Value shifted = arith::ShLIOp::create(b, loc, byte, i32(8 * i));
+    result = arith::OrIOp::create(b, loc, result, shifted);
+  }
+  return result;
+}
+
+Value DecodeBuilder::loadF16(Value byteIndex) {
+  Value bits = arith::TruncIOp::create(b, loc, b.getI16Type(),
+                                       loadLittleEndian(byteIndex, 2));
+  Value half = arith::BitcastOp::create(b, loc, b.getF16Type(), bits);
+  return arith::ExtFOp::create(b, loc, b.getF32Type(), half);
+}
+
+Value DecodeBuilder::loadF32(Value byteIndex) {
+  return arith::BitcastOp::create(b, loc, b.getF32Type(),
+                                  loadLittleEndian(byteIndex, 4));
+}
+
+Value DecodeBuilder::nibble(Value byte, Value shift) {
+  Value shifted = arith::ShRUIOp::create(b, loc, byte, shift);
+  return arith::AndIOp::create(b, loc, shifted, i32(15));
+}
+
+Value DecodeBuilder::i32(int64_t value) {
+  return arith::ConstantIntOp::create(b, loc, b.getI32Type(), value);
+}
+
+Value DecodeBuilder::toI32(Value indexValue) {
+  return b.createOrFold<arith::IndexCastUIOp>(loc, b.getI32Type(), indexValue);
+}
+
+Value DecodeBuilder::toF32(Value i32Value) {
+  return arith::UIToFPOp::create(b, loc, b.getF32Type(), i32Value);
+}
+
+Value DecodeBuilder::lookup(ArrayRef<float> table, Value i32Index) {
+  auto type = RankedTensorType::get({int64_t(table.size())}, b.getF32Type());
+  Value constant =
+      arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, table));
+  Value idx = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), i32Index);
+  return tensor::ExtractOp::create(b, loc, constant, idx);
+}
+
+Value DecodeBuilder::e8m0ToF32(Value byte) {
+  // e << 23 is 2^(e-127) for 1 <= e <= 254; e = 0 is the subnormal 2^-127
+  // (only the top mantissa bit set); e = 0xFF is NaN.
+  Value normal = arith::ShLIOp::create(b, loc, byte, i32(23));
+  Value isZero =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, byte, i32(0));
+  Value isNaN =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, byte, i32(0xFF));
+  Value bits = arith::SelectOp::create(b, loc, isZero, i32(0x00400000), normal);
+  bits = arith::SelectOp::create(b, loc, isNaN, i32(0x7FC00000), bits);
+  return arith::BitcastOp::create(b, loc, b.getF32Type(), bits);
+}

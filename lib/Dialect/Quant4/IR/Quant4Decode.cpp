@@ -1,0 +1,156 @@
+//===- Quant4Decode.cpp - Per-format decoders as arith ops ----------------===//
+//
+// BlockFormatAttrInterface::buildDecode for each format: which storage bytes
+// hold value `index` of block `block` and how lib/Format's scalar dequantizer
+// turns them into a float. Tables come from lib/Format (NF4 codebook, the
+// bitsandbytes dynamic map, E2M1 values); byte
+// offsets from lib/Format's BlockLayout and block structs. Float arithmetic
+// follows the scalar reference operation by operation (no contraction), so
+// the values are bit-exact.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Dialect/Quant4/IR/DecodeBuilder.h"
+#include "Dialect/Quant4/IR/Quant4Attrs.h"
+#include "Format/DynamicMap.h"
+#include "Format/MXFP4.h"
+#include "Format/NF4.h"
+#include "Format/Q4K.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+#include <array>
+
+using namespace mlir;
+using namespace mlir::quant4;
+
+//===----------------------------------------------------------------------===//
+// Q4_K
+//===----------------------------------------------------------------------===//
+
+Value Q4KAttr::buildDecode(OpBuilder &builder, Location loc, Value storage,
+                           Value numBlocks, Value block, Value index) const {
+  using ::quant4::format::Q4KBlock;
+  DecodeBuilder d(builder, loc, storage);
+  Value base = d.groupOffset(getBlockLayout(), 0, numBlocks, block);
+  Value scale = d.loadF16(d.add(base, Q4KBlock::kD));
+  Value minScale = d.loadF16(d.add(base, Q4KBlock::kDMin));
+
+  // Value e = 64c + 32h + l is nibble h of qs[32c + l], sub-block j = e / 32.
+  Value c = d.div(index, 64);
+  Value j = d.div(index, 32);
+  Value h = d.rem(j, 2);
+  Value l = d.rem(index, 32);
+  Value qsIndex = d.add(d.add(base, Q4KBlock::kQs), d.add(d.mul(c, 32), l));
+  Value shift = arith::MulIOp::create(builder, loc, d.toI32(h), d.i32(4));
+  Value q = d.nibble(d.loadByte(qsIndex), shift);
+
+  // get_scale_min_k4 with jj = j % 4: sub-blocks j < 4 read scales[jj] and
+  // scales[jj + 4]; j >= 4 read scales[jj + 8] plus the top two bits of
+  // scales[jj] and scales[jj + 4].
+  Value scales = d.add(base, Q4KBlock::kScales);
+  Value jj = d.rem(j, 4);
+  Value s0 = d.loadByte(d.add(scales, jj));
+  Value s4 = d.loadByte(d.add(d.add(scales, jj), 4));
+  Value s8 = d.loadByte(d.add(d.add(scales, jj), 8));
+  auto andI = [&](Value v, int64_t mask) {
+    return arith::AndIOp::create(builder, loc, v, d.i32(mask)).getResult();
+  };
+  auto shr = [&](Value v, int64_t bits) {
+    return arith::ShRUIOp::create(builder, loc, v, d.i32(bits)).getResult();
+  };
+  auto orHigh = [&](Value low, Value top) {
+    Value high = arith::ShLIOp::create(builder, loc, shr(top, 6), d.i32(4));
+    return arith::OrIOp::create(builder, loc, low, high).getResult();
+  };
+  Value isLow = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ult,
+                                      j, d.index(4));
+  Value sc = arith::SelectOp::create(builder, loc, isLow, andI(s0, 63),
+                                     orHigh(andI(s8, 15), s0));
+  Value m = arith::SelectOp::create(builder, loc, isLow, andI(s4, 63),
+                                    orHigh(shr(s8, 4), s4));
+
+  // ggml: d1 = d * sc; m1 = dmin * m; y = d1 * q - m1.
+  Value d1 = arith::MulFOp::create(builder, loc, scale, d.toF32(sc));
+  Value m1 = arith::MulFOp::create(builder, loc, minScale, d.toF32(m));
+  Value dq = arith::MulFOp::create(builder, loc, d1, d.toF32(q));
+  return arith::SubFOp::create(builder, loc, dq, m1);
+}
+
+//===----------------------------------------------------------------------===//
+// NF4
+//===----------------------------------------------------------------------===//
+
+/// The float values bitsandbytes' 8-bit dequantizer gives each index (its
+/// search map, with entry 0 forced to -1), read back from lib/Format.
+static ArrayRef<float> nestedAbsmaxMap() {
+  static const std::array<float, 256> map = [] {
+    std::array<uint8_t, 256> q;
+    for (int i = 0; i < 256; ++i)
+      q[i] = uint8_t(i);
+    float one = 1.0f;
+    std::array<float, 256> values;
+    ::quant4::format::dequantizeBlockwise8(q.data(), &one, 256, 256,
+                                           values.data());
+    return values;
+  }();
+  return map;
+}
+
+Value NF4Attr::buildDecode(OpBuilder &builder, Location loc, Value storage,
+                           Value numBlocks, Value block, Value index) const {
+  ::quant4::format::BlockLayout layout = getBlockLayout();
+  DecodeBuilder d(builder, loc, storage);
+  // Two codes per byte, the first element in the HIGH nibble.
+  Value codeByte = d.loadByte(
+      d.add(d.groupOffset(layout, 0, numBlocks, block), d.div(index, 2)));
+  Value odd = d.toI32(d.rem(index, 2));
+  Value shift = arith::MulIOp::create(
+      builder, loc, arith::SubIOp::create(builder, loc, d.i32(1), odd),
+      d.i32(4));
+  Value code =
+      d.lookup(::quant4::format::nf4Codebook(), d.nibble(codeByte, shift));
+
+  Value absmax;
+  if (!getDoubleQuant()) {
+    absmax = d.loadF32(d.groupOffset(layout, 1, numBlocks, block));
+  } else {
+    // absmax = map[q] * absmax2[block / 256] + offset.
+    Value q = d.loadByte(d.groupOffset(layout, 1, numBlocks, block));
+    Value absmax2 = d.loadF32(d.groupOffset(layout, 2, numBlocks, block));
+    Value offset = d.loadF32(d.groupOffset(layout, 3, numBlocks, block));
+    Value scaled = arith::MulFOp::create(
+        builder, loc, d.lookup(nestedAbsmaxMap(), q), absmax2);
+    absmax = arith::AddFOp::create(builder, loc, scaled, offset);
+  }
+  return arith::MulFOp::create(builder, loc, code, absmax);
+}
+
+//===----------------------------------------------------------------------===//
+// MXFP4
+//===----------------------------------------------------------------------===//
+
+/// Offset of qs[16] in ggml's block_mxfp4 { u8 e; u8 qs[16]; }.
+static constexpr int64_t kGgmlMXFP4Qs = 1;
+
+Value MXFP4Attr::buildDecode(OpBuilder &builder, Location loc, Value storage,
+                             Value numBlocks, Value block, Value index) const {
+  ::quant4::format::BlockLayout layout = getBlockLayout();
+  DecodeBuilder d(builder, loc, storage);
+  Value base = d.groupOffset(layout, 0, numBlocks, block);
+  Value byte, shift, scale;
+  if (getLayout() == MXFP4Layout::ggml) {
+    // Element j: low nibble of qs[j]; element j + 16: high nibble.
+    scale = d.loadByte(base);
+    byte = d.loadByte(d.add(d.add(base, kGgmlMXFP4Qs), d.rem(index, 16)));
+    shift = arith::MulIOp::create(builder, loc, d.toI32(d.div(index, 16)),
+                                  d.i32(4));
+  } else {
+    // Element 2i: low nibble of byte i; element 2i + 1: high nibble.
+    scale = d.loadByte(d.groupOffset(layout, 1, numBlocks, block));
+    byte = d.loadByte(d.add(base, d.div(index, 2)));
+    shift =
+        arith::MulIOp::create(builder, loc, d.toI32(d.rem(index, 2)), d.i32(4));
+  }
+  Value value = d.lookup(::quant4::format::e2m1Values(), d.nibble(byte, shift));
+  return arith::MulFOp::create(builder, loc, value, d.e8m0ToF32(scale));
+}

@@ -1,0 +1,172 @@
+//===- JitRunner.cpp - compile and run a quant4 function on the CPU -------===//
+
+#include "Target/CPU/JitRunner.h"
+#include "Target/CPU/Pipeline.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <cstdlib>
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::quant4;
+using ::quant4::cpu::NpyArray;
+using ::quant4::cpu::NpyType;
+
+/// The .npy element type of an ABI element type, or nullopt.
+static std::optional<NpyType> npyTypeOf(Type type) {
+  if (type.isF32())
+    return NpyType::F32;
+  if (type.isF16())
+    return NpyType::F16;
+  if (type.isBF16())
+    return NpyType::U16;
+  if (type.isUnsignedInteger(8))
+    return NpyType::U8;
+  if (type.isInteger(8))
+    return NpyType::I8;
+  return std::nullopt;
+}
+
+/// Bytes are bytes: i8 and ui8 arrays are interchangeable.
+static bool compatible(NpyType expected, NpyType actual) {
+  auto isByte = [](NpyType t) { return t == NpyType::U8 || t == NpyType::I8; };
+  return expected == actual || (isByte(expected) && isByte(actual));
+}
+
+CPUJit::~CPUJit() = default;
+
+FailureOr<std::unique_ptr<CPUJit>> CPUJit::compile(ModuleOp module,
+                                                   StringRef entry) {
+  auto func = module.lookupSymbol<func::FuncOp>(entry);
+  if (!func)
+    return module.emitError("no function named '") << entry << "'";
+  std::unique_ptr<CPUJit> jit(new CPUJit());
+  jit->entry = entry.str();
+  auto signature = [&](Type type,
+                       std::vector<TensorSig> &sigs) -> LogicalResult {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    std::optional<NpyType> npy =
+        tensor ? npyTypeOf(tensor.getElementType()) : std::nullopt;
+    if (!tensor || !tensor.hasStaticShape() || !npy)
+      return func.emitError("entry arguments and results must be static "
+                            "tensors of f32, f16, bf16, i8 or ui8, got ")
+             << type;
+    sigs.push_back({*npy, std::vector<int64_t>(tensor.getShape().begin(),
+                                               tensor.getShape().end())});
+    return success();
+  };
+  for (Type type : func.getArgumentTypes())
+    if (failed(signature(type, jit->args)))
+      return failure();
+  for (Type type : func.getResultTypes())
+    if (failed(signature(type, jit->results)))
+      return failure();
+  func->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
+
+  PassManager pm(module.getContext());
+  CPUPipelineOptions options;
+  buildCPUPipeline(pm, options);
+  if (failed(pm.run(module)))
+    return failure();
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  // ExecutionEngineOptions holds a function_ref: keep the callee alive here.
+  std::function<llvm::Error(llvm::Module *)> transformer =
+      makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
+                                /*targetMachine=*/nullptr);
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = transformer;
+  auto engine = ExecutionEngine::create(module, engineOptions);
+  if (!engine)
+    return module.emitError("JIT compilation failed: ")
+           << llvm::toString(engine.takeError());
+  jit->engine = std::move(*engine);
+  return jit;
+}
+
+/// A ranked memref descriptor as words: allocated, aligned, offset,
+/// sizes[rank], strides[rank] (row-major, contiguous).
+static std::vector<int64_t> makeDescriptor(void *data,
+                                           const std::vector<int64_t> &shape) {
+  std::vector<int64_t> desc = {int64_t(reinterpret_cast<intptr_t>(data)),
+                               int64_t(reinterpret_cast<intptr_t>(data)), 0};
+  desc.insert(desc.end(), shape.begin(), shape.end());
+  std::vector<int64_t> strides(shape.size(), 1);
+  for (size_t i = shape.size(); i-- > 1;)
+    strides[i - 1] = strides[i] * shape[i];
+  desc.insert(desc.end(), strides.begin(), strides.end());
+  return desc;
+}
+
+LogicalResult CPUJit::run(const std::vector<NpyArray> &inputs,
+                          std::vector<NpyArray> &outputs, std::string &error) {
+  if (inputs.size() != args.size()) {
+    error = "'" + entry + "' takes " + std::to_string(args.size()) +
+            " arguments, got " + std::to_string(inputs.size()) + " inputs";
+    return failure();
+  }
+  std::vector<std::vector<int64_t>> argDescs;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const TensorSig &sig = args[i];
+    bool isByte = sig.type == NpyType::U8 || sig.type == NpyType::I8;
+    int64_t expected = 1;
+    for (int64_t d : sig.shape)
+      expected *= d;
+    // Byte arguments accept any shape of the right size (raw storage).
+    bool shapeOk = isByte ? inputs[i].numElements() == expected
+                          : inputs[i].shape == sig.shape;
+    if (!compatible(sig.type, inputs[i].type) || !shapeOk) {
+      error = "input " + std::to_string(i) + " has dtype " +
+              ::quant4::cpu::npyDescr(inputs[i].type) +
+              " and does not match the argument type (dtype " +
+              ::quant4::cpu::npyDescr(sig.type) + ", " +
+              std::to_string(expected) + " elements)";
+      return failure();
+    }
+    argDescs.push_back(makeDescriptor(
+        const_cast<uint8_t *>(inputs[i].data.data()), sig.shape));
+  }
+
+  // All results in one struct of descriptors (one descriptor when single).
+  std::vector<int64_t> resultWords;
+  for (const TensorSig &sig : results)
+    resultWords.resize(resultWords.size() + 3 + 2 * sig.shape.size());
+  std::vector<void *> pointers;
+  std::vector<void *> packed;
+  pointers.reserve(1 + argDescs.size());
+  if (!results.empty())
+    pointers.push_back(resultWords.data());
+  for (std::vector<int64_t> &desc : argDescs)
+    pointers.push_back(desc.data());
+  for (void *&p : pointers)
+    packed.push_back(&p);
+  if (llvm::Error err = engine->invokePacked("_mlir_ciface_" + entry, packed)) {
+    error = llvm::toString(std::move(err));
+    return failure();
+  }
+
+  outputs.clear();
+  size_t word = 0;
+  for (const TensorSig &sig : results) {
+    auto *allocated = reinterpret_cast<void *>(resultWords[word]);
+    auto *aligned = reinterpret_cast<uint8_t *>(resultWords[word + 1]);
+    int64_t offset = resultWords[word + 2];
+    NpyArray out;
+    out.type = sig.type;
+    out.shape = sig.shape;
+    size_t elementSize = ::quant4::cpu::npyElementSize(sig.type);
+    out.data.resize(size_t(out.numElements()) * elementSize);
+    std::memcpy(out.data.data(), aligned + offset * elementSize,
+                out.data.size());
+    outputs.push_back(std::move(out));
+    // Results are returned as fresh allocations owned by the caller.
+    std::free(allocated);
+    word += 3 + 2 * sig.shape.size();
+  }
+  return success();
+}

@@ -1,0 +1,56 @@
+//===- JitRunner.h - compile and run a quant4 function on the CPU -*- C++ -*-=//
+//
+// The logic behind q4-run: compiles a module with the CPU pipeline, JITs it
+// with mlir::ExecutionEngine and calls one entry function whose arguments
+// and results are static tensors of f32, f16, bf16, i8 or ui8, passing
+// memref descriptors through the `llvm.emit_c_interface` wrapper.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANT4_TARGET_CPU_JITRUNNER_H
+#define QUANT4_TARGET_CPU_JITRUNNER_H
+
+#include "Target/CPU/Npy.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LogicalResult.h"
+
+#include <memory>
+#include <vector>
+
+namespace mlir {
+class ExecutionEngine;
+} // namespace mlir
+
+namespace mlir::quant4 {
+
+/// A compiled entry function.
+class CPUJit {
+public:
+  /// Compiles `module` (consumed: it is lowered in place) for calling
+  /// `entry`. Errors are emitted as diagnostics.
+  static FailureOr<std::unique_ptr<CPUJit>> compile(ModuleOp module,
+                                                    StringRef entry);
+  ~CPUJit();
+
+  /// Calls the entry once; `inputs` must match its argument types and
+  /// shapes. Errors are reported through `error`.
+  LogicalResult run(const std::vector<::quant4::cpu::NpyArray> &inputs,
+                    std::vector<::quant4::cpu::NpyArray> &outputs,
+                    std::string &error);
+
+private:
+  /// A static tensor type at the ABI.
+  struct TensorSig {
+    ::quant4::cpu::NpyType type;
+    std::vector<int64_t> shape;
+  };
+  CPUJit() = default;
+
+  std::unique_ptr<ExecutionEngine> engine;
+  std::string entry;
+  std::vector<TensorSig> args, results;
+};
+
+} // namespace mlir::quant4
+
+#endif // QUANT4_TARGET_CPU_JITRUNNER_H

@@ -1,0 +1,36 @@
+//===- Pipeline.h - quant4 CPU compile pipeline -----------------*- C++ -*-===//
+//
+// --quant4-cpu-pipeline: quant4 -> linalg (decode inside the reduction) ->
+// tiling on block boundaries -> one-shot bufferization -> loops -> LLVM
+// dialect. Each stage is also a pass of its own in q4-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANT4_TARGET_CPU_PIPELINE_H
+#define QUANT4_TARGET_CPU_PIPELINE_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir::quant4 {
+
+struct CPUPipelineOptions : PassPipelineOptions<CPUPipelineOptions> {
+  Option<int64_t> tileM{*this, "tile-m", llvm::cl::desc("Rows per tile"),
+                        llvm::cl::init(4)};
+  Option<int64_t> tileN{*this, "tile-n",
+                        llvm::cl::desc("Output columns per tile"),
+                        llvm::cl::init(16)};
+  Option<int64_t> tileKBlocks{*this, "tile-k-blocks",
+                              llvm::cl::desc("Whole K blocks per tile"),
+                              llvm::cl::init(1)};
+};
+
+/// Adds the CPU pipeline to a module pass manager.
+void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
+
+/// Registers --quant4-cpu-pipeline.
+void registerCPUPipeline();
+
+} // namespace mlir::quant4
+
+#endif // QUANT4_TARGET_CPU_PIPELINE_H

@@ -1,0 +1,25 @@
+// RUN: q4-opt %s --convert-quant4-to-linalg --split-input-file --verify-diagnostics
+
+func.func @quantize(%x: tensor<1x32xf32>) -> !quant4.blocked<1x32, #quant4.mxfp4> {
+  // expected-error @below {{quant4.quantize is only supported on constants (fold it with lib/Format)}}
+  %w = quant4.quantize %x : tensor<1x32xf32> -> !quant4.blocked<1x32, #quant4.mxfp4>
+  return %w : !quant4.blocked<1x32, #quant4.mxfp4>
+}
+
+// -----
+
+func.func @weight() -> !quant4.blocked<1x256, #quant4.q4_k> {
+  // expected-error @below {{quant4.weight must be imported first (run quant4-import-weights)}}
+  %w = quant4.weight "w" from "model.gguf" : !quant4.blocked<1x256, #quant4.q4_k>
+  return %w : !quant4.blocked<1x256, #quant4.q4_k>
+}
+
+// -----
+
+// Dynamic weight rows are not lowered yet: the op stays and the conversion
+// fails.
+func.func @dynamic_weights(%w: !quant4.blocked<?x256, #quant4.q4_k>) -> tensor<?x256xf32> {
+  // expected-error @below {{failed to legalize operation 'quant4.dequantize'}}
+  %y = quant4.dequantize %w : !quant4.blocked<?x256, #quant4.q4_k> -> tensor<?x256xf32>
+  return %y : tensor<?x256xf32>
+}

@@ -1,0 +1,33 @@
+// RUN: q4-opt %s --quant4-cpu-pipeline | FileCheck %s
+// RUN: q4-opt %s --quant4-cpu-pipeline --mlir-print-ir-after=convert-linalg-to-loops 2>&1 >/dev/null | FileCheck %s --check-prefix=LOOPS
+
+// The whole pipeline ends in the LLVM dialect with no quant4 left, and the
+// matmul never materializes the dequantized 64x512 f32 weight: the only
+// buffer allocated is the 8x64 result.
+
+!w = !quant4.blocked<64x512, #quant4.q4_k>
+
+// CHECK-NOT:   quant4.
+// CHECK-LABEL: llvm.func @matmul
+// CHECK-NOT:   quant4.
+// CHECK:       llvm.call @malloc
+// CHECK-NOT:   llvm.call @malloc
+// CHECK:       llvm.return
+
+// LOOPS-LABEL: func.func @matmul
+// LOOPS-SAME:    (%{{.*}}: memref<8x512xf32>, %[[W:.*]]: memref<18432xi8>) -> memref<8x64xf32>
+// LOOPS-NOT:     memref<64x512xf32>
+// LOOPS-NOT:     tensor<64x512xf32>
+// LOOPS:         memref.alloc() {{.*}} : memref<8x64xf32>
+// LOOPS-NOT:     memref.alloc
+// LOOPS-NOT:     memref<64x512xf32>
+// LOOPS:         scf.for
+// LOOPS:         memref.load %[[W]]
+// LOOPS-NOT:     memref.alloc
+// LOOPS-NOT:     memref<64x512xf32>
+// LOOPS:         return
+func.func @matmul(%x: tensor<8x512xf32>, %raw: tensor<18432xui8>) -> tensor<8x64xf32> {
+  %w = quant4.from_bytes %raw : tensor<18432xui8> -> !w
+  %y = quant4.matmul %x, %w : tensor<8x512xf32>, !w -> tensor<8x64xf32>
+  return %y : tensor<8x64xf32>
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Test helper for q4-run execution tests: raw golden files <-> .npy, and
+comparisons that exit non-zero on a mismatch.
+
+  q4npy.py raw OUT.npy --dtype f32|u8|f16 [--shape R,C] IN [IN ...]
+      concatenate raw little-endian files (e.g. NF4 codes + absmax planes)
+      into one array of `dtype` (byte planes: use u8)
+  q4npy.py exact OUT.npy GOLDEN.f32
+      bit-exact float32 comparison (every bit, including -0 and NaN payloads)
+  q4npy.py matmul-ref OUT.npy X.npy W_DEQUANT.f32 N K
+      y = x @ W^T in float64 from the golden dequantized weights
+  q4npy.py close OUT.npy REF (.f64 raw or .npy) REL_TOL
+      max |out - ref| <= REL_TOL * max |ref|
+  q4npy.py random OUT.npy SHAPE SEED [--dtype f32|f16]
+      N(0,1) activations from a fixed seed
+"""
+import sys
+
+import numpy as np
+
+DTYPES = {"f32": "<f4", "f16": "<f2", "u8": "u1", "f64": "<f8"}
+
+
+def load(path):
+    if path.endswith(".npy"):
+        return np.load(path)
+    suffix = path.rsplit(".", 1)[-1]
+    return np.fromfile(path, dtype=DTYPES.get(suffix, "u1"))
+
+
+def fail(message):
+    print("FAIL: " + message)
+    sys.exit(1)
+
+
+def cmd_raw(argv):
+    out, dtype, shape, files = argv[0], "u8", None, []
+    i = 1
+    while i < len(argv):
+        if argv[i] == "--dtype":
+            dtype, i = argv[i + 1], i + 2
+        elif argv[i] == "--shape":
+            shape, i = [int(s) for s in argv[i + 1].split(",")], i + 2
+        else:
+            files.append(argv[i])
+            i += 1
+    data = b"".join(open(f, "rb").read() for f in files)
+    array = np.frombuffer(data, dtype=DTYPES[dtype])
+    if shape:
+        array = array.reshape(shape)
+    np.save(out, array)
+
+
+def cmd_exact(argv):
+    out = np.load(argv[0])
+    golden = np.fromfile(argv[1], dtype="<f4")
+    if out.dtype != np.float32:
+        fail("dtype %s, expected float32" % out.dtype)
+    a, b = out.reshape(-1).view("<u4"), golden.view("<u4")
+    if a.size != b.size:
+        fail("%d values, golden has %d" % (a.size, b.size))
+    bad = np.nonzero(a != b)[0]
+    if bad.size:
+        i = bad[0]
+        fail("%d of %d values differ; first at %d: %r (0x%08x) vs golden "
+             "%r (0x%08x)" % (bad.size, a.size, i, out.reshape(-1)[i], a[i],
+                              golden[i], b[i]))
+    print("bit-exact: %d values" % a.size)
+
+
+def cmd_matmul_ref(argv):
+    out, x, w, n, k = argv[0], np.load(argv[1]), argv[2], int(argv[3]), int(argv[4])
+    weights = np.fromfile(w, dtype="<f4").reshape(n, k).astype(np.float64)
+    np.save(out, x.astype(np.float64) @ weights.T)
+
+
+def cmd_close(argv):
+    out, ref, tol = np.load(argv[0]).astype(np.float64), load(argv[1]), float(argv[2])
+    ref = ref.astype(np.float64).reshape(-1)
+    out = out.reshape(-1)
+    if out.size != ref.size:
+        fail("%d values, reference has %d" % (out.size, ref.size))
+    if not np.all(np.isfinite(out)):
+        fail("non-finite output")
+    err = np.max(np.abs(out - ref))
+    scale = np.max(np.abs(ref))
+    print("max abs err %.3e, max |ref| %.3e, relative %.3e (tolerance %.1e)"
+          % (err, scale, err / scale, tol))
+    if err > tol * scale:
+        fail("error above tolerance")
+
+
+def cmd_random(argv):
+    out, shape, seed = argv[0], [int(s) for s in argv[1].split(",")], int(argv[2])
+    dtype = "f32"
+    if len(argv) > 4 and argv[3] == "--dtype":
+        dtype = argv[4]
+    x = np.random.default_rng(seed).standard_normal(shape)
+    np.save(out, x.astype(DTYPES[dtype]))
+
+
+COMMANDS = {"raw": cmd_raw, "exact": cmd_exact, "matmul-ref": cmd_matmul_ref,
+            "close": cmd_close, "random": cmd_random}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3 or sys.argv[1] not in COMMANDS:
+        print(__doc__)
+        sys.exit(2)
+    COMMANDS[sys.argv[1]](sys.argv[2:])
