@@ -26,8 +26,11 @@ enum class MXFP4Rule {
   /// OCP MX v1.0 sec. 6.3: exact floor(log2(amax)) - 2, clamped to the E8M0
   /// range; elements rounded to nearest even and saturated; -0 kept.
   OCP,
-  /// OCP's scale s0 or 2*s0, whichever gives the smaller squared error
-  /// (s0 on ties); elements as in OCP.
+  /// OCP's scale s0 or 2*s0, whichever gives the strictly smaller squared
+  /// error (s0 on ties); elements as in OCP. s0 is exactly OCP's scale,
+  /// including its clamp of the E8M0 byte to [0, 254] (FORMATS.md clamps to
+  /// [1, 254]; the two differ only for amax < 2^-125), so Optimal never has a
+  /// larger error than OCP on any block.
   Optimal,
 };
 
