@@ -215,6 +215,11 @@ private:
       return Status::error("GGUF: general.alignment " +
                            std::to_string(v->bits()) +
                            " is not a power of two");
+    if (v->bits() > kGGUFMaxAlignment)
+      return Status::error("GGUF: general.alignment " +
+                           std::to_string(v->bits()) +
+                           " exceeds the supported maximum " +
+                           std::to_string(kGGUFMaxAlignment));
     file_.alignment_ = static_cast<uint32_t>(v->bits());
     return Status::success();
   }

@@ -27,6 +27,9 @@ namespace quant4::format {
 inline constexpr uint32_t kGGUFMagic = 0x46554747;
 inline constexpr uint32_t kGGUFVersion = 3;
 inline constexpr uint32_t kGGUFDefaultAlignment = 32;
+/// Largest general.alignment accepted (reader and writer): larger values are
+/// legal in principle but only serve to make padding allocations absurd.
+inline constexpr uint32_t kGGUFMaxAlignment = 1u << 16;
 /// GGML_MAX_DIMS.
 inline constexpr uint32_t kGGUFMaxDims = 4;
 /// Deepest nesting of arrays inside arrays accepted by the reader.

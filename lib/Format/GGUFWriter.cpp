@@ -48,8 +48,11 @@ uint64_t padTo(uint64_t n, uint64_t align) {
 Status GGUFWriter::setMetadata(std::string key, GGUFValue value) {
   if (key == "general.alignment") {
     uint64_t a = value.bits();
-    if (value.type() != GGUFValueType::UInt32 || a == 0 || (a & (a - 1)))
-      return Status::error("general.alignment must be a u32 power of two");
+    if (value.type() != GGUFValueType::UInt32 || a == 0 || (a & (a - 1)) ||
+        a > kGGUFMaxAlignment)
+      return Status::error("general.alignment must be a u32 power of two of "
+                           "at most " +
+                           std::to_string(kGGUFMaxAlignment));
     alignment_ = static_cast<uint32_t>(a);
   }
   for (auto &[k, v] : metadata_)

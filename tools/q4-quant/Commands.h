@@ -23,6 +23,12 @@ int runDequantize(int argc, char **argv);
 extern const char *const kQuantizeHelp;
 extern const char *const kDequantizeHelp;
 
+// ModelCommands.cpp
+int runInspect(int argc, char **argv);
+int runConvert(int argc, char **argv);
+extern const char *const kInspectHelp;
+extern const char *const kConvertHelp;
+
 } // namespace quant4::tool
 
 #endif // QUANT4_TOOLS_Q4QUANT_COMMANDS_H

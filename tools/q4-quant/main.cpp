@@ -30,6 +30,10 @@ const Subcommand kCommands[] = {
      runQuantize},
     {"dequantize", "q4_k / nf4 / mxfp4 blocks -> float32 tensor",
      &kDequantizeHelp, runDequantize},
+    {"inspect", "tensors and metadata of a GGUF / safetensors file",
+     &kInspectHelp, runInspect},
+    {"convert", "re-quantize or re-container a GGUF / safetensors model",
+     &kConvertHelp, runConvert},
 };
 
 void printUsage(std::FILE *out) {

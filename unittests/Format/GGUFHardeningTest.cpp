@@ -183,7 +183,18 @@ TEST(GGUFHardening, BadAlignment) {
     appendLE<uint32_t>(b, a);
     expectError(b, "not a power of two");
   }
+  // Found by the fuzzer: a legal but absurd alignment made the writer pad to
+  // 2 GiB. Both sides now refuse alignments above 64 KiB.
   std::vector<uint8_t> b = header(0, 1);
+  putString(b, "general.alignment");
+  appendLE<uint32_t>(b, 4);
+  appendLE<uint32_t>(b, 0x80000000u);
+  expectError(b, "exceeds the supported maximum 65536");
+  GGUFWriter w;
+  EXPECT_FALSE(w.setMetadata("general.alignment", GGUFValue::u32(1u << 17)));
+  EXPECT_TRUE(w.setMetadata("general.alignment", GGUFValue::u32(1u << 16)));
+
+  b = header(0, 1);
   putString(b, "general.alignment");
   appendLE<uint32_t>(b, 10);
   appendLE<uint64_t>(b, 32);
