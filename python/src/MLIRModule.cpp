@@ -7,9 +7,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "IRService.h"
+#ifdef QUANT4_PYTHON_HAVE_JIT
+#include "JitService.h"
+#endif
 
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+
+#include <cstring>
+#include <memory>
 
 namespace py = pybind11;
 using namespace quant4::python;
@@ -35,6 +42,86 @@ py::dict toPython(const IRResult &result) {
   out["diagnostics"] = diagnostics;
   return out;
 }
+
+#ifdef QUANT4_PYTHON_HAVE_JIT
+using ::quant4::cpu::NpyArray;
+using ::quant4::cpu::NpyType;
+
+constexpr std::pair<NpyType, const char *> kNpyTypes[] = {
+    {NpyType::F32, "<f4"}, {NpyType::F16, "<f2"}, {NpyType::U16, "<u2"},
+    {NpyType::U8, "u1"},   {NpyType::I8, "i1"},
+};
+
+NpyArray toNpy(const py::handle &object) {
+  py::array array = py::array::ensure(object, py::array::c_style);
+  if (!array)
+    throw py::type_error("arguments must be numpy arrays");
+  NpyArray out;
+  bool known = false;
+  for (auto [type, descr] : kNpyTypes)
+    if (array.dtype().is(py::dtype(descr)) ||
+        array.dtype().equal(py::dtype(descr))) {
+      out.type = type;
+      known = true;
+    }
+  if (!known)
+    throw py::type_error(
+        "unsupported argument dtype " +
+        py::str(array.dtype()).cast<std::string>() +
+        " (the CPU ABI takes float32, float16, bf16 bits as uint16, uint8 "
+        "and int8)");
+  out.shape.assign(array.shape(), array.shape() + array.ndim());
+  const auto *data = static_cast<const uint8_t *>(array.data());
+  out.data.assign(data, data + array.nbytes());
+  return out;
+}
+
+py::array fromNpy(const NpyArray &array) {
+  const char *descr = "<f4";
+  for (auto [type, name] : kNpyTypes)
+    if (type == array.type)
+      descr = name;
+  std::vector<py::ssize_t> shape(array.shape.begin(), array.shape.end());
+  py::array out(py::dtype(descr), shape);
+  std::memcpy(out.mutable_data(), array.data.data(), array.data.size());
+  return out;
+}
+
+void bindJit(py::module_ &m) {
+  py::class_<CompiledFunction>(m, "CompiledFunction")
+      .def("run", [](CompiledFunction &fn, const py::list &args) {
+        std::vector<NpyArray> inputs;
+        for (py::handle arg : args)
+          inputs.push_back(toNpy(arg));
+        std::vector<NpyArray> outputs;
+        std::string error;
+        bool ok;
+        {
+          py::gil_scoped_release release;
+          ok = fn.run(inputs, outputs, error);
+        }
+        if (!ok)
+          throw py::value_error(error);
+        py::list results;
+        for (const NpyArray &out : outputs)
+          results.append(fromNpy(out));
+        return results;
+      });
+  m.def(
+      "compile_cpu",
+      [](const std::string &source, const std::string &name,
+         const std::string &entry) {
+        IRResult result;
+        std::unique_ptr<CompiledFunction> fn;
+        {
+          py::gil_scoped_release release;
+          fn = CompiledFunction::compile(source, name, entry, result);
+        }
+        return py::make_tuple(toPython(result), std::move(fn));
+      },
+      py::arg("source"), py::arg("name"), py::arg("entry"));
+}
+#endif
 
 } // namespace
 
@@ -66,4 +153,10 @@ PYBIND11_MODULE(_mlir, m) {
       },
       py::arg("source"), py::arg("name"), py::arg("pipeline"),
       py::arg("generic") = false, py::arg("debug_info") = false);
+#ifdef QUANT4_PYTHON_HAVE_JIT
+  bindJit(m);
+  m.attr("HAVE_JIT") = true;
+#else
+  m.attr("HAVE_JIT") = false;
+#endif
 }

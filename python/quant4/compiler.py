@@ -1,0 +1,108 @@
+"""quant4.compile: quant4 MLIR to a callable taking and returning numpy arrays.
+
+``target="cpu"`` runs the CPU target of lib/Target/CPU (the
+``--quant4-cpu-pipeline`` lowering and the mlir::ExecutionEngine JIT behind
+``q4-run``) in this process. The entry function's arguments and results must
+be static tensors of f32, f16, bf16 (passed as uint16 bit patterns), i8 or
+ui8; a :class:`~quant4.QuantizedTensor` argument is passed as its storage
+bytes (what ``quant4.from_bytes`` expects).
+
+    >>> fn = quant4.compile("examples/gemv_q4k.mlir", entry="gemv")
+    >>> y = fn(x, weights)            # x: float32 [1, 4096], weights: q4_k
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Tuple, Union
+
+import numpy as np
+
+from .ir import MLIRError, _mlir, _result
+from .tensor import QuantizedTensor
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+TARGETS = ("cpu", "nvptx")
+
+
+def _read_source(source: Union[PathLike, str]) -> Tuple[str, str]:
+    """(text, name for locations) of MLIR text or a .mlir path."""
+    if isinstance(source, os.PathLike) or (
+            isinstance(source, str) and "\n" not in source
+            and source.endswith(".mlir")):
+        path = os.fspath(source)
+        with open(path, encoding="utf-8") as f:
+            return f.read(), path
+    if not isinstance(source, str):
+        raise TypeError(f"expected MLIR text or a path, got "
+                        f"{type(source).__name__}")
+    return source, "<string>"
+
+
+class CompiledFunction:
+    """A JIT-compiled entry function; call it with numpy arrays."""
+
+    def __init__(self, native: Any, entry: str, name: str) -> None:
+        self._native = native
+        self.entry = entry
+        self.source_name = name
+
+    def __call__(self, *args: Any) -> Any:
+        """Runs the function once.
+
+        Returns:
+            The single result array, a tuple for several results, or None.
+
+        Raises:
+            TypeError: an argument of a dtype the CPU ABI does not take.
+            ValueError: arguments that do not match the entry's signature
+                (count, shape, dtype), as the runner reports them.
+        """
+        arrays = [a.storage if isinstance(a, QuantizedTensor)
+                  else np.asarray(a) for a in args]
+        results = self._native.run(arrays)
+        if not results:
+            return None
+        return results[0] if len(results) == 1 else tuple(results)
+
+    def __repr__(self) -> str:
+        return f"<quant4 CPU function @{self.entry} from {self.source_name}>"
+
+
+def compile(source: Union[PathLike, str], target: str = "cpu",
+            entry: str = "main") -> CompiledFunction:
+    """Compiles a quant4 module for ``target`` and returns its ``entry``.
+
+    Args:
+        source: MLIR text, or the path of a .mlir file.
+        target: ``"cpu"`` (JIT in this process). ``"nvptx"`` is not
+            available from Python yet (NotImplementedError).
+        entry: the function to call.
+
+    Raises:
+        MLIRError: the module does not parse or verify, the entry does not
+            exist or has an unsupported signature, or lowering fails (with
+            MLIR's located diagnostics).
+        NotImplementedError: a target this build cannot compile for.
+        ValueError: an unknown target.
+    """
+    if target not in TARGETS:
+        raise ValueError(f"unknown target {target!r}; expected one of "
+                         f"{', '.join(TARGETS)}")
+    if target == "nvptx":
+        raise NotImplementedError(
+            "quant4.compile(target='nvptx') is not available yet: the NVPTX "
+            "pipeline has no library entry point that returns PTX text; use "
+            "the command-line NVPTX tool for now")
+    if not getattr(_mlir, "HAVE_JIT", False):
+        raise NotImplementedError(
+            "this build of quant4._mlir has no CPU JIT (lib/Target/CPU was "
+            "not built)")
+    text, name = _read_source(source)
+    raw, native = _mlir.compile_cpu(text, name, entry)
+    _result(raw, f"{name}: cannot compile @{entry} for the CPU")
+    return CompiledFunction(native, entry, name)
+
+
+__all__ = ["CompiledFunction", "MLIRError", "TARGETS", "compile"]

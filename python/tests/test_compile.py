@@ -1,0 +1,103 @@
+"""quant4.compile: JIT quant4 functions on the CPU and check them against
+golden references and numpy."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+
+import numpy as np
+import pytest
+
+import quant4
+from conftest import load, same_bits
+
+EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples"
+
+
+def _require_jit():
+    """An error, not a skip, when lit says the MLIR side was built."""
+    if os.environ.get("QUANT4_EXPECT_MLIR") != "1":
+        pytest.importorskip("quant4.ir")
+    from quant4 import ir
+    assert ir._mlir.HAVE_JIT, "quant4._mlir was built without the CPU JIT"
+    return ir
+
+
+ir = _require_jit()
+
+
+def _matmul_module(fmt: str, n: int, k: int, nbytes: int, m: int = 2) -> str:
+    blocked = f"!quant4.blocked<{n}x{k}, {fmt}>"
+    return f"""
+func.func @mm(%x: tensor<{m}x{k}xf32>, %raw: tensor<{nbytes}xui8>) -> tensor<{m}x{n}xf32> {{
+  %w = quant4.from_bytes %raw : tensor<{nbytes}xui8> -> {blocked}
+  %y = quant4.matmul %x, %w : tensor<{m}x{k}xf32>, {blocked} -> tensor<{m}x{n}xf32>
+  return %y : tensor<{m}x{n}xf32>
+}}"""
+
+
+def test_q4k_gemv_example_matches_the_golden_reference():
+    weights = quant4.QuantizedTensor.from_storage(
+        load("q4k", "gemv_W_4096x4096.q4k", "u1"), (4096, 4096), "q4_k")
+    x = load("q4k", "gemv_x_4096.f32", "<f4").reshape(1, 4096)
+    gemv = quant4.compile(EXAMPLES / "gemv_q4k.mlir", entry="gemv")
+    y = gemv(x, weights)
+    assert y.shape == (1, 4096) and y.dtype == np.float32
+    ref = load("q4k", "gemv_y_ref_f64_4096.f64", "<f8")
+    scale = np.abs(ref).max()
+    assert np.abs(y[0] - ref).max() <= 1e-5 * scale
+    # ... and numpy's product of the dequantized weights agrees.
+    dense = weights.dequantize().astype(np.float64)
+    assert np.abs(y[0] - dense @ x[0].astype(np.float64)).max() <= 1e-5 * scale
+
+
+@pytest.mark.parametrize("fmt,options", [
+    ("#quant4.nf4", {"format": "nf4"}),
+    ("#quant4.nf4<double_quant = true>", {"format": "nf4", "double_quant": True}),
+    ("#quant4.mxfp4<layout = hf>", {"format": "mxfp4", "layout": "hf"}),
+    ("#quant4.q4_k", {"format": "q4_k"}),
+])
+def test_matmul_matches_numpy(fmt, options):
+    w = load("nf4", "nf4_gauss_64x4096.input.f32", "<f4").reshape(64, 4096)
+    q = quant4.quantize(w, **options)
+    x = np.random.default_rng(1).standard_normal((2, 4096)).astype(np.float32)
+    fn = quant4.compile(_matmul_module(fmt, 64, 4096, q.nbytes), entry="mm")
+    y = fn(x, q)
+    want = x.astype(np.float64) @ q.dequantize().astype(np.float64).T
+    assert y.shape == (2, 64)
+    assert np.abs(y - want).max() <= 1e-5 * np.abs(want).max()
+
+
+def test_dequantize_is_bit_exact():
+    blocks = load("mxfp4", "mxfp4_gauss_4096.ocp_rne.hf_blocks.u8", "u1")
+    scales = load("mxfp4", "mxfp4_gauss_4096.ocp_rne.hf_scales.u8", "u1")
+    raw = np.concatenate([blocks, scales])
+    blocked = "!quant4.blocked<1x4096, #quant4.mxfp4<layout = hf>>"
+    source = f"""
+func.func @deq(%raw: tensor<{raw.size}xui8>) -> tensor<1x4096xf32> {{
+  %w = quant4.from_bytes %raw : tensor<{raw.size}xui8> -> {blocked}
+  %y = quant4.dequantize %w : {blocked} -> tensor<1x4096xf32>
+  return %y : tensor<1x4096xf32>
+}}"""
+    y = quant4.compile(source, entry="deq")(raw)
+    assert same_bits(y, load("mxfp4", "mxfp4_gauss_4096.ocp_rne.dequant.f32",
+                             "<f4"))
+
+
+def test_compile_errors():
+    source = _matmul_module("#quant4.q4_k", 4, 256, 576)
+    with pytest.raises(ir.MLIRError, match="no function named 'main'"):
+        quant4.compile(source)
+    fn = quant4.compile(source, entry="mm")
+    with pytest.raises(ValueError, match="takes 2 arguments"):
+        fn(np.zeros((2, 256), np.float32))
+    with pytest.raises(TypeError, match="float64"):
+        fn(np.zeros((2, 256)), np.zeros(576, np.uint8))
+    with pytest.raises(ir.MLIRError) as info:
+        quant4.compile("func.func @f() {\n  return %x\n}\n", entry="f")
+    assert (info.value.line, info.value.column) == (2, 12)
+    with pytest.raises(NotImplementedError, match="nvptx"):
+        quant4.compile(source, target="nvptx", entry="mm")
+    with pytest.raises(ValueError, match="unknown target 'tpu'"):
+        quant4.compile(source, target="tpu")
