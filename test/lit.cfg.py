@@ -27,5 +27,5 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.quant4_tools_dir, config.llvm_tools_dir]
-tools = ["q4-opt", "q4-quant", "q4-run"]
+tools = ["q4-opt", "q4-quant", "q4-run", "q4-compile"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -5,12 +5,13 @@ comparisons that exit non-zero on a mismatch.
   q4npy.py raw OUT.npy --dtype f32|u8|f16 [--shape R,C] IN [IN ...]
       concatenate raw little-endian files (e.g. NF4 codes + absmax planes)
       into one array of `dtype` (byte planes: use u8)
-  q4npy.py exact OUT.npy GOLDEN.f32
+  q4npy.py exact OUT(.npy or raw .f32) GOLDEN.f32
       bit-exact float32 comparison (every bit, including -0 and NaN payloads)
   q4npy.py matmul-ref OUT.npy X.npy W_DEQUANT.f32 N K
       y = x @ W^T in float64 from the golden dequantized weights
-  q4npy.py close OUT.npy REF (.f64 raw or .npy) REL_TOL
-      max |out - ref| <= REL_TOL * max |ref|
+  q4npy.py close OUT REF REL_TOL [--first N]
+      max |out - ref| <= REL_TOL * max |ref| (files: .npy, raw .f32/.f64);
+      --first N compares with the first N reference values only
   q4npy.py random OUT.npy SHAPE SEED [--dtype f32|f16]
       N(0,1) activations from a fixed seed
 """
@@ -52,7 +53,7 @@ def cmd_raw(argv):
 
 
 def cmd_exact(argv):
-    out = np.load(argv[0])
+    out = load(argv[0])
     golden = np.fromfile(argv[1], dtype="<f4")
     if out.dtype != np.float32:
         fail("dtype %s, expected float32" % out.dtype)
@@ -75,8 +76,10 @@ def cmd_matmul_ref(argv):
 
 
 def cmd_close(argv):
-    out, ref, tol = np.load(argv[0]).astype(np.float64), load(argv[1]), float(argv[2])
+    out, ref, tol = load(argv[0]).astype(np.float64), load(argv[1]), float(argv[2])
     ref = ref.astype(np.float64).reshape(-1)
+    if len(argv) > 4 and argv[3] == "--first":
+        ref = ref[:int(argv[4])]
     out = out.reshape(-1)
     if out.size != ref.size:
         fail("%d values, reference has %d" % (out.size, ref.size))

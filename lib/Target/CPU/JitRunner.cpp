@@ -16,21 +16,6 @@ using namespace mlir::quant4;
 using ::quant4::cpu::NpyArray;
 using ::quant4::cpu::NpyType;
 
-/// The .npy element type of an ABI element type, or nullopt.
-static std::optional<NpyType> npyTypeOf(Type type) {
-  if (type.isF32())
-    return NpyType::F32;
-  if (type.isF16())
-    return NpyType::F16;
-  if (type.isBF16())
-    return NpyType::U16;
-  if (type.isUnsignedInteger(8))
-    return NpyType::U8;
-  if (type.isInteger(8))
-    return NpyType::I8;
-  return std::nullopt;
-}
-
 /// Bytes are bytes: i8 and ui8 arrays are interchangeable.
 static bool compatible(NpyType expected, NpyType actual) {
   auto isByte = [](NpyType t) { return t == NpyType::U8 || t == NpyType::I8; };
@@ -44,28 +29,11 @@ FailureOr<std::unique_ptr<CPUJit>> CPUJit::compile(ModuleOp module,
   auto func = module.lookupSymbol<func::FuncOp>(entry);
   if (!func)
     return module.emitError("no function named '") << entry << "'";
+  FailureOr<EntrySignature> signature = prepareEntry(func);
+  if (failed(signature))
+    return failure();
   std::unique_ptr<CPUJit> jit(new CPUJit());
-  jit->entry = entry.str();
-  auto signature = [&](Type type,
-                       std::vector<TensorSig> &sigs) -> LogicalResult {
-    auto tensor = dyn_cast<RankedTensorType>(type);
-    std::optional<NpyType> npy =
-        tensor ? npyTypeOf(tensor.getElementType()) : std::nullopt;
-    if (!tensor || !tensor.hasStaticShape() || !npy)
-      return func.emitError("entry arguments and results must be static "
-                            "tensors of f32, f16, bf16, i8 or ui8, got ")
-             << type;
-    sigs.push_back({*npy, std::vector<int64_t>(tensor.getShape().begin(),
-                                               tensor.getShape().end())});
-    return success();
-  };
-  for (Type type : func.getArgumentTypes())
-    if (failed(signature(type, jit->args)))
-      return failure();
-  for (Type type : func.getResultTypes())
-    if (failed(signature(type, jit->results)))
-      return failure();
-  func->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
+  jit->signature = std::move(*signature);
 
   PassManager pm(module.getContext());
   CPUPipelineOptions options;
@@ -105,6 +73,9 @@ static std::vector<int64_t> makeDescriptor(void *data,
 
 LogicalResult CPUJit::run(const std::vector<NpyArray> &inputs,
                           std::vector<NpyArray> &outputs, std::string &error) {
+  const std::vector<AbiTensor> &args = signature.args;
+  const std::vector<AbiTensor> &results = signature.results;
+  const std::string &entry = signature.name;
   if (inputs.size() != args.size()) {
     error = "'" + entry + "' takes " + std::to_string(args.size()) +
             " arguments, got " + std::to_string(inputs.size()) + " inputs";
@@ -112,11 +83,9 @@ LogicalResult CPUJit::run(const std::vector<NpyArray> &inputs,
   }
   std::vector<std::vector<int64_t>> argDescs;
   for (size_t i = 0; i < inputs.size(); ++i) {
-    const TensorSig &sig = args[i];
+    const AbiTensor &sig = args[i];
     bool isByte = sig.type == NpyType::U8 || sig.type == NpyType::I8;
-    int64_t expected = 1;
-    for (int64_t d : sig.shape)
-      expected *= d;
+    int64_t expected = sig.numElements();
     // Byte arguments accept any shape of the right size (raw storage).
     bool shapeOk = isByte ? inputs[i].numElements() == expected
                           : inputs[i].shape == sig.shape;
@@ -134,8 +103,8 @@ LogicalResult CPUJit::run(const std::vector<NpyArray> &inputs,
 
   // All results in one struct of descriptors (one descriptor when single).
   std::vector<int64_t> resultWords;
-  for (const TensorSig &sig : results)
-    resultWords.resize(resultWords.size() + 3 + 2 * sig.shape.size());
+  for (const AbiTensor &sig : results)
+    resultWords.resize(resultWords.size() + sig.descriptorWords());
   std::vector<void *> pointers;
   std::vector<void *> packed;
   pointers.reserve(1 + argDescs.size());
@@ -152,7 +121,7 @@ LogicalResult CPUJit::run(const std::vector<NpyArray> &inputs,
 
   outputs.clear();
   size_t word = 0;
-  for (const TensorSig &sig : results) {
+  for (const AbiTensor &sig : results) {
     auto *allocated = reinterpret_cast<void *>(resultWords[word]);
     auto *aligned = reinterpret_cast<uint8_t *>(resultWords[word + 1]);
     int64_t offset = resultWords[word + 2];
@@ -166,7 +135,7 @@ LogicalResult CPUJit::run(const std::vector<NpyArray> &inputs,
     outputs.push_back(std::move(out));
     // Results are returned as fresh allocations owned by the caller.
     std::free(allocated);
-    word += 3 + 2 * sig.shape.size();
+    word += sig.descriptorWords();
   }
   return success();
 }

@@ -10,6 +10,7 @@
 #ifndef QUANT4_TARGET_CPU_JITRUNNER_H
 #define QUANT4_TARGET_CPU_JITRUNNER_H
 
+#include "Target/CPU/EntrySignature.h"
 #include "Target/CPU/Npy.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LogicalResult.h"
@@ -39,16 +40,10 @@ public:
                     std::string &error);
 
 private:
-  /// A static tensor type at the ABI.
-  struct TensorSig {
-    ::quant4::cpu::NpyType type;
-    std::vector<int64_t> shape;
-  };
   CPUJit() = default;
 
   std::unique_ptr<ExecutionEngine> engine;
-  std::string entry;
-  std::vector<TensorSig> args, results;
+  EntrySignature signature;
 };
 
 } // namespace mlir::quant4

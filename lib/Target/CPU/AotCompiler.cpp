@@ -1,0 +1,138 @@
+//===- AotCompiler.cpp - ahead-of-time compilation to a shared library ----===//
+
+#include "Target/CPU/AotCompiler.h"
+#include "Target/CPU/Pipeline.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+using namespace mlir::quant4;
+
+/// A TargetMachine for the host triple and `cpu`, emitting PIC code.
+static std::unique_ptr<llvm::TargetMachine>
+createTargetMachine(const AotOptions &options, std::string &error) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return nullptr;
+  std::string cpu = options.cpu;
+  std::string features;
+  if (cpu == "host") {
+    cpu = llvm::sys::getHostCPUName().str();
+    for (const auto &feature : llvm::sys::getHostCPUFeatures())
+      features += (feature.second ? "+" : "-") + feature.first().str() + ",";
+  }
+  llvm::CodeGenOptLevel level = options.optLevel >= 3
+                                    ? llvm::CodeGenOptLevel::Aggressive
+                                    : llvm::CodeGenOptLevel::Default;
+  return std::unique_ptr<llvm::TargetMachine>(
+      target->createTargetMachine(triple, cpu, features, llvm::TargetOptions(),
+                                  llvm::Reloc::PIC_, std::nullopt, level));
+}
+
+LogicalResult
+mlir::quant4::compileToObject(ModuleOp module, ArrayRef<std::string> entries,
+                              const AotOptions &options, StringRef objectPath,
+                              std::vector<EntrySignature> &signatures) {
+  SmallVector<func::FuncOp> funcs;
+  if (entries.empty()) {
+    for (auto func : module.getOps<func::FuncOp>())
+      if (func.isPublic() && !func.isExternal())
+        funcs.push_back(func);
+  } else {
+    for (const std::string &name : entries) {
+      auto func = module.lookupSymbol<func::FuncOp>(name);
+      if (!func)
+        return module.emitError("no function named '") << name << "'";
+      funcs.push_back(func);
+    }
+  }
+  signatures.clear();
+  for (func::FuncOp func : funcs) {
+    FailureOr<EntrySignature> signature = prepareEntry(func);
+    if (failed(signature))
+      return failure();
+    signatures.push_back(std::move(*signature));
+  }
+
+  PassManager pm(module.getContext());
+  CPUPipelineOptions pipelineOptions;
+  buildCPUPipeline(pm, pipelineOptions);
+  if (failed(pm.run(module)))
+    return failure();
+
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(options, error);
+  if (!machine)
+    return module.emitError("no target machine: ") << error;
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, context);
+  if (!llvmModule)
+    return module.emitError("translation to LLVM IR failed");
+  llvmModule->setTargetTriple(machine->getTargetTriple());
+  llvmModule->setDataLayout(machine->createDataLayout());
+  if (llvm::Error err = makeOptimizingTransformer(
+          options.optLevel,
+          /*sizeLevel=*/0, machine.get())(llvmModule.get()))
+    return module.emitError("LLVM optimization failed: ")
+           << llvm::toString(std::move(err));
+
+  std::error_code ec;
+  llvm::ToolOutputFile out(objectPath, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return module.emitError("cannot write '")
+           << objectPath << "': " << ec.message();
+  llvm::legacy::PassManager codegen;
+  if (machine->addPassesToEmitFile(codegen, out.os(), nullptr,
+                                   llvm::CodeGenFileType::ObjectFile))
+    return module.emitError("the target cannot emit object files");
+  codegen.run(*llvmModule);
+  out.keep();
+  return success();
+}
+
+LogicalResult mlir::quant4::linkSharedLibrary(StringRef objectPath,
+                                              StringRef libraryPath,
+                                              std::string &error) {
+  std::string driver;
+  for (StringRef name : {"cc", "clang", "gcc"}) {
+    llvm::ErrorOr<std::string> path = llvm::sys::findProgramByName(name);
+    if (!path)
+      path = llvm::sys::findProgramByName(name, {QUANT4_LLVM_TOOLS_DIR});
+    if (path) {
+      driver = *path;
+      break;
+    }
+  }
+  if (driver.empty()) {
+    error = "no C compiler driver (cc, clang, gcc) found to link with";
+    return failure();
+  }
+  std::string output = libraryPath.str(), object = objectPath.str();
+  SmallVector<StringRef> args = {driver, "-shared", "-o", output, object};
+  int rc =
+      llvm::sys::ExecuteAndWait(driver, args, std::nullopt, {}, 0, 0, &error);
+  if (rc != 0) {
+    if (error.empty())
+      error = driver + " failed with exit code " + std::to_string(rc);
+    return failure();
+  }
+  return success();
+}

@@ -1,0 +1,45 @@
+//===- AotCompiler.h - ahead-of-time compilation to a shared library -*- C++
+//-*-//
+//
+// The logic behind q4-compile: lowers a module with the CPU pipeline,
+// translates it to LLVM IR, optimizes it and emits a position-independent
+// object file for a chosen CPU, then links it into a shared library with the
+// system's C compiler driver. The library needs only libc (malloc/free) at
+// run time; its entry points are `_mlir_ciface_<name>` (see CHeader.h).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANT4_TARGET_CPU_AOTCOMPILER_H
+#define QUANT4_TARGET_CPU_AOTCOMPILER_H
+
+#include "Target/CPU/EntrySignature.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir::quant4 {
+
+struct AotOptions {
+  /// Target CPU: "host" (the default: like -march=native) or an LLVM CPU
+  /// name such as "x86-64-v3" or "generic".
+  std::string cpu = "host";
+  /// LLVM optimization level of the generated code.
+  unsigned optLevel = 3;
+};
+
+/// Checks and marks the entries (all public functions when `entries` is
+/// empty), lowers `module` in place and writes an object file to
+/// `objectPath`. Fills `signatures` in entry order.
+LogicalResult compileToObject(ModuleOp module, ArrayRef<std::string> entries,
+                              const AotOptions &options, StringRef objectPath,
+                              std::vector<EntrySignature> &signatures);
+
+/// Links `objectPath` into the shared library `libraryPath` with the first
+/// of `cc`, `clang`, `gcc` found on PATH (or LLVM's tools directory).
+LogicalResult linkSharedLibrary(StringRef objectPath, StringRef libraryPath,
+                                std::string &error);
+
+} // namespace mlir::quant4
+
+#endif // QUANT4_TARGET_CPU_AOTCOMPILER_H

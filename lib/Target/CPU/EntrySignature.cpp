@@ -1,0 +1,58 @@
+//===- EntrySignature.cpp - the C ABI of a compiled entry function --------===//
+
+#include "Target/CPU/EntrySignature.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+using namespace mlir;
+using namespace mlir::quant4;
+using ::quant4::cpu::NpyType;
+
+int64_t AbiTensor::numElements() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+/// The ABI element type of `type`, or nullopt.
+static std::optional<NpyType> abiElementType(Type type) {
+  if (type.isF32())
+    return NpyType::F32;
+  if (type.isF16())
+    return NpyType::F16;
+  if (type.isBF16())
+    return NpyType::U16;
+  if (type.isUnsignedInteger(8))
+    return NpyType::U8;
+  if (type.isInteger(8))
+    return NpyType::I8;
+  return std::nullopt;
+}
+
+FailureOr<EntrySignature> mlir::quant4::prepareEntry(func::FuncOp func) {
+  EntrySignature signature;
+  signature.name = func.getSymName().str();
+  auto add = [&](Type type, std::vector<AbiTensor> &tensors) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    std::optional<NpyType> element =
+        tensor ? abiElementType(tensor.getElementType()) : std::nullopt;
+    if (!tensor || !tensor.hasStaticShape() || !element) {
+      func.emitError("entry arguments and results must be static tensors of "
+                     "f32, f16, bf16, i8 or ui8, got ")
+          << type;
+      return failure();
+    }
+    tensors.push_back(
+        {*element, std::vector<int64_t>(tensor.getShape().begin(),
+                                        tensor.getShape().end())});
+    return success();
+  };
+  for (Type type : func.getArgumentTypes())
+    if (failed(add(type, signature.args)))
+      return failure();
+  for (Type type : func.getResultTypes())
+    if (failed(add(type, signature.results)))
+      return failure();
+  func->setAttr("llvm.emit_c_interface", UnitAttr::get(func.getContext()));
+  return signature;
+}

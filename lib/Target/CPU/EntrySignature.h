@@ -1,0 +1,42 @@
+//===- EntrySignature.h - the C ABI of a compiled entry function -*- C++ -*-=//
+//
+// Entry functions take and return static tensors of f32, f16, bf16, i8 or
+// ui8. After the CPU pipeline each becomes a memref descriptor passed by
+// pointer through the `llvm.emit_c_interface` wrapper `_mlir_ciface_<name>`
+// (results first, through one pointer to a struct of descriptors).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANT4_TARGET_CPU_ENTRYSIGNATURE_H
+#define QUANT4_TARGET_CPU_ENTRYSIGNATURE_H
+
+#include "Target/CPU/Npy.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir::quant4 {
+
+/// One tensor at the ABI: element type (bf16 as U16) and static shape.
+struct AbiTensor {
+  ::quant4::cpu::NpyType type;
+  std::vector<int64_t> shape;
+
+  int64_t numElements() const;
+  /// Words of its memref descriptor: 2 pointers, offset, sizes, strides.
+  size_t descriptorWords() const { return 3 + 2 * shape.size(); }
+};
+
+struct EntrySignature {
+  std::string name;
+  std::vector<AbiTensor> args, results;
+};
+
+/// Checks that `func` has an ABI signature and marks it
+/// `llvm.emit_c_interface`. Emits an error at the function otherwise.
+FailureOr<EntrySignature> prepareEntry(func::FuncOp func);
+
+} // namespace mlir::quant4
+
+#endif // QUANT4_TARGET_CPU_ENTRYSIGNATURE_H
