@@ -29,3 +29,10 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.quant4_tools_dir, config.llvm_tools_dir]
 tools = ["q4-opt", "q4-quant", "q4-run", "q4-compile"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+# The NVPTX bundle writer; ptxas (CUDA) assembles its PTX where installed,
+# else those tests report UNSUPPORTED.
+llvm_config.add_tool_substitutions(["q4-nvptx"], tool_dirs)
+ptxas = os.environ.get("QUANT4_PTXAS", "/usr/local/cuda/bin/ptxas")
+if os.path.isfile(ptxas) and os.access(ptxas, os.X_OK):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))

@@ -1,0 +1,135 @@
+//===- KernelBundle.cpp - PTX files + launch manifest from a module -------===//
+
+#include "Target/NVPTX/KernelBundle.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+/// Writes `text` to `path`; false (and a message) on failure.
+static LogicalResult writeFile(Location loc, StringRef path, StringRef text) {
+  std::error_code error;
+  llvm::raw_fd_ostream os(path, error, llvm::sys::fs::OF_Text);
+  if (error)
+    return emitError(loc) << "cannot write " << path << ": " << error.message();
+  os << text;
+  return success();
+}
+
+/// "a<i>" for a function argument, "i64:<v>" etc. for a constant.
+static FailureOr<std::string> describeOperand(gpu::LaunchFuncOp launch,
+                                              Value operand) {
+  if (auto arg = dyn_cast<BlockArgument>(operand)) {
+    if (isa<func::FuncOp>(arg.getOwner()->getParentOp()))
+      return "a" + std::to_string(arg.getArgNumber());
+  }
+  Attribute value;
+  if (auto constant = operand.getDefiningOp<arith::ConstantOp>())
+    value = constant.getValue();
+  if (auto integer = dyn_cast_or_null<IntegerAttr>(value)) {
+    unsigned width = integer.getType().isIndex()
+                         ? 64
+                         : integer.getType().getIntOrFloatBitWidth();
+    if (width == 32 || width == 64)
+      return "i" + std::to_string(width) + ":" +
+             std::to_string(integer.getValue().getSExtValue());
+  }
+  if (auto real = dyn_cast_or_null<FloatAttr>(value);
+      real && real.getType().isF32())
+    return "f32:" +
+           std::to_string(real.getValue().bitcastToAPInt().getZExtValue());
+  return launch.emitError("kernel operand is neither an argument of the host "
+                          "function nor an i32/i64/f32 constant: ")
+         << operand;
+}
+
+static FailureOr<int64_t> constantDim(gpu::LaunchFuncOp launch, Value v) {
+  std::optional<int64_t> value = getConstantIntValue(v);
+  if (!value)
+    return launch.emitError("launch dimensions must be constants");
+  return *value;
+}
+
+LogicalResult mlir::quant4::writeKernelBundle(ModuleOp module,
+                                              const std::string &prefix) {
+  std::string base = llvm::sys::path::filename(prefix).str();
+  llvm::StringMap<std::string> ptxFiles;
+  for (auto binary : module.getOps<gpu::BinaryOp>()) {
+    std::string file = base + "." + binary.getName().str() + ".ptx";
+    auto object = dyn_cast<gpu::ObjectAttr>(binary.getObjects()[0]);
+    if (!object || object.getFormat() != gpu::CompilationTarget::Assembly)
+      return binary.emitError("expected PTX (gpu-module-to-binary format=isa)");
+    std::string path = llvm::sys::path::parent_path(prefix).str();
+    path = path.empty() ? file : path + "/" + file;
+    if (failed(writeFile(binary.getLoc(), path, object.getObject().getValue())))
+      return failure();
+    ptxFiles[binary.getName()] = file;
+  }
+  if (!module.getOps<gpu::GPUModuleOp>().empty())
+    return module.emitError("gpu.module left: run gpu-module-to-binary first");
+
+  std::string manifest;
+  llvm::raw_string_ostream os(manifest);
+  os << "quant4-nvptx-bundle 1\n";
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal())
+      continue;
+    os << "func " << func.getSymName() << " " << func.getNumArguments() << "\n";
+    for (BlockArgument arg : func.getArguments()) {
+      auto type = dyn_cast<MemRefType>(arg.getType());
+      if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity())
+        return func.emitError("host arguments must be static identity-layout "
+                              "memrefs, got ")
+               << arg.getType();
+      int64_t bytes = type.getNumElements() * type.getElementTypeBitWidth() / 8;
+      os << "arg " << arg.getArgNumber() << " " << bytes << " " << type << "\n";
+    }
+    WalkResult walk = func.walk([&](Operation *op) {
+      auto launch = dyn_cast<gpu::LaunchFuncOp>(op);
+      if (!launch) {
+        bool allowed = isa<func::ReturnOp, arith::ConstantOp>(op) ||
+                       op == func.getOperation();
+        if (!allowed)
+          op->emitError("host code other than kernel launches is not "
+                        "supported by the bundle");
+        return allowed ? WalkResult::advance() : WalkResult::interrupt();
+      }
+      auto file = ptxFiles.find(launch.getKernelModuleName());
+      if (file == ptxFiles.end()) {
+        launch.emitError("no gpu.binary for this launch");
+        return WalkResult::interrupt();
+      }
+      os << "launch " << file->second << " " << launch.getKernelName().str();
+      for (Value dim : {launch.getGridSizeX(), launch.getGridSizeY(),
+                        launch.getGridSizeZ(), launch.getBlockSizeX(),
+                        launch.getBlockSizeY(), launch.getBlockSizeZ()}) {
+        FailureOr<int64_t> size = constantDim(launch, dim);
+        if (failed(size))
+          return WalkResult::interrupt();
+        os << " " << *size;
+      }
+      if (launch.getDynamicSharedMemorySize() || launch.getClusterSizeX()) {
+        launch.emitError("dynamic shared memory and clusters are not "
+                         "supported by the bundle");
+        return WalkResult::interrupt();
+      }
+      for (Value operand : launch.getKernelOperands()) {
+        FailureOr<std::string> text = describeOperand(launch, operand);
+        if (failed(text))
+          return WalkResult::interrupt();
+        os << " " << *text;
+      }
+      os << "\n";
+      return WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      return failure();
+  }
+  return writeFile(module.getLoc(), prefix + ".manifest", manifest);
+}

@@ -1,0 +1,40 @@
+//===- KernelBundle.h - PTX files + launch manifest from a module -*- C++
+//-*-===//
+//
+// After --quant4-nvptx-pipeline a module holds gpu.binary ops (PTX text) and
+// host functions that only call gpu.launch_func on their own arguments.
+// writeKernelBundle writes that down for lib/Runtime (KernelBundle there):
+//
+//   <prefix>.<binary>.ptx   the PTX of each gpu.binary
+//   <prefix>.manifest       one line per host function and per launch:
+//     quant4-nvptx-bundle 1
+//     func <name> <arguments>
+//     arg <index> <bytes> <memref type>
+//     launch <ptx file> <kernel> <grid x y z> <block x y z> <operands>
+//   where an operand is a<i> (the function's memref argument i, passed as
+//   its bare device pointer) or i64:<v> / i32:<v> / f32:<bits> (a constant).
+//
+// Kernel ABI (use-bare-ptr-memref-call-conv): every memref is one pointer to
+// its first element; for matmul the host function is
+//   f(x: memref<MxK f32>, storage: memref<B x i8>, y: memref<MxN f32>)
+// (activations, format storage bytes, output), each kernel takes the
+// operands the manifest lists, in that order.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QUANT4_TARGET_NVPTX_KERNELBUNDLE_H
+#define QUANT4_TARGET_NVPTX_KERNELBUNDLE_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LogicalResult.h"
+
+#include <string>
+
+namespace mlir::quant4 {
+
+/// Writes the bundle next to `prefix` (a path without extension); emits
+/// located errors for anything a bare host cannot run.
+LogicalResult writeKernelBundle(ModuleOp module, const std::string &prefix);
+
+} // namespace mlir::quant4
+
+#endif // QUANT4_TARGET_NVPTX_KERNELBUNDLE_H

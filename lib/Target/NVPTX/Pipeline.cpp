@@ -1,0 +1,116 @@
+//===- Pipeline.cpp - quant4 NVPTX compile pipeline -----------------------===//
+
+#include "Target/NVPTX/Pipeline.h"
+#include "Conversion/Quant4ToLinalg/Quant4ToLinalg.h"
+#include "Target/NVPTX/Passes.h"
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/SCFToGPU/SCFToGPUPass.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::quant4;
+
+static void addCleanup(OpPassManager &pm) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void mlir::quant4::buildNVPTXBufferizeStage(OpPassManager &pm) {
+  pm.addPass(createConvertQuant4ToLinalg());
+  addCleanup(pm);
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createCanonicalizerPass());
+  // Loops over buffers; the accumulator's zero fill joins the reduction loop
+  // while the result is still a fresh allocation (no aliasing with the
+  // arguments), then the result becomes an out-parameter.
+  pm.addPass(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(memref::createFoldMemRefAliasOpsPass());
+  addCleanup(pm);
+  pm.addNestedPass<func::FuncOp>(createParallelLoopFusionPass());
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  addCleanup(pm);
+}
+
+void mlir::quant4::buildNVPTXMapToGPUStage(
+    OpPassManager &pm, const NVPTXPipelineOptions &options) {
+  Quant4GPUTileParallelLoopsOptions tile;
+  tile.threads = options.threads;
+  pm.addNestedPass<func::FuncOp>(createQuant4GPUTileParallelLoops(tile));
+  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
+  pm.addPass(createConvertParallelLoopToGpuPass());
+  pm.addPass(createLowerAffinePass());
+  addCleanup(pm);
+  pm.addNestedPass<func::FuncOp>(createQuant4GPUSinkConstants());
+  pm.addNestedPass<func::FuncOp>(createGpuLaunchSinkIndexComputationsPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  addCleanup(pm);
+}
+
+void mlir::quant4::buildNVPTXToNVVMStage(OpPassManager &pm,
+                                         const NVPTXPipelineOptions &options) {
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = options.features;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  pm.addNestedPass<gpu::GPUModuleOp>(createLoopInvariantCodeMotionPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createSCFToControlFlowPass());
+  ConvertGpuOpsToNVVMOpsOptions toNVVM;
+  toNVVM.useBarePtrCallConv = true;
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToNVVMOps(toNVVM));
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::quant4::buildNVPTXPipeline(OpPassManager &pm,
+                                      const NVPTXPipelineOptions &options) {
+  buildNVPTXBufferizeStage(pm);
+  buildNVPTXMapToGPUStage(pm, options);
+  buildNVPTXToNVVMStage(pm, options);
+  if (options.emitBinary) {
+    GpuModuleToBinaryPassOptions binary;
+    binary.compilationTarget = "isa";
+    pm.addPass(createGpuModuleToBinaryPass(binary));
+  }
+}
+
+void mlir::quant4::registerNVPTXPipeline() {
+  registerQuant4GPUPasses();
+  PassPipelineRegistration<NVPTXPipelineOptions>(
+      "quant4-nvptx-pipeline",
+      "Lower quant4 to PTX kernels (gpu.binary) launched from host functions",
+      buildNVPTXPipeline);
+  PassPipelineRegistration<>(
+      "quant4-nvptx-bufferize",
+      "NVPTX stage 1: quant4 -> linalg -> parallel loops on buffers",
+      [](OpPassManager &pm) { buildNVPTXBufferizeStage(pm); });
+  PassPipelineRegistration<NVPTXPipelineOptions>(
+      "quant4-nvptx-map-to-gpu",
+      "NVPTX stage 2: parallel loops -> outlined GPU kernels",
+      buildNVPTXMapToGPUStage);
+  PassPipelineRegistration<NVPTXPipelineOptions>(
+      "quant4-nvptx-to-nvvm", "NVPTX stage 3: GPU kernels -> NVVM dialect",
+      buildNVPTXToNVVMStage);
+}
+
+void mlir::quant4::registerNVPTXDialectExtensions(DialectRegistry &registry) {
+  NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  registerAllGPUToLLVMIRTranslations(registry);
+}

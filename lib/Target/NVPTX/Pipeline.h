@@ -1,0 +1,57 @@
+//===- Pipeline.h - quant4 NVPTX compile pipeline ---------------*- C++ -*-===//
+//
+// --quant4-nvptx-pipeline: quant4 -> linalg (Quant4ToLinalg, decode inside the
+// reduction) -> bufferization (the result becomes an out-parameter) ->
+// parallel loops -> one thread per output element (grid x block) ->
+// gpu.launch_func + gpu.module -> NVVM -> PTX in a gpu.binary.
+//
+// The host function that remains calls each kernel with gpu.launch_func on
+// its own memref arguments; KernelBundle.h writes that down for lib/Runtime.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QUANT4_TARGET_NVPTX_PIPELINE_H
+#define QUANT4_TARGET_NVPTX_PIPELINE_H
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir::quant4 {
+
+struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
+  Option<std::string> chip{*this, "chip", llvm::cl::desc("GPU architecture"),
+                           llvm::cl::init("sm_90")};
+  Option<std::string> features{*this, "features",
+                               llvm::cl::desc("PTX features (ISA version)"),
+                               llvm::cl::init("+ptx80")};
+  Option<int64_t> threads{*this, "threads", llvm::cl::desc("Threads per block"),
+                          llvm::cl::init(128)};
+  Option<bool> emitBinary{
+      *this, "emit-binary",
+      llvm::cl::desc("End with gpu-module-to-binary (PTX text); off stops "
+                     "at the NVVM dialect"),
+      llvm::cl::init(true)};
+};
+
+/// Stages of the pipeline, each usable on its own (lit tests run them one
+/// by one).
+void buildNVPTXBufferizeStage(OpPassManager &pm);
+void buildNVPTXMapToGPUStage(OpPassManager &pm,
+                             const NVPTXPipelineOptions &options);
+void buildNVPTXToNVVMStage(OpPassManager &pm,
+                           const NVPTXPipelineOptions &options);
+
+/// All stages, then gpu-module-to-binary{format=isa} when emitBinary.
+void buildNVPTXPipeline(OpPassManager &pm, const NVPTXPipelineOptions &options);
+
+/// Registers --quant4-nvptx-pipeline, its stages
+/// (--quant4-nvptx-bufferize, --quant4-nvptx-map-to-gpu,
+/// --quant4-nvptx-to-nvvm) and the GPU passes.
+void registerNVPTXPipeline();
+
+/// The NVVM target and the LLVM IR translations gpu-module-to-binary needs.
+void registerNVPTXDialectExtensions(DialectRegistry &registry);
+
+} // namespace mlir::quant4
+
+#endif // QUANT4_TARGET_NVPTX_PIPELINE_H

@@ -1,0 +1,55 @@
+// q4-nvptx writes one PTX file per kernel module and a manifest that maps
+// each kernel operand to an argument of the host function (lib/Runtime's
+// KernelBundle reads it). The kernel ABI: bare device pointers, the output
+// last among the host arguments (activations, storage bytes, output).
+//
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: q4-nvptx %s -o %t/k
+// RUN: FileCheck %s --input-file=%t/k.manifest
+// RUN: FileCheck %s --check-prefix=PTX --input-file=%t/k.gemv_kernel.ptx
+// RUN: q4-nvptx %s -o %t/s --block-threads=64 --chip=sm_80 --features=+ptx70
+// RUN: FileCheck %s --check-prefix=SM80 --input-file=%t/s.manifest
+// RUN: FileCheck %s --check-prefix=SM80-PTX --input-file=%t/s.gemv_kernel.ptx
+// RUN: not q4-nvptx %s -o %t/no-such-dir/k 2>&1 | FileCheck %s --check-prefix=ERR
+
+!q = !quant4.blocked<256x512, #quant4.q4_k>
+!m = !quant4.blocked<256x512, #quant4.mxfp4<layout = hf>>
+
+// CHECK:      quant4-nvptx-bundle 1
+// CHECK-NEXT: func gemv 3
+// CHECK-NEXT: arg 0 2048 memref<1x512xf32>
+// CHECK-NEXT: arg 1 73728 memref<73728xi8>
+// CHECK-NEXT: arg 2 1024 memref<1x256xf32>
+// CHECK-NEXT: launch k.gemv_kernel.ptx gemv_kernel 2 1 1 128 1 1 a2 a0 a1
+// CHECK-NEXT: func dequant 2
+// CHECK-NEXT: arg 0 69632 memref<69632xi8>
+// CHECK-NEXT: arg 1 524288 memref<256x512xf32>
+// CHECK-NEXT: launch k.dequant_kernel.ptx dequant_kernel 256 4 1 1 128 1 a0 a1
+// CHECK-NOT:  launch
+
+// PTX:      .version 8.0
+// PTX:      .target sm_90
+// PTX:      .visible .entry gemv_kernel(
+// PTX-NEXT:   .param .u64 .ptr .align 1 gemv_kernel_param_0,
+// PTX-NEXT:   .param .u64 .ptr .align 1 gemv_kernel_param_1,
+// PTX-NEXT:   .param .u64 .ptr .align 1 gemv_kernel_param_2
+// PTX-NEXT: )
+// PTX-NEXT: .maxntid 128, 1, 1
+
+// SM80:     launch s.gemv_kernel.ptx gemv_kernel 4 1 1 64 1 1 a2 a0 a1
+// SM80-PTX: .target sm_80
+// SM80-PTX: .maxntid 64, 1, 1
+
+// ERR: cannot write {{.*}}no-such-dir{{.*}}.ptx
+
+func.func @gemv(%x: tensor<1x512xf32>, %raw: tensor<73728xi8>) -> tensor<1x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
+  %y = quant4.matmul %x, %w : tensor<1x512xf32>, !q -> tensor<1x256xf32>
+  return %y : tensor<1x256xf32>
+}
+
+func.func @dequant(%raw: tensor<69632xi8>) -> tensor<256x512xf32> {
+  %w = quant4.from_bytes %raw : tensor<69632xi8> -> !m
+  %y = quant4.dequantize %w : !m -> tensor<256x512xf32>
+  return %y : tensor<256x512xf32>
+}

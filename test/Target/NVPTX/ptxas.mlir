@@ -1,0 +1,52 @@
+// The PTX of every format, GEMV, GEMM and dequantize, must assemble with
+// CUDA's ptxas for sm_90 (and the sm_80 variant for sm_80). Without ptxas
+// this test is UNSUPPORTED, never passing.
+//
+// REQUIRES: ptxas
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: q4-nvptx %s -o %t/k
+// RUN: %ptxas -arch=sm_90 %t/k.q4k_kernel.ptx -o %t/q4k.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.nf4_kernel.ptx -o %t/nf4.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.nf4_kernel_0.ptx -o %t/nf4_0.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.mxfp4_kernel_2.ptx -o %t/mxfp4.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.nested_kernel_1.ptx -o %t/nested.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.dequant_kernel.ptx -o %t/dequant.cubin
+// RUN: q4-nvptx %s -o %t/a --chip=sm_80 --features=+ptx70
+// RUN: %ptxas -arch=sm_80 %t/a.q4k_kernel.ptx -o %t/a.cubin
+// ptxas itself can fail this test: PTX for sm_90 does not assemble for sm_75.
+// RUN: not %ptxas -arch=sm_75 %t/k.q4k_kernel.ptx -o %t/bad.cubin
+
+!q = !quant4.blocked<256x512, #quant4.q4_k>
+!n = !quant4.blocked<256x512, #quant4.nf4>
+!d = !quant4.blocked<256x512, #quant4.nf4<double_quant = true>>
+!m = !quant4.blocked<256x512, #quant4.mxfp4>
+
+func.func @q4k(%x: tensor<1x512xf32>, %raw: tensor<73728xi8>) -> tensor<1x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
+  %y = quant4.matmul %x, %w : tensor<1x512xf32>, !q -> tensor<1x256xf32>
+  return %y : tensor<1x256xf32>
+}
+
+func.func @nf4(%x: tensor<16x512xf32>, %raw: tensor<73728xi8>) -> tensor<16x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<73728xi8> -> !n
+  %y = quant4.matmul %x, %w : tensor<16x512xf32>, !n -> tensor<16x256xf32>
+  return %y : tensor<16x256xf32>
+}
+
+func.func @nested(%x: tensor<4x512xf16>, %raw: tensor<67620xi8>) -> tensor<4x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<67620xi8> -> !d
+  %y = quant4.matmul %x, %w : tensor<4x512xf16>, !d -> tensor<4x256xf32>
+  return %y : tensor<4x256xf32>
+}
+
+func.func @mxfp4(%x: tensor<4x512xf32>, %raw: tensor<69632xi8>) -> tensor<4x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<69632xi8> -> !m
+  %y = quant4.matmul %x, %w : tensor<4x512xf32>, !m -> tensor<4x256xf32>
+  return %y : tensor<4x256xf32>
+}
+
+func.func @dequant(%raw: tensor<73728xi8>) -> tensor<256x512xf32> {
+  %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
+  %y = quant4.dequantize %w : !q -> tensor<256x512xf32>
+  return %y : tensor<256x512xf32>
+}

@@ -1,0 +1,66 @@
+//===- q4-nvptx.cpp - quant4 -> PTX files + launch manifest ---------------===//
+//
+//   q4-nvptx IN.mlir -o OUT [--chip=sm_90] [--features=+ptx80]
+//   [--block-threads=128]
+//
+// Runs --quant4-nvptx-pipeline on IN.mlir and writes OUT.manifest and
+// OUT.<kernel module>.ptx (see lib/Target/NVPTX/KernelBundle.h), which
+// lib/Runtime loads and launches on a machine without MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Dialect/Quant4/IR/Quant4Dialect.h"
+#include "Target/NVPTX/KernelBundle.h"
+#include "Target/NVPTX/Pipeline.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> input(cl::Positional, cl::desc("<input.mlir>"),
+                                  cl::Required);
+static cl::opt<std::string> output("o", cl::desc("Output prefix"),
+                                   cl::value_desc("prefix"), cl::Required);
+static cl::opt<std::string> chip("chip", cl::desc("GPU architecture"),
+                                 cl::init("sm_90"));
+static cl::opt<std::string> features("features", cl::desc("PTX features"),
+                                     cl::init("+ptx80"));
+static cl::opt<int64_t> threads("block-threads", cl::desc("Threads per block"),
+                                cl::init(128));
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "quant4 NVPTX compiler\n");
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<quant4::Quant4Dialect>();
+  quant4::registerNVPTXDialectExtensions(registry);
+  MLIRContext context(registry);
+
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(input, sourceMgr, &context);
+  if (!module)
+    return 1;
+
+  PassManager pm(&context);
+  quant4::NVPTXPipelineOptions options;
+  options.chip = chip;
+  options.features = features;
+  options.threads = threads;
+  quant4::buildNVPTXPipeline(pm, options);
+  if (failed(pm.run(*module)))
+    return 1;
+  return failed(quant4::writeKernelBundle(*module, output)) ? 1 : 0;
+}

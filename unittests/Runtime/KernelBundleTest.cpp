@@ -1,0 +1,112 @@
+//===- KernelBundleTest.cpp - Manifest parsing, bundle runs on the fake ---===//
+
+#include "Runtime/KernelBundle.h"
+#include "FakeCudaFixture.h"
+
+#include <fstream>
+
+using namespace quant4::runtime;
+
+namespace {
+
+const char *kManifest = "quant4-nvptx-bundle 1\n"
+                        "func f 2\n"
+                        "arg 0 16 memref<4xf32>\n"
+                        "arg 1 4 memref<1xi32>\n"
+                        "launch f.k.ptx store_i32 2 1 1 128 1 1 a1 i32:-5\n"
+                        "launch f.k.ptx store_i32 1 1 1 32 1 1 a0 i64:7 "
+                        "f32:1065353216\n";
+
+TEST(BundleManifest, ParsesFunctionsArgumentsAndLaunches) {
+  auto functions = parseBundleManifest(kManifest);
+  ASSERT_TRUE(functions) << functions.message();
+  ASSERT_EQ(functions->size(), 1u);
+  const BundleFunction &f = (*functions)[0];
+  EXPECT_EQ(f.name, "f");
+  ASSERT_EQ(f.arguments.size(), 2u);
+  EXPECT_EQ(f.arguments[0].bytes, 16u);
+  EXPECT_EQ(f.arguments[1].type, "memref<1xi32>");
+  ASSERT_EQ(f.launches.size(), 2u);
+  EXPECT_EQ(f.launches[0].ptxFile, "f.k.ptx");
+  EXPECT_EQ(f.launches[0].grid.x, 2u);
+  EXPECT_EQ(f.launches[0].block.x, 128u);
+  ASSERT_EQ(f.launches[0].operands.size(), 2u);
+  EXPECT_EQ(f.launches[0].operands[0].kind, BundleOperand::Kind::Argument);
+  EXPECT_EQ(f.launches[0].operands[0].value, 1);
+  EXPECT_EQ(f.launches[0].operands[1].kind, BundleOperand::Kind::I32);
+  EXPECT_EQ(f.launches[0].operands[1].value, -5);
+  EXPECT_EQ(f.launches[1].operands[2].kind, BundleOperand::Kind::F32);
+  EXPECT_EQ(f.launches[1].operands[2].value, 1065353216);
+}
+
+TEST(BundleManifest, ErrorsNameTheLine) {
+  EXPECT_EQ(parseBundleManifest("").message(), "manifest is empty");
+  EXPECT_EQ(parseBundleManifest("bundle 2\n").message(),
+            "manifest line 1: expected 'quant4-nvptx-bundle 1': 'bundle 2'");
+  std::string head = "quant4-nvptx-bundle 1\nfunc f 1\narg 0 4 memref<1xf32>\n";
+  EXPECT_EQ(parseBundleManifest(head + "launch p k 1 1 1 1 1 1 a1\n").message(),
+            "manifest line 4: bad operand 'a1': 'launch p k 1 1 1 1 1 1 a1'");
+  EXPECT_EQ(parseBundleManifest(head + "launch p k 0 1 1 1 1 1\n").message(),
+            "manifest line 4: bad launch dimension '0': "
+            "'launch p k 0 1 1 1 1 1'");
+  EXPECT_FALSE(
+      parseBundleManifest(head + "launch p k 1 1 1 1 1 1 i32:9999999999\n"));
+  EXPECT_FALSE(parseBundleManifest(head + "arg 1 4 memref<1xf32>\n"));
+  EXPECT_EQ(parseBundleManifest("quant4-nvptx-bundle 1\narg 0 4 x\n").message(),
+            "manifest line 2: 'arg' before any 'func': 'arg 0 4 x'");
+  EXPECT_FALSE(parseBundleManifest(head + "jump\n"));
+}
+
+class KernelBundleFake : public FakeCudaTest {
+protected:
+  std::string write(const std::string &name, const std::string &text) {
+    std::string path = ::testing::TempDir() + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+};
+
+TEST_F(KernelBundleFake, RunsLaunchesWithArgumentPointers) {
+  write("f.k.ptx", "// fake ptx\n");
+  std::string manifest = write("f.manifest", "quant4-nvptx-bundle 1\n"
+                                             "func f 1\n"
+                                             "arg 0 4 memref<1xi32>\n"
+                                             "launch f.k.ptx store_i32 1 1 1 "
+                                             "32 1 1 a0 i32:-5\n");
+  Expected<KernelBundle> bundle = KernelBundle::load(context, manifest);
+  ASSERT_TRUE(bundle) << bundle.message();
+  Expected<Stream> stream = Stream::create(context);
+  Expected<DeviceBuffer> out = DeviceBuffer::allocate(context, 4);
+  ASSERT_TRUE(stream && out);
+  ASSERT_TRUE(bundle->run("f", {&*out}, *stream).ok());
+  int32_t value = 0;
+  ASSERT_TRUE(out->download(&value, 4).ok());
+  EXPECT_EQ(value, -5);
+
+  EXPECT_EQ(bundle->run("g", {&*out}, *stream).message(),
+            "KernelBundle::run: no function g");
+  EXPECT_EQ(bundle->run("f", {}, *stream).message(),
+            "KernelBundle::run: f takes 1 arguments, got 0");
+  Expected<DeviceBuffer> small = DeviceBuffer::allocate(context, 2);
+  ASSERT_TRUE(small);
+  EXPECT_EQ(bundle->run("f", {&*small}, *stream).message(),
+            "KernelBundle::run: argument 0 of f needs 4 bytes (memref<1xi32>)");
+}
+
+TEST_F(KernelBundleFake, MissingPtxAndKernelAreReported) {
+  std::string manifest =
+      write("g.manifest", "quant4-nvptx-bundle 1\n"
+                          "func g 0\n"
+                          "launch g.none.ptx k 1 1 1 1 1 1\n");
+  Expected<KernelBundle> bundle = KernelBundle::load(context, manifest);
+  ASSERT_FALSE(bundle);
+  EXPECT_EQ(bundle.message(), "Module::loadFile: cannot open " +
+                                  ::testing::TempDir() + "g.none.ptx");
+  write("h.k.ptx", "// fake ptx\n");
+  manifest = write("h.manifest", "quant4-nvptx-bundle 1\nfunc h 0\n"
+                                 "launch h.k.ptx nope 1 1 1 1 1 1\n");
+  EXPECT_EQ(KernelBundle::load(context, manifest).message(),
+            "cuModuleGetFunction: CUDA_ERROR_NOT_FOUND (kernel nope)");
+}
+
+} // namespace
