@@ -28,6 +28,12 @@ def Quant4_BlockFormatAttrInterface
       }], "::llvm::ArrayRef<::mlir::quant4::QuantRule>", "getSupportedRules",
       (ins), [{}], [{ return {}; }]>,
     InterfaceMethod<[{
+        The lib/Format codec spec of this format instance, quantizing with
+        `rule` (the format's default when absent); for folding quantize on
+        constants with lib/Format's Codec.h.
+      }], "::quant4::format::FormatSpec", "getFormatSpec",
+      (ins "std::optional<::mlir::quant4::QuantRule>":$rule)>,
+    InterfaceMethod<[{
         Emits `tensor.extract` + arith ops at the builder's insertion point
         that decode value `index` (index type, `0 <= index < blockSize`) of
         block `block` (index type) from `storage`, a 1-D i8 tensor holding

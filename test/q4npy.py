@@ -14,6 +14,11 @@ comparisons that exit non-zero on a mismatch.
       --first N compares with the first N reference values only
   q4npy.py random OUT.npy SHAPE SEED [--dtype f32|f16]
       N(0,1) activations from a fixed seed
+  q4npy.py quantize-ir OUT.mlir INPUT.f32 ROWS COLS FORMAT BYTES [RULE]
+      a module whose @quantize returns the storage bytes of
+      `quant4.quantize` applied to the golden input as a dense constant
+  q4npy.py bytes-equal OUT.npy GOLDEN [GOLDEN ...]
+      the bytes equal the concatenated golden files
 """
 import sys
 
@@ -102,8 +107,36 @@ def cmd_random(argv):
     np.save(out, x.astype(DTYPES[dtype]))
 
 
+def cmd_quantize_ir(argv):
+    out, values = argv[0], np.fromfile(argv[1], dtype="<f4")
+    rows, cols, fmt, nbytes = int(argv[2]), int(argv[3]), argv[4], int(argv[5])
+    rule = " rule " + argv[6] if len(argv) > 6 else ""
+    # Hexadecimal dense literal: exact float32 bits, little-endian.
+    data = "0x" + values.astype("<f4").tobytes().hex().upper()
+    shape, blocked = "%dx%d" % (rows, cols), "!quant4.blocked<%dx%d, %s>" % (rows, cols, fmt)
+    with open(out, "w") as f:
+        f.write('func.func @quantize() -> tensor<%dxui8> {\n' % nbytes)
+        f.write('  %%x = arith.constant dense<"%s"> : tensor<%sxf32>\n' % (data, shape))
+        f.write('  %%w = quant4.quantize %%x%s : tensor<%sxf32> -> %s\n' % (rule, shape, blocked))
+        f.write('  %%b = quant4.to_bytes %%w : %s -> tensor<%dxui8>\n' % (blocked, nbytes))
+        f.write('  return %%b : tensor<%dxui8>\n}\n' % nbytes)
+
+
+def cmd_bytes_equal(argv):
+    out = np.load(argv[0]).reshape(-1).view("u1")
+    golden = np.frombuffer(b"".join(open(f, "rb").read() for f in argv[1:]), dtype="u1")
+    if out.size != golden.size:
+        fail("%d bytes, golden has %d" % (out.size, golden.size))
+    bad = np.nonzero(out != golden)[0]
+    if bad.size:
+        fail("%d of %d bytes differ; first at %d: 0x%02x vs golden 0x%02x"
+             % (bad.size, out.size, bad[0], out[bad[0]], golden[bad[0]]))
+    print("byte-exact: %d bytes" % out.size)
+
+
 COMMANDS = {"raw": cmd_raw, "exact": cmd_exact, "matmul-ref": cmd_matmul_ref,
-            "close": cmd_close, "random": cmd_random}
+            "close": cmd_close, "random": cmd_random,
+            "quantize-ir": cmd_quantize_ir, "bytes-equal": cmd_bytes_equal}
 
 if __name__ == "__main__":
     if len(sys.argv) < 3 or sys.argv[1] not in COMMANDS:

@@ -9,9 +9,11 @@
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::quant4;
@@ -102,6 +104,45 @@ struct ConstantLowering : OpConversionPattern<ConstantOp> {
     else
       return rewriter.notifyMatchFailure(op, "unsupported constant attribute");
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, type, bytes);
+    return success();
+  }
+};
+
+/// quantize of a constant float tensor: folded at compile time by
+/// lib/Format's codec into an arith.constant of the storage bytes.
+struct ConstantQuantizeLowering : OpConversionPattern<QuantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    DenseElementsAttr input;
+    if (!matchPattern(op.getInput(), m_Constant(&input)))
+      return rewriter.notifyMatchFailure(op, "input is not a dense constant");
+    BlockedTensorType blocked = op.getResult().getType();
+    if (!blocked.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    std::vector<float> values;
+    values.reserve(input.getNumElements());
+    for (APFloat v : input.getValues<APFloat>()) {
+      bool lost;
+      v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+      values.push_back(v.convertToFloat());
+    }
+    ::quant4::format::FormatSpec spec =
+        blocked.getFormat().getFormatSpec(op.getRule());
+    std::vector<char> bytes(blocked.getStorageBytes());
+    ::quant4::format::Status status =
+        ::quant4::format::quantize(spec, values.data(), int64_t(values.size()),
+                                   reinterpret_cast<uint8_t *>(bytes.data()));
+    if (!status.ok())
+      return op.emitOpError("cannot quantize the constant: ")
+             << status.message();
+    auto type =
+        cast<RankedTensorType>(getTypeConverter()->convertType(blocked));
+    auto blob = DenseResourceElementsAttr::get(
+        type, "quant4_quantized",
+        HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<char>(bytes)));
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, type, blob);
     return success();
   }
 };
@@ -295,11 +336,16 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
 
 } // namespace
 
+bool mlir::quant4::isConstantQuantize(QuantizeOp op) {
+  DenseElementsAttr input;
+  return matchPattern(op.getInput(), m_Constant(&input));
+}
+
 void mlir::quant4::populateQuant4ToLinalgConversionPatterns(
     TypeConverter &typeConverter, RewritePatternSet &patterns) {
   patterns.add<FromBytesLowering, ToBytesLowering, ConstantLowering,
-               DequantizeLowering, MatmulLowering>(typeConverter,
-                                                   patterns.getContext());
+               ConstantQuantizeLowering, DequantizeLowering, MatmulLowering>(
+      typeConverter, patterns.getContext());
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  typeConverter);
   populateCallOpTypeConversionPattern(patterns, typeConverter);

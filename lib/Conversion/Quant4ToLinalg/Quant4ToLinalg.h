@@ -10,6 +10,7 @@
 #ifndef QUANT4_CONVERSION_QUANT4TOLINALG_QUANT4TOLINALG_H
 #define QUANT4_CONVERSION_QUANT4TOLINALG_QUANT4TOLINALG_H
 
+#include "Dialect/Quant4/IR/Quant4Ops.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -24,8 +25,12 @@ public:
   Quant4StorageTypeConverter();
 };
 
-/// Patterns for from_bytes, to_bytes, constant, dequantize and matmul.
-/// quantize and weight have no lowering (see the pass).
+/// Patterns for from_bytes, to_bytes, constant, dequantize, matmul and
+/// quantize of a constant (folded with lib/Format's codec); other quantize
+/// ops and weight have no lowering (see the pass).
+/// Whether `op` quantizes a dense constant (which the patterns fold).
+bool isConstantQuantize(QuantizeOp op);
+
 void populateQuant4ToLinalgConversionPatterns(TypeConverter &typeConverter,
                                               RewritePatternSet &patterns);
 

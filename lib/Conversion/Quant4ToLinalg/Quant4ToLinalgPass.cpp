@@ -21,7 +21,8 @@ struct ConvertQuant4ToLinalgPass
     // Ops with no lowering get a diagnostic that says what to do instead.
     bool unsupported = false;
     getOperation()->walk([&](Operation *op) {
-      if (isa<QuantizeOp>(op)) {
+      auto quantize = dyn_cast<QuantizeOp>(op);
+      if (quantize && !isConstantQuantize(quantize)) {
         op->emitError("quant4.quantize is only supported on constants (fold "
                       "it with lib/Format)");
         unsupported = true;

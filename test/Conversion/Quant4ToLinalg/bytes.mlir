@@ -69,3 +69,20 @@ func.func @resource_constant() -> !quant4.blocked<1x32, #quant4.mxfp4> {
     }
   }
 #-}
+
+// -----
+
+// quantize of a constant is folded with lib/Format's codec into the storage
+// bytes (a dense_resource blob).
+// CHECK-LABEL: func.func @quantize_constant
+// CHECK-SAME:    () -> tensor<17xi8>
+// CHECK:         %[[C:.*]] = arith.constant dense_resource<quant4_quantized> : tensor<17xi8>
+// CHECK-NOT:     quant4.
+// CHECK:         return %[[C]] : tensor<17xi8>
+// OCP: amax 1.0 -> scale 2^-2 (E8M0 0x7D), 1.0 / 0.25 = 4.0 = E2M1 code 6.
+// CHECK:       quant4_quantized: "0x010000007D66666666666666666666666666666666"
+func.func @quantize_constant() -> !quant4.blocked<1x32, #quant4.mxfp4> {
+  %x = arith.constant dense<1.0> : tensor<1x32xf32>
+  %w = quant4.quantize %x : tensor<1x32xf32> -> !quant4.blocked<1x32, #quant4.mxfp4>
+  return %w : !quant4.blocked<1x32, #quant4.mxfp4>
+}

@@ -38,6 +38,11 @@ StringRef Q4KAttr::getFormatName() const { return "q4_k"; }
   return ::quant4::format::q4kLayout();
 }
 
+::quant4::format::FormatSpec
+Q4KAttr::getFormatSpec(std::optional<QuantRule>) const {
+  return ::quant4::format::FormatSpec::q4k();
+}
+
 //===----------------------------------------------------------------------===//
 // NF4
 //===----------------------------------------------------------------------===//
@@ -46,6 +51,11 @@ StringRef NF4Attr::getFormatName() const { return "nf4"; }
 
 ::quant4::format::BlockLayout NF4Attr::getBlockLayout() const {
   return ::quant4::format::nf4Layout(getBlockSize(), getDoubleQuant());
+}
+
+::quant4::format::FormatSpec
+NF4Attr::getFormatSpec(std::optional<QuantRule>) const {
+  return ::quant4::format::FormatSpec::nf4(getBlockSize(), getDoubleQuant());
 }
 
 LogicalResult NF4Attr::verify(function_ref<InFlightDiagnostic()> emitError,
@@ -63,10 +73,25 @@ LogicalResult NF4Attr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 StringRef MXFP4Attr::getFormatName() const { return "mxfp4"; }
 
+/// lib/Format's name for an MXFP4 byte layout.
+static ::quant4::format::MXFP4Layout formatLayout(MXFP4Layout layout) {
+  return layout == MXFP4Layout::ggml ? ::quant4::format::MXFP4Layout::GGML
+                                     : ::quant4::format::MXFP4Layout::HF;
+}
+
 ::quant4::format::BlockLayout MXFP4Attr::getBlockLayout() const {
-  return ::quant4::format::mxfp4Layout(
-      getLayout() == MXFP4Layout::ggml ? ::quant4::format::MXFP4Layout::GGML
-                                       : ::quant4::format::MXFP4Layout::HF);
+  return ::quant4::format::mxfp4Layout(formatLayout(getLayout()));
+}
+
+::quant4::format::FormatSpec
+MXFP4Attr::getFormatSpec(std::optional<QuantRule> rule) const {
+  ::quant4::format::MXFP4Rule formatRule = ::quant4::format::MXFP4Rule::OCP;
+  if (rule == QuantRule::ggml)
+    formatRule = ::quant4::format::MXFP4Rule::GGML;
+  else if (rule == QuantRule::optimal)
+    formatRule = ::quant4::format::MXFP4Rule::Optimal;
+  return ::quant4::format::FormatSpec::mxfp4(formatLayout(getLayout()),
+                                             formatRule);
 }
 
 ArrayRef<QuantRule> MXFP4Attr::getSupportedRules() const {

@@ -3,6 +3,7 @@
 #ifndef QUANT4_DIALECT_QUANT4_IR_QUANT4ATTRS_H
 #define QUANT4_DIALECT_QUANT4_IR_QUANT4ATTRS_H
 
+#include "Format/Codec.h"
 #include "Format/Layout.h"
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/Builders.h"
