@@ -39,7 +39,9 @@ __all__ = [
 
 def compile(source: str, target: str = "cpu", entry: str = "main",
             **options: Any) -> Any:
-    """Compiles quant4 MLIR (text or a path); see :func:`quant4.compiler.compile`."""
+    """Compiles quant4 MLIR (text or a path): a numpy callable for
+    ``target="cpu"``, PTX text for ``"nvptx"``; see
+    :func:`quant4.compiler.compile`."""
     from .compiler import compile as _compile
 
     return _compile(source, target=target, entry=entry, **options)

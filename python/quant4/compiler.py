@@ -9,12 +9,15 @@ bytes (what ``quant4.from_bytes`` expects).
 
     >>> fn = quant4.compile("examples/gemv_q4k.mlir", entry="gemv")
     >>> y = fn(x, weights)            # x: float32 [1, 4096], weights: q4_k
+
+``target="nvptx"`` runs lib/Target/NVPTX's pipeline (as ``q4-nvptx``) and
+returns PTX text (no GPU or CUDA needed to compile).
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any, Tuple, Union
+from typing import Any, Dict, Tuple, Union
 
 import numpy as np
 
@@ -70,15 +73,35 @@ class CompiledFunction:
         return f"<quant4 CPU function @{self.entry} from {self.source_name}>"
 
 
+def _compile_ptx(text: str, name: str, chip: str = "sm_90",
+                 features: str = "+ptx80",
+                 threads: int = 128) -> Union[str, Dict[str, str]]:
+    if not getattr(_mlir, "HAVE_NVPTX", False):
+        raise NotImplementedError(
+            "quant4.compile(target='nvptx') needs the NVPTX target "
+            "(lib/Target/NVPTX), which this build of quant4._mlir does not "
+            "include")
+    raw, kernels = _mlir.compile_ptx(text, name, chip, features, threads)
+    _result(raw, f"{name}: cannot compile for NVPTX ({chip})")
+    if len(kernels) == 1:
+        return next(iter(kernels.values()))
+    return dict(kernels)
+
+
 def compile(source: Union[PathLike, str], target: str = "cpu",
-            entry: str = "main") -> CompiledFunction:
-    """Compiles a quant4 module for ``target`` and returns its ``entry``.
+            entry: str = "main", **options: Any
+            ) -> Union[CompiledFunction, str, Dict[str, str]]:
+    """Compiles a quant4 module for ``target``.
 
     Args:
         source: MLIR text, or the path of a .mlir file.
-        target: ``"cpu"`` (JIT in this process). ``"nvptx"`` is not
-            available from Python yet (NotImplementedError).
-        entry: the function to call.
+        target: ``"cpu"``: JIT in this process; returns a
+            :class:`CompiledFunction` calling ``entry``. ``"nvptx"``: the
+            NVPTX pipeline of ``q4-nvptx`` (options ``chip="sm_90"``,
+            ``features="+ptx80"``, ``threads=128``); returns the PTX text
+            (a dict gpu.binary name -> PTX when there are several kernel
+            modules). ``entry`` is not used for NVPTX.
+        entry: the function to call (cpu).
 
     Raises:
         MLIRError: the module does not parse or verify, the entry does not
@@ -86,20 +109,21 @@ def compile(source: Union[PathLike, str], target: str = "cpu",
             MLIR's located diagnostics).
         NotImplementedError: a target this build cannot compile for.
         ValueError: an unknown target.
+        TypeError: an option the target does not take.
     """
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r}; expected one of "
                          f"{', '.join(TARGETS)}")
+    text, name = _read_source(source)
     if target == "nvptx":
-        raise NotImplementedError(
-            "quant4.compile(target='nvptx') is not available yet: the NVPTX "
-            "pipeline has no library entry point that returns PTX text; use "
-            "the command-line NVPTX tool for now")
+        return _compile_ptx(text, name, **options)
+    if options:
+        raise TypeError(f"target 'cpu' takes no options, got "
+                        f"{', '.join(sorted(options))}")
     if not getattr(_mlir, "HAVE_JIT", False):
         raise NotImplementedError(
             "this build of quant4._mlir has no CPU JIT (lib/Target/CPU was "
             "not built)")
-    text, name = _read_source(source)
     raw, native = _mlir.compile_cpu(text, name, entry)
     _result(raw, f"{name}: cannot compile @{entry} for the CPU")
     return CompiledFunction(native, entry, name)

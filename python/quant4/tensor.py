@@ -245,7 +245,9 @@ class QuantizedTensor:
         raise TypeError(f"dequantize produces float32, float16, float64 or "
                         f"'bfloat16', not {target}")
 
-    def __array__(self, dtype: Optional[DTypeLike] = None) -> np.ndarray:
+    def __array__(self, dtype: Optional[DTypeLike] = None,
+                  copy: Optional[bool] = None) -> np.ndarray:
+        """``np.asarray(q)`` dequantizes (always a new array)."""
         return self.dequantize(np.float32 if dtype is None else dtype)
 
     def __repr__(self) -> str:

@@ -9,7 +9,9 @@
 #ifndef QUANT4_PYTHON_IRSERVICE_H
 #define QUANT4_PYTHON_IRSERVICE_H
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace quant4::python {
@@ -48,6 +50,17 @@ IRResult parseModule(const std::string &source, const std::string &bufferName,
 /// and prints the result.
 IRResult runPipeline(const std::string &source, const std::string &bufferName,
                      const std::string &pipeline, const PrintOptions &print);
+
+/// Whether this build has the NVPTX target (lib/Target/NVPTX).
+bool haveNVPTX();
+
+/// Runs the NVPTX pipeline (as q4-nvptx: chip, PTX features, threads per
+/// block) on `source`; on success `ptx` holds one (gpu.binary name, PTX text)
+/// pair per kernel module.
+IRResult compileToPTX(const std::string &source, const std::string &bufferName,
+                      const std::string &chip, const std::string &features,
+                      int64_t threads,
+                      std::vector<std::pair<std::string, std::string>> &ptx);
 
 } // namespace quant4::python
 

@@ -24,6 +24,9 @@
 #ifdef QUANT4_PYTHON_HAVE_CPU_TARGET
 #include "Target/CPU/Pipeline.h"
 #endif
+#ifdef QUANT4_PYTHON_HAVE_NVPTX_TARGET
+#include "Target/NVPTX/Pipeline.h"
+#endif
 
 #include <mutex>
 
@@ -47,6 +50,9 @@ void registerPasses() {
 #ifdef QUANT4_PYTHON_HAVE_CPU_TARGET
     mlir::quant4::registerCPUPipeline();
 #endif
+#ifdef QUANT4_PYTHON_HAVE_NVPTX_TARGET
+    mlir::quant4::registerNVPTXPipeline();
+#endif
   });
 }
 
@@ -58,6 +64,9 @@ DialectRegistry makeRegistry() {
   registerAllExtensions(registry);
   registerAllToLLVMIRTranslations(registry);
   registry.insert<mlir::quant4::Quant4Dialect>();
+#ifdef QUANT4_PYTHON_HAVE_NVPTX_TARGET
+  mlir::quant4::registerNVPTXDialectExtensions(registry);
+#endif
   return registry;
 }
 

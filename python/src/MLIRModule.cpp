@@ -153,6 +153,25 @@ PYBIND11_MODULE(_mlir, m) {
       },
       py::arg("source"), py::arg("name"), py::arg("pipeline"),
       py::arg("generic") = false, py::arg("debug_info") = false);
+  m.attr("HAVE_NVPTX") = haveNVPTX();
+  m.def(
+      "compile_ptx",
+      [](const std::string &source, const std::string &name,
+         const std::string &chip, const std::string &features,
+         int64_t threads) {
+        IRResult result;
+        std::vector<std::pair<std::string, std::string>> ptx;
+        {
+          py::gil_scoped_release release;
+          result = compileToPTX(source, name, chip, features, threads, ptx);
+        }
+        py::dict kernels;
+        for (const auto &[binary, text] : ptx)
+          kernels[py::str(binary)] = text;
+        return py::make_tuple(toPython(result), kernels);
+      },
+      py::arg("source"), py::arg("name"), py::arg("chip") = "sm_90",
+      py::arg("features") = "+ptx80", py::arg("threads") = 128);
 #ifdef QUANT4_PYTHON_HAVE_JIT
   bindJit(m);
   m.attr("HAVE_JIT") = true;

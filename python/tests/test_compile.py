@@ -97,7 +97,21 @@ def test_compile_errors():
     with pytest.raises(ir.MLIRError) as info:
         quant4.compile("func.func @f() {\n  return %x\n}\n", entry="f")
     assert (info.value.line, info.value.column) == (2, 12)
-    with pytest.raises(NotImplementedError, match="nvptx"):
-        quant4.compile(source, target="nvptx", entry="mm")
+    with pytest.raises(TypeError, match="takes no options"):
+        quant4.compile(source, entry="mm", chip="sm_90")
     with pytest.raises(ValueError, match="unknown target 'tpu'"):
         quant4.compile(source, target="tpu")
+
+
+def test_nvptx_gives_ptx_text():
+    """PTX when the build has lib/Target/NVPTX, else NotImplementedError."""
+    source = _matmul_module("#quant4.q4_k", 256, 512, 256 * 2 * 144, m=1)
+    if not ir._mlir.HAVE_NVPTX:
+        with pytest.raises(NotImplementedError, match="NVPTX target"):
+            quant4.compile(source, target="nvptx")
+        return
+    ptx = quant4.compile(source, target="nvptx", chip="sm_90")
+    assert isinstance(ptx, str)
+    assert ".target sm_90" in ptx and ".entry" in ptx
+    with pytest.raises(ir.MLIRError):
+        quant4.compile("func.func @f(", target="nvptx")
