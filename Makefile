@@ -14,7 +14,7 @@ CI_FUZZ_SECONDS ?= 15
 PLAIN_CMAKE = cmake -G Ninja -S . -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQUANT4_ENABLE_MLIR=OFF \
 	  -DCMAKE_C_COMPILER=$(LLVM_PREFIX)/bin/clang -DCMAKE_CXX_COMPILER=$(LLVM_PREFIX)/bin/clang++
 
-.PHONY: all deps configure build test test-asan npm-deps demo fuzz clean format
+.PHONY: all deps configure build test test-asan npm-deps demo fuzz clean format bench-cpu
 
 all: build
 
@@ -60,6 +60,11 @@ npm-deps:
 
 demo: build
 	@examples/demo.sh $(BUILD_DIR)
+
+# quant4's CPU matmul against ggml (slow; not part of `make test`).
+# Extra options: make bench-cpu BENCH_ARGS="--m 1 --threads 1".
+bench-cpu: configure
+	bench/cpu/run.sh $(BUILD_DIR) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR)
