@@ -14,7 +14,8 @@ const char *kUsage =
     "usage: q4-bench-cpu-matmul --ggml-dir DIR [--ggml-cpu VARIANT]\n"
     "  [--formats q4_k,mxfp4] [--shapes 4096x4096,11008x4096,...] (N x K)\n"
     "  [--m 1,8,32,512] [--threads 1,2] [--reps R] [--budget S]\n"
-    "  [--q4-reps R] [--q4-budget S] [--q4-max-m M] [--flush-mb MB]\n"
+    "  [--q4-reps R] [--q4-budget S] [--q4-max-m M] [--q4-flush-max-s S]\n"
+    "  [--flush-mb MB]"
     "  [--bandwidth-mb MB] [--bandwidth-passes P] [--bandwidth-chunk-kb KB]\n";
 
 std::vector<std::string> split(const std::string &text, char sep) {
@@ -68,6 +69,8 @@ bool quant4::bench::parseOptions(int argc, char **argv, Options &options) {
       options.quant4.maxRuns = std::atoi(value.c_str());
     else if (flag == "--q4-budget")
       options.quant4.budgetSeconds = std::atof(value.c_str());
+    else if (flag == "--q4-flush-max-s")
+      options.quant4FlushMaxSeconds = std::atof(value.c_str());
     else if (flag == "--q4-max-m")
       options.quant4MaxM = std::atoll(value.c_str());
     else if (flag == "--flush-mb")

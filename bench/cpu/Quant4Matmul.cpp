@@ -89,7 +89,11 @@ Quant4Matmul::compile(const std::string &format, int64_t n, int64_t k,
 }
 
 bool Quant4Matmul::run(std::string &error) {
-  return mlir::succeeded(impl->jit->run(impl->inputs, impl->outputs, error));
+  auto start = std::chrono::steady_clock::now();
+  bool ok = mlir::succeeded(impl->jit->run(impl->inputs, impl->outputs, error));
+  std::chrono::duration<double> s = std::chrono::steady_clock::now() - start;
+  runTime = s.count();
+  return ok;
 }
 
 uint8_t *Quant4Matmul::weights() { return impl->inputs[1].data.data(); }

@@ -36,12 +36,15 @@ public:
   const float *result() const;
   /// Seconds spent in compile().
   double compileSeconds() const { return compileTime; }
+  /// Wall-clock seconds of the last run().
+  double lastRunSeconds() const { return runTime; }
 
 private:
   struct Impl;
   explicit Quant4Matmul(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl;
   double compileTime = 0;
+  double runTime = 0;
 };
 
 } // namespace quant4::bench
