@@ -30,9 +30,15 @@ def ConvertQuant4ToLinalg
         outs(%acc : tensor<1x8xf32>) { ... tensor.extract %w[...] ... }
     ```
   }];
+  let options = [
+    Option<"blockSumLoops", "block-sum-loops", "bool", /*default=*/"false",
+           "Lower matmul to one iteration per block that sums the block's "
+           "products in an scf.for (instead of one iteration per product)">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
   ];
 }

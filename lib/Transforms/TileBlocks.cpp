@@ -26,12 +26,19 @@ struct TileBlocksPass
   SmallVector<int64_t> tileSizes(linalg::GenericOp op, StringRef kind) {
     unsigned numLoops = op.getNumLoops();
     if (kind == "matmul") {
-      // Loops: batch..., M, N, K-blocks, within-block.
+      // Loops: batch..., M, N, K-blocks[, within-block]; the within-block
+      // loop (when there is one) is never split.
+      unsigned withinBlock = op.getIteratorTypesArray()[numLoops - 2] ==
+                                     utils::IteratorType::reduction
+                                 ? 1
+                                 : 0;
+      unsigned kb = numLoops - 1 - withinBlock;
       SmallVector<int64_t> sizes(numLoops, 1);
-      sizes[numLoops - 4] = tileM;
-      sizes[numLoops - 3] = tileN;
-      sizes[numLoops - 2] = tileKBlocks;
-      sizes[numLoops - 1] = 0;
+      sizes[kb - 2] = tileM;
+      sizes[kb - 1] = tileN;
+      sizes[kb] = tileKBlocks;
+      if (withinBlock)
+        sizes.back() = 0;
       return sizes;
     }
     // dequantize: one row (all outer indices) at a time, whole rows.

@@ -1,4 +1,5 @@
 // RUN: q4-opt %s --convert-quant4-to-linalg --quant4-tile-blocks="tile-m=4 tile-n=16 tile-k-blocks=1" --canonicalize --cse | FileCheck %s
+// RUN: q4-opt %s --convert-quant4-to-linalg=block-sum-loops=true --quant4-tile-blocks="tile-m=4 tile-n=16 tile-k-blocks=1" --canonicalize --cse | FileCheck %s --check-prefix=SUM
 
 // Matmuls are tiled over M, N and whole K blocks; the within-block loop
 // stays whole, so a tile never splits a block.
@@ -20,6 +21,15 @@
 // CHECK-SAME:            ins(%[[XT]] : tensor<4x1x256xf32>) outs(%[[YT]] : tensor<4x16xf32>)
 // CHECK:                 tensor.extract %[[W]]
 // CHECK:               tensor.insert_slice
+// The block-sum form (no within-block loop) tiles the same way.
+// SUM-LABEL: func.func @matmul
+// SUM:         scf.for %[[M:.*]] = %{{.*}} to %{{.*}} step %c4
+// SUM:           scf.for %[[N:.*]] = %{{.*}} to %{{.*}} step %c16
+// SUM:             scf.for %[[KB:.*]] = %{{.*}} to %c2 step %c1
+// SUM:               linalg.generic
+// SUM-SAME:            iterator_types = ["parallel", "parallel", "reduction"]
+// SUM-SAME:            outs(%{{.*}} : tensor<4x16xf32>)
+// SUM:                 scf.for %{{.*}} = %{{.*}} to %c256 step %c1
 func.func @matmul(%x: tensor<8x512xf32>, %w: !quant4.blocked<32x512, #quant4.q4_k>) -> tensor<8x32xf32> {
   %y = quant4.matmul %x, %w : tensor<8x512xf32>, !quant4.blocked<32x512, #quant4.q4_k> -> tensor<8x32xf32>
   return %y : tensor<8x32xf32>

@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -227,11 +228,146 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
 // matmul
 //===----------------------------------------------------------------------===//
 
+/// What both matmul strategies share: x viewed as [..., M, KB, BS], the
+/// zero-filled accumulator [..., M, N] and the weights' storage and format.
+struct MatmulParts {
+  Value xBlocks, acc, storage;
+  Type accType;
+  int64_t rank; // of x: batch..., M, K
+  BlockGrid grid;
+  BlockFormatAttrInterface format;
+};
+
+/// Loops (batch..., M, N, KB, BS), reductions over KB and BS, one product per
+/// iteration added straight to the accumulator (products summed in K order).
+static linalg::GenericOp buildElementReduction(OpBuilder &builder, Location loc,
+                                               const MatmulParts &p) {
+  int64_t rank = p.rank, numLoops = rank + 2;
+  const BlockGrid *grid = &p.grid;
+  Value xBlocks = p.xBlocks, acc = p.acc, storage = p.storage;
+  Type accType = p.accType;
+  BlockFormatAttrInterface format = p.format;
+  MLIRContext *ctx = builder.getContext();
+  auto dim = [&](int64_t d) { return getAffineDimExpr(d, ctx); };
+  SmallVector<AffineExpr> xExprs, yExprs;
+  for (int64_t d = 0; d + 1 < rank; ++d) {
+    xExprs.push_back(dim(d));
+    yExprs.push_back(dim(d));
+  }
+  int64_t nDim = rank - 1, kbDim = rank, kiDim = rank + 1;
+  xExprs.append({dim(kbDim), dim(kiDim)});
+  yExprs.push_back(dim(nDim));
+  SmallVector<AffineMap> maps = {AffineMap::get(numLoops, 0, xExprs, ctx),
+                                 AffineMap::get(numLoops, 0, yExprs, ctx)};
+  SmallVector<utils::IteratorType> iterators(numLoops,
+                                             utils::IteratorType::parallel);
+  iterators[kbDim] = iterators[kiDim] = utils::IteratorType::reduction;
+
+  auto generic = linalg::GenericOp::create(
+      builder, loc, acc.getType(), ValueRange{xBlocks}, ValueRange{acc}, maps,
+      iterators, [&](OpBuilder &b, Location loc, ValueRange args) {
+        auto idx = [&](int64_t v) {
+          return b.createOrFold<arith::ConstantIndexOp>(loc, v);
+        };
+        Value n = linalg::IndexOp::create(b, loc, nDim);
+        Value kb = linalg::IndexOp::create(b, loc, kbDim);
+        Value ki = linalg::IndexOp::create(b, loc, kiDim);
+        Value block = arith::AddIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, n, idx(grid->blocksPerRow)),
+            kb);
+        Value w = format.buildDecode(b, loc, storage, idx(grid->numBlocks),
+                                     block, ki);
+        Value product = arith::MulFOp::create(
+            b, loc, convertFloat(b, loc, args[0], accType),
+            convertFloat(b, loc, w, accType));
+        linalg::YieldOp::create(
+            b, loc,
+            arith::AddFOp::create(b, loc, args[1], product).getResult());
+      });
+  return generic;
+}
+
+/// Loops (batch..., M, N, KB), one reduction over KB: each iteration sums one
+/// block's products (in K order, from 0) in an scf.for and adds that sum to
+/// the accumulator, so decode work per block is loop-invariant in the scf.for
+/// (and hoisted by LICM). x enters as the first value of each block, which
+/// gives linalg the loop ranges; the body reads the block from x itself.
+static linalg::GenericOp
+buildBlockSumReduction(OpBuilder &builder, Location loc, const MatmulParts &p) {
+  int64_t rank = p.rank;
+  const BlockGrid *grid = &p.grid;
+  Value xBlocks = p.xBlocks, acc = p.acc, storage = p.storage;
+  Type accType = p.accType;
+  BlockFormatAttrInterface format = p.format;
+  // Loops (batch..., M, N, KB): one iteration sums one block's products
+  // in an inner scf.for, so per-block decode work is loop-invariant there.
+  int64_t numLoops = rank + 1;
+  int64_t nDim = rank - 1, kbDim = rank;
+  // x enters as the first value of each block (which gives linalg the
+  // loop ranges); the body reads the whole block from the captured x.
+  SmallVector<AffineExpr> xExprs, yExprs;
+  for (int64_t d = 0; d < nDim; ++d)
+    xExprs.push_back(builder.getAffineDimExpr(d));
+  xExprs.append(
+      {builder.getAffineDimExpr(kbDim), builder.getAffineConstantExpr(0)});
+  for (int64_t d = 0; d < rank; ++d)
+    yExprs.push_back(builder.getAffineDimExpr(d));
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(numLoops, 0, xExprs, builder.getContext()),
+      AffineMap::get(numLoops, 0, yExprs, builder.getContext())};
+  SmallVector<utils::IteratorType> iterators(numLoops,
+                                             utils::IteratorType::parallel);
+  iterators[kbDim] = utils::IteratorType::reduction;
+
+  auto generic = linalg::GenericOp::create(
+      builder, loc, acc.getType(), ValueRange{xBlocks}, ValueRange{acc}, maps,
+      iterators, [&](OpBuilder &b, Location loc, ValueRange args) {
+        auto idx = [&](int64_t v) {
+          return b.createOrFold<arith::ConstantIndexOp>(loc, v);
+        };
+        SmallVector<Value> xIndices;
+        for (int64_t d = 0; d < nDim; ++d)
+          xIndices.push_back(linalg::IndexOp::create(b, loc, d));
+        Value n = linalg::IndexOp::create(b, loc, nDim);
+        Value kb = linalg::IndexOp::create(b, loc, kbDim);
+        xIndices.push_back(kb);
+        Value block = arith::AddIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, n, idx(grid->blocksPerRow)),
+            kb);
+        Value numBlocks = idx(grid->numBlocks);
+        Value zero = arith::ConstantOp::create(b, loc, accType,
+                                               b.getFloatAttr(accType, 0));
+        auto loop = scf::ForOp::create(
+            b, loc, idx(0), idx(grid->blockSize), idx(1), ValueRange{zero},
+            [&](OpBuilder &b, Location loc, Value ki, ValueRange iter) {
+              Value w =
+                  format.buildDecode(b, loc, storage, numBlocks, block, ki);
+              SmallVector<Value> at(xIndices);
+              at.push_back(ki);
+              Value xv = tensor::ExtractOp::create(b, loc, xBlocks, at);
+              Value product = arith::MulFOp::create(
+                  b, loc, convertFloat(b, loc, xv, accType),
+                  convertFloat(b, loc, w, accType));
+              scf::YieldOp::create(
+                  b, loc,
+                  arith::AddFOp::create(b, loc, iter[0], product).getResult());
+            });
+        linalg::YieldOp::create(
+            b, loc,
+            arith::AddFOp::create(b, loc, args[1], loop.getResult(0))
+                .getResult());
+      });
+  return generic;
+}
+
 /// y[b..., m, n] = sum_{kb, ki} x[b..., m, kb, ki] * decode(W, n * KB + kb, ki)
 /// with x viewed as [..., M, K / bs, bs], accumulated in the accumulator type
 /// and converted to the result type afterwards.
 struct MatmulLowering : OpConversionPattern<MatmulOp> {
-  using OpConversionPattern::OpConversionPattern;
+  MatmulLowering(const TypeConverter &typeConverter, MLIRContext *context,
+                 bool blockSumLoops)
+      : OpConversionPattern(typeConverter, context),
+        blockSumLoops(blockSumLoops) {}
   LogicalResult
   matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -247,7 +383,6 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     RankedTensorType resultType = op.getResult().getType();
     Type accType = op.getAccumulatorType();
     int64_t rank = xType.getRank(); // batch..., M, K
-    int64_t numLoops = rank + 2;    // batch..., M, N, KB, BS
     BlockFormatAttrInterface format = weights.getFormat();
     Value storage = adaptor.getWeights();
 
@@ -270,43 +405,10 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                                            rewriter.getFloatAttr(accType, 0));
     acc = linalg::FillOp::create(rewriter, loc, zero, acc).getResult(0);
 
-    MLIRContext *ctx = rewriter.getContext();
-    auto dim = [&](int64_t d) { return getAffineDimExpr(d, ctx); };
-    SmallVector<AffineExpr> xExprs, yExprs;
-    for (int64_t d = 0; d + 1 < rank; ++d) {
-      xExprs.push_back(dim(d));
-      yExprs.push_back(dim(d));
-    }
-    int64_t nDim = rank - 1, kbDim = rank, kiDim = rank + 1;
-    xExprs.append({dim(kbDim), dim(kiDim)});
-    yExprs.push_back(dim(nDim));
-    SmallVector<AffineMap> maps = {AffineMap::get(numLoops, 0, xExprs, ctx),
-                                   AffineMap::get(numLoops, 0, yExprs, ctx)};
-    SmallVector<utils::IteratorType> iterators(numLoops,
-                                               utils::IteratorType::parallel);
-    iterators[kbDim] = iterators[kiDim] = utils::IteratorType::reduction;
-
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, acc.getType(), ValueRange{xBlocks}, ValueRange{acc},
-        maps, iterators, [&](OpBuilder &b, Location loc, ValueRange args) {
-          auto idx = [&](int64_t v) {
-            return b.createOrFold<arith::ConstantIndexOp>(loc, v);
-          };
-          Value n = linalg::IndexOp::create(b, loc, nDim);
-          Value kb = linalg::IndexOp::create(b, loc, kbDim);
-          Value ki = linalg::IndexOp::create(b, loc, kiDim);
-          Value block = arith::AddIOp::create(
-              b, loc, arith::MulIOp::create(b, loc, n, idx(grid->blocksPerRow)),
-              kb);
-          Value w = format.buildDecode(b, loc, storage, idx(grid->numBlocks),
-                                       block, ki);
-          Value product = arith::MulFOp::create(
-              b, loc, convertFloat(b, loc, args[0], accType),
-              convertFloat(b, loc, w, accType));
-          linalg::YieldOp::create(
-              b, loc,
-              arith::AddFOp::create(b, loc, args[1], product).getResult());
-        });
+    MatmulParts parts{xBlocks, acc, storage, accType, rank, *grid, format};
+    linalg::GenericOp generic =
+        blockSumLoops ? buildBlockSumReduction(rewriter, loc, parts)
+                      : buildElementReduction(rewriter, loc, parts);
     generic->setAttr(kLoweredAttrName, rewriter.getStringAttr("matmul"));
     Value result = generic.getResult(0);
 
@@ -332,6 +434,9 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     rewriter.replaceOp(op, result);
     return success();
   }
+
+private:
+  bool blockSumLoops;
 };
 
 } // namespace
@@ -342,10 +447,13 @@ bool mlir::quant4::isConstantQuantize(QuantizeOp op) {
 }
 
 void mlir::quant4::populateQuant4ToLinalgConversionPatterns(
-    TypeConverter &typeConverter, RewritePatternSet &patterns) {
+    TypeConverter &typeConverter, RewritePatternSet &patterns,
+    const Quant4ToLinalgOptions &options) {
   patterns.add<FromBytesLowering, ToBytesLowering, ConstantLowering,
-               ConstantQuantizeLowering, DequantizeLowering, MatmulLowering>(
+               ConstantQuantizeLowering, DequantizeLowering>(
       typeConverter, patterns.getContext());
+  patterns.add<MatmulLowering>(typeConverter, patterns.getContext(),
+                               options.blockSumLoops);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  typeConverter);
   populateCallOpTypeConversionPattern(patterns, typeConverter);

@@ -31,8 +31,19 @@ public:
 /// Whether `op` quantizes a dense constant (which the patterns fold).
 bool isConstantQuantize(QuantizeOp op);
 
-void populateQuant4ToLinalgConversionPatterns(TypeConverter &typeConverter,
-                                              RewritePatternSet &patterns);
+/// How matmul is lowered.
+struct Quant4ToLinalgOptions {
+  /// false: one linalg.generic iteration per product, reductions over
+  /// (K / blockSize, blockSize), products added to the accumulator in K order.
+  /// true: one iteration per block, whose products are summed in an scf.for
+  /// and then added to the accumulator (the CPU pipeline's choice: per-block
+  /// decode work becomes loop-invariant).
+  bool blockSumLoops = false;
+};
+
+void populateQuant4ToLinalgConversionPatterns(
+    TypeConverter &typeConverter, RewritePatternSet &patterns,
+    const Quant4ToLinalgOptions &options = {});
 
 /// Marks the quant4 dialect illegal and func/call/return, and every other op,
 /// legal once their types are converted.

@@ -4,6 +4,7 @@
 #include "Dialect/Quant4/IR/Quant4Ops.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 namespace mlir::quant4 {
@@ -17,6 +18,7 @@ using namespace mlir::quant4;
 namespace {
 struct ConvertQuant4ToLinalgPass
     : mlir::quant4::impl::ConvertQuant4ToLinalgBase<ConvertQuant4ToLinalgPass> {
+  using Base::Base;
   void runOnOperation() override {
     // Ops with no lowering get a diagnostic that says what to do instead.
     bool unsupported = false;
@@ -39,7 +41,9 @@ struct ConvertQuant4ToLinalgPass
     ConversionTarget target(getContext());
     configureQuant4ToLinalgConversionTarget(target, typeConverter);
     RewritePatternSet patterns(&getContext());
-    populateQuant4ToLinalgConversionPatterns(typeConverter, patterns);
+    Quant4ToLinalgOptions options;
+    options.blockSumLoops = blockSumLoops;
+    populateQuant4ToLinalgConversionPatterns(typeConverter, patterns, options);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

@@ -20,7 +20,9 @@ using namespace mlir::quant4;
 
 void mlir::quant4::buildCPUPipeline(OpPassManager &pm,
                                     const CPUPipelineOptions &options) {
-  pm.addPass(createConvertQuant4ToLinalg());
+  ConvertQuant4ToLinalgOptions convert;
+  convert.blockSumLoops = true;
+  pm.addPass(createConvertQuant4ToLinalg(convert));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   Quant4TileBlocksOptions tile;
