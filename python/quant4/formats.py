@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Tuple
+from typing import Any, Dict
 
-from ._native import format_module
-
-_native = format_module
+from ._native import format_module as _native
 
 #: Format names and the options each accepts, with their defaults.
 FORMAT_OPTIONS: Dict[str, Dict[str, Any]] = {
@@ -67,7 +65,9 @@ def make_spec(format: "str | Spec", **options: Any) -> Spec:
 
 
 def spec_options(spec: Spec) -> Dict[str, Any]:
-    """The Python options that rebuild ``spec`` with :func:`make_spec`."""
+    """The Python options that rebuild ``spec`` with :func:`make_spec` (the
+    MXFP4 rule only matters to quantize; tensors read from files report the
+    default)."""
     if spec.kind == "nf4":
         return {"block_size": spec.nf4_block_size,
                 "double_quant": spec.nf4_double_quant}
@@ -75,7 +75,3 @@ def spec_options(spec: Spec) -> Dict[str, Any]:
         return {"layout": spec.mxfp4_layout, "rule": spec.mxfp4_rule}
     return {}
 
-
-def plane_table(spec: Spec, n: int) -> Tuple[Tuple[str, int, int], ...]:
-    """(name, byte offset, byte count) of each storage plane for n values."""
-    return tuple(spec.planes(n))

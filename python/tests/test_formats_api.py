@@ -141,3 +141,22 @@ def test_storage_of_the_wrong_size():
 
 def test_format_error_is_a_value_error():
     assert issubclass(quant4.FormatError, ValueError)
+
+
+def test_q4_0_and_q8_0_decode_as_ggml_specifies():
+    """ggml: Q4_0 {fp16 d; u8 qs[16]}, element j low nibble and j+16 high
+    nibble, y = (q - 8) * d; Q8_0 {fp16 d; i8 qs[32]}, y = q * d."""
+    q4_0 = np.concatenate([np.array([0x00, 0x38], np.uint8),  # d = 0.5
+                           np.full(16, 0x9A, np.uint8)])
+    y = quant4.QuantizedTensor.from_storage(q4_0, (32,), "q4_0").dequantize()
+    assert np.array_equal(y, [1.0] * 16 + [0.5] * 16)
+    qs = np.arange(-3, 29, dtype=np.int8)
+    q8_0 = np.concatenate([np.array([0x00, 0x3C], np.uint8),  # d = 1.0
+                           qs.view(np.uint8)])
+    y = quant4.QuantizedTensor.from_storage(q8_0, (32,), "q8_0").dequantize()
+    assert np.array_equal(y, qs.astype(np.float32))
+    x = gauss((4, 64))
+    for fmt, tolerance in (("q4_0", 0.3), ("q8_0", 0.02)):
+        q = quant4.quantize(x, fmt)
+        assert q.planes["blocks"].shape == (8, 18 if fmt == "q4_0" else 34)
+        assert np.abs(q.dequantize() - x).max() < tolerance
