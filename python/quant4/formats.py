@@ -38,7 +38,8 @@ def make_spec(format: "str | Spec", **options: Any) -> Spec:
             raise TypeError("options cannot be given with a Spec")
         return format
     if not isinstance(format, str):
-        raise TypeError(f"format must be a string, got {type(format).__name__}")
+        raise TypeError(
+            f"format must be a string, got {type(format).__name__}")
     name = format.lower()
     if name not in FORMAT_OPTIONS:
         raise ValueError(

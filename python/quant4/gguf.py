@@ -194,7 +194,8 @@ def _tensor_entry(name: str, tensor: Any) -> Tuple[str, str, list, np.ndarray]:
         return (name, tensor.format, list(reversed(tensor.shape)),
                 tensor.storage)
     if isinstance(tensor, RawTensor):
-        return name, tensor.ggml_type, list(reversed(tensor.shape)), tensor.data
+        return (name, tensor.ggml_type, list(reversed(tensor.shape)),
+                tensor.data)
     array = np.asarray(tensor)
     ggml_type = _GGML_TYPES.get(array.dtype.name)
     if ggml_type is None:

@@ -45,7 +45,8 @@ class MLIRError(ValueError):
     def __init__(self, summary: str, diagnostics: Sequence[Diagnostic]):
         self.diagnostics: List[Diagnostic] = list(diagnostics)
         errors = [d for d in self.diagnostics if d.severity == "error"]
-        first = next((d for d in errors if d.line), errors[0] if errors else None)
+        located = [d for d in errors if d.line]
+        first = (located or errors or [None])[0]
         self.file = first.file if first else ""
         self.line = first.line if first else 0
         self.column = first.column if first else 0

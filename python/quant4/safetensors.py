@@ -103,7 +103,8 @@ def read(path: PathLike) -> SafetensorsFile:
     return result
 
 
-def _nf4_entries(name: str, q: QuantizedTensor) -> List[Tuple[str, np.ndarray]]:
+def _nf4_entries(name: str,
+                 q: QuantizedTensor) -> List[Tuple[str, np.ndarray]]:
     """bitsandbytes' Params4bit tensors of an NF4 weight."""
     planes = q.planes
     state: Dict[str, Any] = {

@@ -33,7 +33,8 @@ def _check_shape(shape: Sequence[int]) -> Tuple[int, ...]:
     try:
         dims = tuple(int(d) for d in shape)
     except TypeError:
-        raise TypeError(f"shape must be a sequence of ints, got {shape!r}") from None
+        raise TypeError(
+            f"shape must be a sequence of ints, got {shape!r}") from None
     if not dims:
         raise ValueError("a quantized tensor needs at least one dimension")
     if any(d <= 0 for d in dims):

@@ -28,11 +28,12 @@ ir = _require_jit()
 
 
 def _matmul_module(fmt: str, n: int, k: int, nbytes: int, m: int = 2) -> str:
-    blocked = f"!quant4.blocked<{n}x{k}, {fmt}>"
     return f"""
-func.func @mm(%x: tensor<{m}x{k}xf32>, %raw: tensor<{nbytes}xui8>) -> tensor<{m}x{n}xf32> {{
-  %w = quant4.from_bytes %raw : tensor<{nbytes}xui8> -> {blocked}
-  %y = quant4.matmul %x, %w : tensor<{m}x{k}xf32>, {blocked} -> tensor<{m}x{n}xf32>
+!w = !quant4.blocked<{n}x{k}, {fmt}>
+func.func @mm(%x: tensor<{m}x{k}xf32>, %raw: tensor<{nbytes}xui8>)
+    -> tensor<{m}x{n}xf32> {{
+  %w = quant4.from_bytes %raw : tensor<{nbytes}xui8> -> !w
+  %y = quant4.matmul %x, %w : tensor<{m}x{k}xf32>, !w -> tensor<{m}x{n}xf32>
   return %y : tensor<{m}x{n}xf32>
 }}"""
 
@@ -54,7 +55,8 @@ def test_q4k_gemv_example_matches_the_golden_reference():
 
 @pytest.mark.parametrize("fmt,options", [
     ("#quant4.nf4", {"format": "nf4"}),
-    ("#quant4.nf4<double_quant = true>", {"format": "nf4", "double_quant": True}),
+    ("#quant4.nf4<double_quant = true>",
+     {"format": "nf4", "double_quant": True}),
     ("#quant4.mxfp4<layout = hf>", {"format": "mxfp4", "layout": "hf"}),
     ("#quant4.q4_k", {"format": "q4_k"}),
 ])

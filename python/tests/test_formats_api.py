@@ -10,7 +10,8 @@ from conftest import load, same_bits
 
 
 def gauss(shape, seed=0):
-    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal(shape).astype(np.float32)
 
 
 def test_planes_are_views_into_storage():

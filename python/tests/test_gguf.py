@@ -57,7 +57,8 @@ def test_round_trip_keeps_golden_bytes_and_values(tmp_path, golden_tensors):
     q = f.tensors["blk.0.ffn_up.weight"]
     assert isinstance(q, quant4.QuantizedTensor)
     assert q.format == "q4_k" and q.shape == (64, 4096)
-    assert np.array_equal(q.storage, golden_tensors["blk.0.ffn_up.weight"].storage)
+    assert np.array_equal(q.storage,
+                          golden_tensors["blk.0.ffn_up.weight"].storage)
     assert same_bits(q.dequantize(),
                      load("q4k", "q4k_gauss_64x4096.dequant.f32", "<f4"))
     mx = f.tensors["blk.0.ffn_gate.weight"]

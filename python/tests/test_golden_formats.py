@@ -55,7 +55,8 @@ def test_mxfp4_ggml_rule_and_layout_match_ggml(case):
 
 
 @pytest.mark.parametrize("case", MXFP4_CASES)
-@pytest.mark.parametrize("rule,producer", [("ggml", "ggml"), ("ocp", "ocp_rne")])
+@pytest.mark.parametrize("rule,producer",
+                         [("ggml", "ggml"), ("ocp", "ocp_rne")])
 def test_mxfp4_hf_layout_matches_golden_planes(case, rule, producer):
     x = _input("mxfp4", case)
     q = quant4.quantize(x, "mxfp4", rule=rule, layout="hf")

@@ -22,9 +22,11 @@ def _ir():
 ir = _ir()
 
 GEMV = """
-func.func @gemv(%x: tensor<1x256xf32>, %raw: tensor<36864xui8>) -> tensor<1x256xf32> {
-  %w = quant4.from_bytes %raw : tensor<36864xui8> -> !quant4.blocked<256x256, #quant4.q4_k>
-  %y = quant4.matmul %x, %w : tensor<1x256xf32>, !quant4.blocked<256x256, #quant4.q4_k> -> tensor<1x256xf32>
+!w = !quant4.blocked<256x256, #quant4.q4_k>
+func.func @gemv(%x: tensor<1x256xf32>, %raw: tensor<36864xui8>)
+    -> tensor<1x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<36864xui8> -> !w
+  %y = quant4.matmul %x, %w : tensor<1x256xf32>, !w -> tensor<1x256xf32>
   return %y : tensor<1x256xf32>
 }
 """
@@ -40,7 +42,8 @@ def test_parse_and_print_round_trip():
     assert ir.print(generic) == text
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.mlir")))
+@pytest.mark.parametrize("name",
+                         sorted(p.name for p in EXAMPLES.glob("*.mlir")))
 def test_examples_verify(name):
     module = ir.parse_file(EXAMPLES / name)
     assert module.name.endswith(name)
@@ -53,16 +56,17 @@ def test_syntax_error_has_location():
         ir.parse(source, name="bad.mlir")
     err = info.value
     assert (err.file, err.line, err.column) == ("bad.mlir", 2, 8)
-    assert "bad.mlir:2:8: error: custom op 'quant4.bogus' is unknown" in str(err)
+    assert ("bad.mlir:2:8: error: custom op 'quant4.bogus' is unknown"
+            in str(err))
     assert isinstance(err, ValueError)
 
 
 def test_verifier_error_has_location():
     bad = (
-        "func.func @f(%x: tensor<1x128xf32>,\n"
-        "             %w: !quant4.blocked<256x256, #quant4.q4_k>) -> tensor<1x256xf32> {\n"
-        "  %y = quant4.matmul %x, %w : tensor<1x128xf32>, "
-        "!quant4.blocked<256x256, #quant4.q4_k> -> tensor<1x256xf32>\n"
+        "!w = !quant4.blocked<256x256, #quant4.q4_k>\n"
+        "func.func @f(%x: tensor<1x128xf32>, %w: !w) -> tensor<1x256xf32> {\n"
+        "  %y = quant4.matmul %x, %w : tensor<1x128xf32>, !w -> "
+        "tensor<1x256xf32>\n"
         "  return %y : tensor<1x256xf32>\n"
         "}\n")
     with pytest.raises(ir.MLIRError) as info:

@@ -64,7 +64,8 @@ def test_nested_nf4_round_trip(tmp_path):
     safetensors.write(path, {"w": q})
     f = safetensors.read(path)
     assert {"w", "w.absmax", "w.nested_absmax", "w.nested_quant_map",
-            "w.quant_map", "w.quant_state.bitsandbytes__nf4"} == set(f.raw_tensors)
+            "w.quant_map", "w.quant_state.bitsandbytes__nf4"} == \
+        set(f.raw_tensors)
     back = f.tensors["w"]
     assert back.options == {"block_size": 64, "double_quant": True}
     assert np.array_equal(back.storage, q.storage)

@@ -18,9 +18,10 @@ q = quant4.quantize(np.linspace(-1, 1, 256, dtype=np.float32), "q4_k")
 assert q.nbytes == 144
 ir.verify("func.func @f() { return }")
 fn = quant4.compile('''
+!w = !quant4.blocked<1x256, #quant4.q4_k>
 func.func @deq(%raw: tensor<144xui8>) -> tensor<1x256xf32> {
-  %w = quant4.from_bytes %raw : tensor<144xui8> -> !quant4.blocked<1x256, #quant4.q4_k>
-  %y = quant4.dequantize %w : !quant4.blocked<1x256, #quant4.q4_k> -> tensor<1x256xf32>
+  %w = quant4.from_bytes %raw : tensor<144xui8> -> !w
+  %y = quant4.dequantize %w : !w -> tensor<1x256xf32>
   return %y : tensor<1x256xf32>
 }''', entry="deq")
 assert np.array_equal(fn(q), q.dequantize().reshape(1, 256))
