@@ -30,6 +30,9 @@ _NUMPY_TYPES: Dict[str, str] = {
 _GGML_TYPES: Dict[str, str] = {
     "float32": "f32", "float16": "f16", "float64": "f64",
     "int8": "i8", "int16": "i16", "int32": "i32", "int64": "i64",
+    # GGUF has no u16 type: uint16 arrays are bf16 bit patterns, as read
+    # returns bf16 tensors.
+    "uint16": "bf16",
 }
 #: numpy dtype -> GGUF metadata element type.
 _VALUE_TYPES: Dict[str, str] = {
@@ -213,7 +216,8 @@ def write(path: PathLike, tensors: Mapping[str, Tensor],
     """Writes a GGUF v3 file (laid out as ggml's writer does).
 
     Args:
-        tensors: name -> numpy array (float16/32/64, int8..64),
+        tensors: name -> numpy array (float16/32/64, int8..64; uint16 is
+            written as bf16 bit patterns),
             QuantizedTensor (q4_k, q4_0, q8_0, mxfp4 with the ggml layout) or
             RawTensor. Shapes are row-major (ggml's ne is the reverse).
         metadata: key -> value; plain values get a type by :func:`_infer`

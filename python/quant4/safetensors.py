@@ -146,7 +146,8 @@ def _entries(name: str, tensor: Any) -> List[Tuple[str, np.ndarray]]:
 
 
 def write(path: PathLike, tensors: Mapping[str, Tensor],
-          metadata: Optional[Mapping[str, str]] = None) -> None:
+          metadata: Optional[Mapping[str, str]] = None,
+          dtypes: Optional[Mapping[str, str]] = None) -> None:
     """Writes a safetensors file (laid out as the reference writer does).
 
     Args:
@@ -154,6 +155,11 @@ def write(path: PathLike, tensors: Mapping[str, Tensor],
             bitsandbytes does) or MXFP4 with layout="hf" (``.blocks`` /
             ``.scales`` as gpt-oss does).
         metadata: the "__metadata__" string map.
+        dtypes: safetensors dtype names overriding the one implied by a
+            plain array's numpy dtype, for data numpy cannot type: e.g.
+            ``{"w": "BF16"}`` for uint16 bit patterns, or
+            :attr:`SafetensorsFile.dtypes` of a file being re-written. The
+            element size must match.
 
     Raises:
         TypeError: a dtype safetensors cannot store, non-string metadata.
@@ -163,6 +169,9 @@ def write(path: PathLike, tensors: Mapping[str, Tensor],
     for name, tensor in tensors.items():
         for part, array in _entries(name, tensor):
             dtype = _DTYPES.get(array.dtype.name)
+            if dtypes and part in dtypes and \
+                    not isinstance(tensor, QuantizedTensor):
+                dtype = dtypes[part]
             if dtype is None:
                 raise TypeError(f"tensor {part!r}: safetensors has no dtype "
                                 f"for numpy {array.dtype}")

@@ -122,3 +122,12 @@ def test_malformed_files_raise_format_error(tmp_path):
         gguf.read(truncated)
     with pytest.raises(FileNotFoundError):
         gguf.read(tmp_path / "missing.gguf")
+
+
+def test_bf16_tensors_round_trip_as_bit_patterns(tmp_path):
+    bits = np.array([0x3F80, 0xC000, 0x7F80, 0x0001], np.uint16)  # 1, -2, inf
+    path = tmp_path / "bf16.gguf"
+    gguf.write(path, {"w": bits.reshape(2, 2)})
+    f = gguf.read(path)
+    assert f.tensor_types["w"] == "bf16"
+    assert np.array_equal(f.tensors["w"], bits.reshape(2, 2))

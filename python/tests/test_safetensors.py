@@ -124,3 +124,17 @@ def test_unsupported_and_malformed(tmp_path):
         "w.quant_state.bitsandbytes__nf4": _nf4_state((16,))})
     with pytest.raises(quant4.FormatError, match="w.absmax"):
         safetensors.read(group)
+
+
+def test_dtypes_override_keeps_bf16(tmp_path):
+    first = tmp_path / "a.safetensors"
+    bits = np.array([0x3F80, 0x4000], np.uint16)
+    safetensors.write(first, {"w": bits, "b": np.ones(2, np.float32)},
+                      dtypes={"w": "BF16"})
+    f = safetensors.read(first)
+    assert f.dtypes == {"w": "BF16", "b": "F32"}
+    second = tmp_path / "b.safetensors"
+    safetensors.write(second, f.tensors, dtypes=f.dtypes)
+    assert first.read_bytes() == second.read_bytes()
+    with pytest.raises(quant4.FormatError):
+        safetensors.write(second, {"w": bits}, dtypes={"w": "F32"})
