@@ -5,6 +5,7 @@
 #include "Dialect/Quant4/IR/Quant4Ops.h"
 #include "Transforms/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -109,6 +110,20 @@ struct ConstantLowering : OpConversionPattern<ConstantOp> {
   }
 };
 
+/// tensor.cast between byte tensors whose ui8 elements become i8.
+struct ByteCastLowering : OpConversionPattern<tensor::CastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tensor::CastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type type = getTypeConverter()->convertType(op.getType());
+    if (!type)
+      return failure();
+    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, type, adaptor.getSource());
+    return success();
+  }
+};
+
 /// quantize of a constant float tensor: folded at compile time by
 /// lib/Format's codec into an arith.constant of the storage bytes.
 struct ConstantQuantizeLowering : OpConversionPattern<QuantizeOp> {
@@ -152,21 +167,68 @@ struct ConstantQuantizeLowering : OpConversionPattern<QuantizeOp> {
 // dequantize
 //===----------------------------------------------------------------------===//
 
-/// Blocks per row and total blocks of a static blocked type.
+/// The logical sizes and block counts of a blocked value, with dynamic
+/// sizes as index values.
 struct BlockGrid {
   int64_t blockSize;
   int64_t blocksPerRow;
-  int64_t numBlocks;
+  SmallVector<OpFoldResult> sizes;
+  OpFoldResult numBlocks;
 };
 
-static FailureOr<BlockGrid> getBlockGrid(Operation *op, BlockedTensorType type,
-                                         PatternRewriter &rewriter) {
-  if (!type.hasStaticShape())
-    return rewriter.notifyMatchFailure(
-        op, "dynamic blocked shapes are not lowered yet");
-  int64_t blockSize = type.getFormat().getBlockSize();
-  return BlockGrid{blockSize, type.getShape().back() / blockSize,
-                   type.getNumBlocks()};
+/// Whether every plane holds a fixed number of bytes per block, so the number
+/// of blocks follows from the storage size.
+static bool hasLinearLayout(const ::quant4::format::BlockLayout &layout) {
+  return llvm::all_of(layout.planes, [](const ::quant4::format::Plane &p) {
+    return p.blocksPerGroup == 1;
+  });
+}
+
+/// Sizes of `blocked` (the original value; `storage` is its converted
+/// storage): static sizes from the type, dynamic ones from the from_bytes
+/// that made it or, for one dynamic size and a linear layout, from the
+/// storage size.
+static FailureOr<BlockGrid> getBlockGrid(Operation *op, Value blocked,
+                                         Value storage,
+                                         ConversionPatternRewriter &rewriter) {
+  auto type = cast<BlockedTensorType>(blocked.getType());
+  Location loc = op->getLoc();
+  ::quant4::format::BlockLayout layout = type.getFormat().getBlockLayout();
+  BlockGrid grid{
+      layout.blockSize, type.getShape().back() / layout.blockSize, {}, {}};
+  auto fromBytes = blocked.getDefiningOp<FromBytesOp>();
+  unsigned nextDynamic = 0;
+  for (auto [d, size] : llvm::enumerate(type.getShape())) {
+    if (!ShapedType::isDynamic(size)) {
+      grid.sizes.push_back(rewriter.getIndexAttr(size));
+      continue;
+    }
+    if (fromBytes) {
+      grid.sizes.push_back(fromBytes.getDynamicDims()[nextDynamic++]);
+      continue;
+    }
+    if (type.getNumDynamicDims() != 1 || !hasLinearLayout(layout))
+      return rewriter.notifyMatchFailure(
+          op, "dynamic sizes of a blocked value not made by from_bytes");
+    // size = bytes / (bytesPerBlock * blocks per static element of the rest).
+    int64_t bytesPerBlock = *layout.storageBytes(1);
+    int64_t blocksPerIndex = grid.blocksPerRow;
+    for (auto [e, other] : llvm::enumerate(type.getShape()))
+      if (e != d && e + 1 != type.getShape().size())
+        blocksPerIndex *= other;
+    Value bytes = tensor::DimOp::create(rewriter, loc, storage, 0);
+    Value divisor = arith::ConstantIndexOp::create(
+        rewriter, loc, bytesPerBlock * blocksPerIndex);
+    grid.sizes.push_back(
+        rewriter.createOrFold<arith::DivUIOp>(loc, bytes, divisor));
+  }
+  Value numBlocks =
+      arith::ConstantIndexOp::create(rewriter, loc, grid.blocksPerRow);
+  for (OpFoldResult size : ArrayRef(grid.sizes).drop_back())
+    numBlocks = rewriter.createOrFold<arith::MulIOp>(
+        loc, numBlocks, getValueOrCreateConstantIndexOp(rewriter, loc, size));
+  grid.numBlocks = getAsOpFoldResult(numBlocks);
+  return grid;
 }
 
 /// y[i..., k] = decode(block (row(i...) * blocksPerRow + k / bs), k % bs).
@@ -176,50 +238,52 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
   matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     BlockedTensorType blocked = op.getInput().getType();
-    FailureOr<BlockGrid> grid = getBlockGrid(op, blocked, rewriter);
+    Value storage = adaptor.getInput();
+    FailureOr<BlockGrid> grid =
+        getBlockGrid(op, op.getInput(), storage, rewriter);
     if (failed(grid))
       return failure();
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getResult().getType();
-    if (!resultType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic result shape");
     int64_t rank = resultType.getRank();
-    ArrayRef<int64_t> shape = blocked.getShape();
-    Value storage = adaptor.getInput();
     BlockFormatAttrInterface format = blocked.getFormat();
 
-    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+    Value init = tensor::EmptyOp::create(rewriter, loc, grid->sizes,
                                          resultType.getElementType());
     SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, resultType, ValueRange{}, ValueRange{init}, maps,
+        rewriter, loc, init.getType(), ValueRange{}, ValueRange{init}, maps,
         iterators, [&](OpBuilder &b, Location loc, ValueRange) {
-          auto idx = [&](int64_t dim) {
-            return b.createOrFold<arith::ConstantIndexOp>(loc, dim);
+          auto idx = [&](OpFoldResult v) {
+            return getValueOrCreateConstantIndexOp(b, loc, v);
           };
           // Row-major row number over the outer dimensions.
-          Value row = idx(0);
+          Value row = idx(b.getIndexAttr(0));
           for (int64_t d = 0; d + 1 < rank; ++d) {
-            row = arith::MulIOp::create(b, loc, row, idx(shape[d]));
+            row = arith::MulIOp::create(b, loc, row, idx(grid->sizes[d]));
             row = arith::AddIOp::create(b, loc, row,
                                         linalg::IndexOp::create(b, loc, d));
           }
           Value k = linalg::IndexOp::create(b, loc, rank - 1);
+          Value blockSize = idx(b.getIndexAttr(grid->blockSize));
           Value block = arith::AddIOp::create(
               b, loc,
-              arith::MulIOp::create(b, loc, row, idx(grid->blocksPerRow)),
-              arith::DivUIOp::create(b, loc, k, idx(grid->blockSize)));
-          Value within =
-              arith::RemUIOp::create(b, loc, k, idx(grid->blockSize));
+              arith::MulIOp::create(b, loc, row,
+                                    idx(b.getIndexAttr(grid->blocksPerRow))),
+              arith::DivUIOp::create(b, loc, k, blockSize));
+          Value within = arith::RemUIOp::create(b, loc, k, blockSize);
           Value value = format.buildDecode(b, loc, storage,
                                            idx(grid->numBlocks), block, within);
           value = convertFloat(b, loc, value, resultType.getElementType());
           linalg::YieldOp::create(b, loc, value);
         });
     generic->setAttr(kLoweredAttrName, rewriter.getStringAttr("dequantize"));
-    rewriter.replaceOp(op, generic.getResult(0));
+    Value result = generic.getResult(0);
+    if (result.getType() != resultType)
+      result = tensor::CastOp::create(rewriter, loc, resultType, result);
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
@@ -275,8 +339,10 @@ static linalg::GenericOp buildElementReduction(OpBuilder &builder, Location loc,
         Value block = arith::AddIOp::create(
             b, loc, arith::MulIOp::create(b, loc, n, idx(grid->blocksPerRow)),
             kb);
-        Value w = format.buildDecode(b, loc, storage, idx(grid->numBlocks),
-                                     block, ki);
+        Value w = format.buildDecode(
+            b, loc, storage,
+            getValueOrCreateConstantIndexOp(b, loc, grid->numBlocks), block,
+            ki);
         Value product = arith::MulFOp::create(
             b, loc, convertFloat(b, loc, args[0], accType),
             convertFloat(b, loc, w, accType));
@@ -334,7 +400,8 @@ buildBlockSumReduction(OpBuilder &builder, Location loc, const MatmulParts &p) {
         Value block = arith::AddIOp::create(
             b, loc, arith::MulIOp::create(b, loc, n, idx(grid->blocksPerRow)),
             kb);
-        Value numBlocks = idx(grid->numBlocks);
+        Value numBlocks =
+            getValueOrCreateConstantIndexOp(b, loc, grid->numBlocks);
         Value zero = arith::ConstantOp::create(b, loc, accType,
                                                b.getFloatAttr(accType, 0));
         auto loop = scf::ForOp::create(
@@ -374,7 +441,8 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     BlockedTensorType weights = op.getWeights().getType();
     if (weights.getRank() != 2)
       return rewriter.notifyMatchFailure(op, "weights must be [N, K]");
-    FailureOr<BlockGrid> grid = getBlockGrid(op, weights, rewriter);
+    FailureOr<BlockGrid> grid =
+        getBlockGrid(op, op.getWeights(), adaptor.getWeights(), rewriter);
     if (failed(grid))
       return failure();
     Location loc = op.getLoc();
@@ -399,7 +467,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     // Accumulator [..., M, N] = 0.
     SmallVector<OpFoldResult> accSizes =
         tensor::getMixedSizes(rewriter, loc, x);
-    accSizes.back() = rewriter.getIndexAttr(weights.getShape()[0]);
+    accSizes.back() = grid->sizes[0];
     Value acc = tensor::EmptyOp::create(rewriter, loc, accSizes, accType);
     Value zero = arith::ConstantOp::create(rewriter, loc, accType,
                                            rewriter.getFloatAttr(accType, 0));
@@ -449,8 +517,8 @@ bool mlir::quant4::isConstantQuantize(QuantizeOp op) {
 void mlir::quant4::populateQuant4ToLinalgConversionPatterns(
     TypeConverter &typeConverter, RewritePatternSet &patterns,
     const Quant4ToLinalgOptions &options) {
-  patterns.add<FromBytesLowering, ToBytesLowering, ConstantLowering,
-               ConstantQuantizeLowering, DequantizeLowering>(
+  patterns.add<ByteCastLowering, FromBytesLowering, ToBytesLowering,
+               ConstantLowering, ConstantQuantizeLowering, DequantizeLowering>(
       typeConverter, patterns.getContext());
   patterns.add<MatmulLowering>(typeConverter, patterns.getContext(),
                                options.blockSumLoops);

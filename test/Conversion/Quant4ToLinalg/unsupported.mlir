@@ -16,10 +16,10 @@ func.func @weight() -> !quant4.blocked<1x256, #quant4.q4_k> {
 
 // -----
 
-// Dynamic weight rows are not lowered yet: the op stays and the conversion
-// fails.
-func.func @dynamic_weights(%w: !quant4.blocked<?x256, #quant4.q4_k>) -> tensor<?x256xf32> {
+// A dynamic blocked function argument whose layout has grouped planes (NF4
+// double quant): its row count cannot be recovered from the storage size.
+func.func @dynamic_grouped_layout(%w: !quant4.blocked<?x256, #quant4.nf4<double_quant = true>>) -> tensor<?x256xf32> {
   // expected-error @below {{failed to legalize operation 'quant4.dequantize'}}
-  %y = quant4.dequantize %w : !quant4.blocked<?x256, #quant4.q4_k> -> tensor<?x256xf32>
+  %y = quant4.dequantize %w : !quant4.blocked<?x256, #quant4.nf4<double_quant = true>> -> tensor<?x256xf32>
   return %y : tensor<?x256xf32>
 }
