@@ -53,21 +53,51 @@ def test_q4k_gemv_example_matches_the_golden_reference():
     assert np.abs(y[0] - dense @ x[0].astype(np.float64)).max() <= 1e-5 * scale
 
 
-@pytest.mark.parametrize("fmt,options", [
-    ("#quant4.nf4", {"format": "nf4"}),
-    ("#quant4.nf4<double_quant = true>",
-     {"format": "nf4", "double_quant": True}),
-    ("#quant4.mxfp4<layout = hf>", {"format": "mxfp4", "layout": "hf"}),
-    ("#quant4.q4_k", {"format": "q4_k"}),
+def _golden_weights(name):
+    """(QuantizedTensor from golden bytes, golden dequantized floats)."""
+    shape = (64, 4096)
+    if name == "q4_k":
+        q = quant4.QuantizedTensor.from_storage(
+            load("q4k", "q4k_gauss_64x4096.q4k", "u1"), shape, "q4_k")
+        return q, load("q4k", "q4k_gauss_64x4096.dequant.f32", "<f4")
+    if name == "mxfp4":
+        case = "mxfp4_gauss_64x4096.ocp_rne"
+        q = quant4.QuantizedTensor.from_planes(
+            {"blocks": load("mxfp4", f"{case}.hf_blocks.u8", "u1"),
+             "scales": load("mxfp4", f"{case}.hf_scales.u8", "u1")},
+            shape, "mxfp4", layout="hf")
+        return q, load("mxfp4", f"{case}.dequant.f32", "<f4")
+    case = "nf4_gauss_64x4096"
+    codes = load("nf4", f"{case}.nf4.u8", "u1")
+    if name == "nf4":
+        q = quant4.QuantizedTensor.from_planes(
+            {"codes": codes,
+             "absmax": load("nf4", f"{case}.absmax.f32", "<f4")},
+            shape, "nf4")
+        return q, load("nf4", f"{case}.dequant.f32", "<f4")
+    q = quant4.QuantizedTensor.from_planes(
+        {"codes": codes,
+         "qabsmax": load("nf4", f"{case}.nested.qabsmax.u8", "u1"),
+         "absmax2": load("nf4", f"{case}.nested.absmax2.f32", "<f4"),
+         "offset": load("nf4", f"{case}.nested.offset.f32", "<f4")},
+        shape, "nf4", double_quant=True)
+    return q, load("nf4", f"{case}.nested.dequant.f32", "<f4")
+
+
+@pytest.mark.parametrize("name,fmt", [
+    ("q4_k", "#quant4.q4_k"),
+    ("nf4", "#quant4.nf4"),
+    ("nf4_nested", "#quant4.nf4<double_quant = true>"),
+    ("mxfp4", "#quant4.mxfp4<layout = hf>"),
 ])
-def test_matmul_matches_numpy(fmt, options):
-    w = load("nf4", "nf4_gauss_64x4096.input.f32", "<f4").reshape(64, 4096)
-    q = quant4.quantize(w, **options)
+def test_matmul_of_golden_weights_matches_numpy(name, fmt):
+    """y = x W^T on golden bytes against numpy on the golden floats."""
+    q, dense = _golden_weights(name)
     x = np.random.default_rng(1).standard_normal((2, 4096)).astype(np.float32)
     fn = quant4.compile(_matmul_module(fmt, 64, 4096, q.nbytes), entry="mm")
     y = fn(x, q)
-    want = x.astype(np.float64) @ q.dequantize().astype(np.float64).T
-    assert y.shape == (2, 64)
+    want = x.astype(np.float64) @ dense.reshape(64, 4096).astype(np.float64).T
+    assert y.shape == (2, 64) and y.dtype == np.float32
     assert np.abs(y - want).max() <= 1e-5 * np.abs(want).max()
 
 
