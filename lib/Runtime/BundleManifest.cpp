@@ -32,11 +32,18 @@ static bool parseInteger(const std::string &word, int64_t &out) {
 }
 
 static bool parseOperand(const std::string &word, size_t numArgs,
-                         BundleOperand &operand) {
+                         size_t numScratch, BundleOperand &operand) {
   uint64_t index = 0;
-  if (word.size() > 1 && word[0] == 'a')
-    return parseCount(word.substr(1), numArgs - 1, index) &&
-           (operand = {BundleOperand::Kind::Argument, int64_t(index)}, true);
+  if (word.size() > 1 && (word[0] == 'a' || word[0] == 's')) {
+    bool argument = word[0] == 'a';
+    size_t count = argument ? numArgs : numScratch;
+    if (count == 0 || !parseCount(word.substr(1), count - 1, index))
+      return false;
+    operand = {argument ? BundleOperand::Kind::Argument
+                        : BundleOperand::Kind::Scratch,
+               int64_t(index)};
+    return true;
+  }
   size_t colon = word.find(':');
   if (colon == std::string::npos)
     return false;
@@ -83,7 +90,7 @@ parseBundleManifest(const std::string &text) {
     if (w[0] == "func") {
       if (w.size() != 3 || !parseCount(w[2], 1 << 16, count))
         return error("expected 'func <name> <arguments>'");
-      functions.push_back({w[1], {}, {}});
+      functions.push_back({w[1], {}, {}, {}});
       declaredArgs = count;
       continue;
     }
@@ -97,6 +104,15 @@ parseBundleManifest(const std::string &text) {
           !parseCount(w[2], UINT64_MAX >> 1, bytes))
         return error("expected 'arg <next index> <bytes> <type>'");
       function.arguments.push_back({bytes, w[3]});
+      continue;
+    }
+    if (w[0] == "scratch") {
+      uint64_t bytes = 0;
+      if (w.size() != 4 || !parseCount(w[1], 1 << 16, count) ||
+          count != function.scratch.size() ||
+          !parseCount(w[2], UINT64_MAX >> 1, bytes) || bytes == 0)
+        return error("expected 'scratch <next index> <bytes> <type>'");
+      function.scratch.push_back({bytes, w[3]});
       continue;
     }
     if (w[0] == "launch") {
@@ -115,7 +131,7 @@ parseBundleManifest(const std::string &text) {
       launch.block = {unsigned(dims[3]), unsigned(dims[4]), unsigned(dims[5])};
       for (size_t i = 9; i < w.size(); ++i) {
         BundleOperand operand{};
-        if (!parseOperand(w[i], declaredArgs, operand))
+        if (!parseOperand(w[i], declaredArgs, function.scratch.size(), operand))
           return error("bad operand '" + w[i] + "'");
         launch.operands.push_back(operand);
       }

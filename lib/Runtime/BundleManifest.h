@@ -18,10 +18,10 @@
 namespace quant4::runtime {
 
 /// One kernel operand: argument `value` of the host function (its device
-/// pointer), or a constant.
+/// pointer), scratch buffer `value`, or a constant.
 struct BundleOperand {
-  enum class Kind { Argument, I32, I64, F32 } kind;
-  int64_t value; // the argument index, the integer, or the f32's bits
+  enum class Kind { Argument, Scratch, I32, I64, F32 } kind;
+  int64_t value; // the argument/scratch index, the integer, the f32's bits
 };
 
 struct BundleLaunch {
@@ -39,6 +39,8 @@ struct BundleArgument {
 struct BundleFunction {
   std::string name;
   std::vector<BundleArgument> arguments;
+  /// Temporaries between kernels; the runtime allocates them.
+  std::vector<BundleArgument> scratch;
   std::vector<BundleLaunch> launches;
 };
 

@@ -41,6 +41,15 @@ Expected<KernelBundle> KernelBundle::load(ContextRef context,
       kernels.push_back(*kernel);
     }
     bundle.kernels_.push_back(std::move(kernels));
+    std::vector<DeviceBuffer> scratch;
+    for (const BundleArgument &buffer : function.scratch) {
+      Expected<DeviceBuffer> allocated =
+          DeviceBuffer::allocate(context, buffer.bytes);
+      if (!allocated)
+        return allocated.status();
+      scratch.push_back(allocated.take());
+    }
+    bundle.scratch_.push_back(std::move(scratch));
   }
   return bundle;
 }
@@ -68,7 +77,9 @@ Status KernelBundle::run(const std::string &name,
                            " of " + name + " needs " +
                            std::to_string(function->arguments[i].bytes) +
                            " bytes (" + function->arguments[i].type + ")");
-  const std::vector<Kernel> &kernels = kernels_[function - functions_.data()];
+  size_t index = function - functions_.data();
+  const std::vector<Kernel> &kernels = kernels_[index];
+  const std::vector<DeviceBuffer> &scratch = scratch_[index];
   for (size_t l = 0; l < function->launches.size(); ++l) {
     const BundleLaunch &launch = function->launches[l];
     KernelArgs args;
@@ -76,6 +87,9 @@ Status KernelBundle::run(const std::string &name,
       switch (operand.kind) {
       case BundleOperand::Kind::Argument:
         args.pointer(*arguments[operand.value]);
+        break;
+      case BundleOperand::Kind::Scratch:
+        args.pointer(scratch[operand.value]);
         break;
       case BundleOperand::Kind::I64:
         args.i64(operand.value);

@@ -2,7 +2,8 @@
 //
 // Loads <prefix>.manifest and the PTX files it names (one Module each) and
 // runs a host function: its launches, in order, on one stream, with the
-// caller's device buffers as the function's memref arguments.
+// caller's device buffers as the function's memref arguments and scratch
+// buffers allocated at load (so one bundle runs one function at a time).
 //
 //===----------------------------------------------------------------------===//
 #ifndef QUANT4_RUNTIME_KERNELBUNDLE_H
@@ -38,6 +39,8 @@ private:
   std::map<std::string, std::shared_ptr<Module>> modules_;
   /// The kernel of each launch, in functions_ order.
   std::vector<std::vector<Kernel>> kernels_;
+  /// Each function's scratch buffers, allocated at load.
+  std::vector<std::vector<DeviceBuffer>> scratch_;
 };
 
 } // namespace quant4::runtime

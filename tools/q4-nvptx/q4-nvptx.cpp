@@ -35,6 +35,10 @@ static cl::opt<std::string> features("features", cl::desc("PTX features"),
                                      cl::init("+ptx80"));
 static cl::opt<int64_t> threads("block-threads", cl::desc("Threads per block"),
                                 cl::init(128));
+static cl::opt<int64_t> lanes("lanes",
+                              cl::desc("Threads sharing one output at M = 1 "
+                                       "(split-K; 1 = one thread per output)"),
+                              cl::init(32));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -59,6 +63,7 @@ int main(int argc, char **argv) {
   options.chip = chip;
   options.features = features;
   options.threads = threads;
+  options.lanes = lanes;
   quant4::buildNVPTXPipeline(pm, options);
   if (failed(pm.run(*module)))
     return 1;

@@ -55,6 +55,23 @@ TEST(BundleManifest, ErrorsNameTheLine) {
   EXPECT_EQ(parseBundleManifest("quant4-nvptx-bundle 1\narg 0 4 x\n").message(),
             "manifest line 2: 'arg' before any 'func': 'arg 0 4 x'");
   EXPECT_FALSE(parseBundleManifest(head + "jump\n"));
+  // Scratch operands must name a declared scratch buffer.
+  EXPECT_EQ(parseBundleManifest(head + "launch p k 1 1 1 1 1 1 s0\n").message(),
+            "manifest line 4: bad operand 's0': 'launch p k 1 1 1 1 1 1 s0'");
+  EXPECT_FALSE(parseBundleManifest(head + "scratch 0 0 memref<0xf32>\n"));
+}
+
+TEST(BundleManifest, ParsesScratchBuffers) {
+  auto functions = parseBundleManifest(
+      "quant4-nvptx-bundle 1\nfunc f 1\narg 0 4 memref<1xf32>\n"
+      "scratch 0 128 memref<1x32xf32>\n"
+      "launch p k 1 1 1 32 1 1 s0 a0\n");
+  ASSERT_TRUE(functions) << functions.message();
+  const BundleFunction &f = (*functions)[0];
+  ASSERT_EQ(f.scratch.size(), 1u);
+  EXPECT_EQ(f.scratch[0].bytes, 128u);
+  EXPECT_EQ(f.launches[0].operands[0].kind, BundleOperand::Kind::Scratch);
+  EXPECT_EQ(f.launches[0].operands[0].value, 0);
 }
 
 class KernelBundleFake : public FakeCudaTest {
@@ -87,6 +104,15 @@ TEST_F(KernelBundleFake, RunsLaunchesWithArgumentPointers) {
             "KernelBundle::run: no function g");
   EXPECT_EQ(bundle->run("f", {}, *stream).message(),
             "KernelBundle::run: f takes 1 arguments, got 0");
+  // A launch on a scratch buffer the bundle allocated itself.
+  std::string scratch = write("s.manifest", "quant4-nvptx-bundle 1\n"
+                                            "func s 0\n"
+                                            "scratch 0 4 memref<1xi32>\n"
+                                            "launch f.k.ptx store_i32 1 1 1 "
+                                            "32 1 1 s0 i32:3\n");
+  Expected<KernelBundle> withScratch = KernelBundle::load(context, scratch);
+  ASSERT_TRUE(withScratch) << withScratch.message();
+  EXPECT_TRUE(withScratch->run("s", {}, *stream).ok());
   Expected<DeviceBuffer> small = DeviceBuffer::allocate(context, 2);
   ASSERT_TRUE(small);
   EXPECT_EQ(bundle->run("f", {&*small}, *stream).message(),

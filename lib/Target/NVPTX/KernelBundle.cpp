@@ -22,13 +22,25 @@ static LogicalResult writeFile(Location loc, StringRef path, StringRef text) {
   return success();
 }
 
-/// "a<i>" for a function argument, "i64:<v>" etc. for a constant.
-static FailureOr<std::string> describeOperand(gpu::LaunchFuncOp launch,
-                                              Value operand) {
+/// Bytes of a static identity-layout memref, or failure.
+static FailureOr<int64_t> memrefBytes(Type type) {
+  auto memref = dyn_cast<MemRefType>(type);
+  if (!memref || !memref.hasStaticShape() || !memref.getLayout().isIdentity())
+    return failure();
+  return memref.getNumElements() * memref.getElementTypeBitWidth() / 8;
+}
+
+/// "a<i>" for a function argument, "s<i>" for scratch buffer i (a host
+/// memref.alloc), "i64:<v>" etc. for a constant.
+static FailureOr<std::string>
+describeOperand(gpu::LaunchFuncOp launch, Value operand,
+                const llvm::DenseMap<Operation *, unsigned> &scratch) {
   if (auto arg = dyn_cast<BlockArgument>(operand)) {
     if (isa<func::FuncOp>(arg.getOwner()->getParentOp()))
       return "a" + std::to_string(arg.getArgNumber());
   }
+  if (Operation *def = operand.getDefiningOp(); def && scratch.count(def))
+    return "s" + std::to_string(scratch.lookup(def));
   Attribute value;
   if (auto constant = operand.getDefiningOp<arith::ConstantOp>())
     value = constant.getValue();
@@ -82,18 +94,31 @@ LogicalResult mlir::quant4::writeKernelBundle(ModuleOp module,
       continue;
     os << "func " << func.getSymName() << " " << func.getNumArguments() << "\n";
     for (BlockArgument arg : func.getArguments()) {
-      auto type = dyn_cast<MemRefType>(arg.getType());
-      if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity())
+      FailureOr<int64_t> bytes = memrefBytes(arg.getType());
+      if (failed(bytes))
         return func.emitError("host arguments must be static identity-layout "
                               "memrefs, got ")
                << arg.getType();
-      int64_t bytes = type.getNumElements() * type.getElementTypeBitWidth() / 8;
-      os << "arg " << arg.getArgNumber() << " " << bytes << " " << type << "\n";
+      os << "arg " << arg.getArgNumber() << " " << *bytes << " "
+         << arg.getType() << "\n";
+    }
+    // Temporaries between kernels (e.g. split-K partial sums) become scratch
+    // buffers the runtime allocates once per function.
+    llvm::DenseMap<Operation *, unsigned> scratch;
+    for (auto alloc : func.getOps<memref::AllocOp>()) {
+      FailureOr<int64_t> bytes = memrefBytes(alloc.getType());
+      if (failed(bytes))
+        return alloc.emitError("scratch buffers must be static memrefs");
+      unsigned index = scratch.size();
+      scratch[alloc] = index;
+      os << "scratch " << index << " " << *bytes << " " << alloc.getType()
+         << "\n";
     }
     WalkResult walk = func.walk([&](Operation *op) {
       auto launch = dyn_cast<gpu::LaunchFuncOp>(op);
       if (!launch) {
-        bool allowed = isa<func::ReturnOp, arith::ConstantOp>(op) ||
+        bool allowed = isa<func::ReturnOp, arith::ConstantOp, memref::AllocOp,
+                           memref::DeallocOp>(op) ||
                        op == func.getOperation();
         if (!allowed)
           op->emitError("host code other than kernel launches is not "
@@ -120,7 +145,7 @@ LogicalResult mlir::quant4::writeKernelBundle(ModuleOp module,
         return WalkResult::interrupt();
       }
       for (Value operand : launch.getKernelOperands()) {
-        FailureOr<std::string> text = describeOperand(launch, operand);
+        FailureOr<std::string> text = describeOperand(launch, operand, scratch);
         if (failed(text))
           return WalkResult::interrupt();
         os << " " << *text;

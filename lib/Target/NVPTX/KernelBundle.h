@@ -10,9 +10,12 @@
 //     quant4-nvptx-bundle 1
 //     func <name> <arguments>
 //     arg <index> <bytes> <memref type>
+//     scratch <index> <bytes> <memref type>
 //     launch <ptx file> <kernel> <grid x y z> <block x y z> <operands>
 //   where an operand is a<i> (the function's memref argument i, passed as
-//   its bare device pointer) or i64:<v> / i32:<v> / f32:<bits> (a constant).
+//   its bare device pointer), s<i> (scratch buffer i: a temporary between
+//   kernels, allocated by the runtime) or i64:<v> / i32:<v> / f32:<bits>
+//   (a constant).
 //
 // Kernel ABI (use-bare-ptr-memref-call-conv): every memref is one pointer to
 // its first element; for matmul the host function is

@@ -27,9 +27,16 @@ static void addCleanup(OpPassManager &pm) {
   pm.addPass(createCSEPass());
 }
 
-void mlir::quant4::buildNVPTXBufferizeStage(OpPassManager &pm) {
+void mlir::quant4::buildNVPTXBufferizeStage(
+    OpPassManager &pm, const NVPTXPipelineOptions &options) {
   pm.addPass(createConvertQuant4ToLinalg());
   addCleanup(pm);
+  if (options.lanes > 1) {
+    Quant4GPUSplitReductionOptions split;
+    split.lanes = options.lanes;
+    pm.addNestedPass<func::FuncOp>(createQuant4GPUSplitReduction(split));
+    addCleanup(pm);
+  }
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -55,7 +62,6 @@ void mlir::quant4::buildNVPTXMapToGPUStage(
   Quant4GPUTileParallelLoopsOptions tile;
   tile.threads = options.threads;
   pm.addNestedPass<func::FuncOp>(createQuant4GPUTileParallelLoops(tile));
-  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addPass(createConvertParallelLoopToGpuPass());
   pm.addPass(createLowerAffinePass());
   addCleanup(pm);
@@ -71,6 +77,7 @@ void mlir::quant4::buildNVPTXToNVVMStage(OpPassManager &pm,
   target.chip = options.chip;
   target.features = options.features;
   pm.addPass(createGpuNVVMAttachTarget(target));
+  pm.addNestedPass<gpu::GPUModuleOp>(createQuant4GPUMarkKernelArgs());
   pm.addNestedPass<gpu::GPUModuleOp>(createLoopInvariantCodeMotionPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createSCFToControlFlowPass());
   ConvertGpuOpsToNVVMOpsOptions toNVVM;
@@ -81,7 +88,7 @@ void mlir::quant4::buildNVPTXToNVVMStage(OpPassManager &pm,
 
 void mlir::quant4::buildNVPTXPipeline(OpPassManager &pm,
                                       const NVPTXPipelineOptions &options) {
-  buildNVPTXBufferizeStage(pm);
+  buildNVPTXBufferizeStage(pm, options);
   buildNVPTXMapToGPUStage(pm, options);
   buildNVPTXToNVVMStage(pm, options);
   if (options.emitBinary) {
@@ -97,10 +104,11 @@ void mlir::quant4::registerNVPTXPipeline() {
       "quant4-nvptx-pipeline",
       "Lower quant4 to PTX kernels (gpu.binary) launched from host functions",
       buildNVPTXPipeline);
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<NVPTXPipelineOptions>(
       "quant4-nvptx-bufferize",
-      "NVPTX stage 1: quant4 -> linalg -> parallel loops on buffers",
-      [](OpPassManager &pm) { buildNVPTXBufferizeStage(pm); });
+      "NVPTX stage 1: quant4 -> linalg (split over lanes) -> parallel loops "
+      "on buffers",
+      buildNVPTXBufferizeStage);
   PassPipelineRegistration<NVPTXPipelineOptions>(
       "quant4-nvptx-map-to-gpu",
       "NVPTX stage 2: parallel loops -> outlined GPU kernels",

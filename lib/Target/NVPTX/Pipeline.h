@@ -1,8 +1,9 @@
 //===- Pipeline.h - quant4 NVPTX compile pipeline ---------------*- C++ -*-===//
 //
 // --quant4-nvptx-pipeline: quant4 -> linalg (Quant4ToLinalg, decode inside the
-// reduction) -> bufferization (the result becomes an out-parameter) ->
-// parallel loops -> one thread per output element (grid x block) ->
+// reduction) -> K blocks split over lanes (partial sums + a sum) ->
+// bufferization (the result becomes an out-parameter) -> parallel loops ->
+// blocks x threads, innermost dimension on x ->
 // gpu.launch_func + gpu.module -> NVVM -> PTX in a gpu.binary.
 //
 // The host function that remains calls each kernel with gpu.launch_func on
@@ -26,6 +27,11 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
                                llvm::cl::init("+ptx80")};
   Option<int64_t> threads{*this, "threads", llvm::cl::desc("Threads per block"),
                           llvm::cl::init(128)};
+  Option<int64_t> lanes{
+      *this, "lanes",
+      llvm::cl::desc("Threads sharing one output's K blocks at M = 1 (split "
+                     "reduction; 1 = one thread per output)"),
+      llvm::cl::init(32)};
   Option<bool> emitBinary{
       *this, "emit-binary",
       llvm::cl::desc("End with gpu-module-to-binary (PTX text); off stops "
@@ -35,7 +41,8 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
 
 /// Stages of the pipeline, each usable on its own (lit tests run them one
 /// by one).
-void buildNVPTXBufferizeStage(OpPassManager &pm);
+void buildNVPTXBufferizeStage(OpPassManager &pm,
+                              const NVPTXPipelineOptions &options);
 void buildNVPTXMapToGPUStage(OpPassManager &pm,
                              const NVPTXPipelineOptions &options);
 void buildNVPTXToNVVMStage(OpPassManager &pm,

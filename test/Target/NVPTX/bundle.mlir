@@ -7,7 +7,7 @@
 // RUN: q4-nvptx %s -o %t/k
 // RUN: FileCheck %s --input-file=%t/k.manifest
 // RUN: FileCheck %s --check-prefix=PTX --input-file=%t/k.gemv_kernel.ptx
-// RUN: q4-nvptx %s -o %t/s --block-threads=64 --chip=sm_80 --features=+ptx70
+// RUN: q4-nvptx %s -o %t/s --block-threads=64 --lanes=1 --chip=sm_80 --features=+ptx70
 // RUN: FileCheck %s --check-prefix=SM80 --input-file=%t/s.manifest
 // RUN: FileCheck %s --check-prefix=SM80-PTX --input-file=%t/s.gemv_kernel.ptx
 // RUN: not q4-nvptx %s -o %t/no-such-dir/k 2>&1 | FileCheck %s --check-prefix=ERR
@@ -15,16 +15,20 @@
 !q = !quant4.blocked<256x512, #quant4.q4_k>
 !m = !quant4.blocked<256x512, #quant4.mxfp4<layout = hf>>
 
+// The split-K partial sums live in a scratch buffer (s0) that the runtime
+// allocates; the second kernel sums them into the output.
 // CHECK:      quant4-nvptx-bundle 1
 // CHECK-NEXT: func gemv 3
 // CHECK-NEXT: arg 0 2048 memref<1x512xf32>
 // CHECK-NEXT: arg 1 73728 memref<73728xi8>
 // CHECK-NEXT: arg 2 1024 memref<1x256xf32>
-// CHECK-NEXT: launch k.gemv_kernel.ptx gemv_kernel 2 1 1 128 1 1 a2 a0 a1
+// CHECK-NEXT: scratch 0 32768 memref<1x256x32xf32>
+// CHECK-NEXT: launch k.gemv_kernel.ptx gemv_kernel 1 64 1 32 4 1 s0 a0 a1
+// CHECK-NEXT: launch k.gemv_kernel_0.ptx gemv_kernel 2 1 1 128 1 1 a2 s0
 // CHECK-NEXT: func dequant 2
 // CHECK-NEXT: arg 0 69632 memref<69632xi8>
 // CHECK-NEXT: arg 1 524288 memref<256x512xf32>
-// CHECK-NEXT: launch k.dequant_kernel.ptx dequant_kernel 256 4 1 1 128 1 a0 a1
+// CHECK-NEXT: launch k.dequant_kernel.ptx dequant_kernel 4 256 1 128 1 1 a0 a1
 // CHECK-NOT:  launch
 
 // PTX:      .version 8.0
@@ -34,9 +38,12 @@
 // PTX-NEXT:   .param .u64 .ptr .align 1 gemv_kernel_param_1,
 // PTX-NEXT:   .param .u64 .ptr .align 1 gemv_kernel_param_2
 // PTX-NEXT: )
-// PTX-NEXT: .maxntid 128, 1, 1
+// PTX-NEXT: .maxntid 32, 4, 1
+// Weights and activations are read-only: the non-coherent cache path.
+// PTX:      ld.global.nc.b8
 
 // SM80:     launch s.gemv_kernel.ptx gemv_kernel 4 1 1 64 1 1 a2 a0 a1
+// SM80-NOT: scratch
 // SM80-PTX: .target sm_80
 // SM80-PTX: .maxntid 64, 1, 1
 

@@ -5,12 +5,18 @@
 // REQUIRES: ptxas
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: q4-nvptx %s -o %t/k
-// RUN: %ptxas -arch=sm_90 %t/k.q4k_kernel.ptx -o %t/q4k.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.nf4_kernel.ptx -o %t/nf4.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.nf4_kernel_0.ptx -o %t/nf4_0.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.mxfp4_kernel_2.ptx -o %t/mxfp4.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.nested_kernel_1.ptx -o %t/nested.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.dequant_kernel.ptx -o %t/dequant.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.q4k_kernel.ptx -o %t/q4k_kernel.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.q4k_kernel_0.ptx -o %t/q4k_kernel_0.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.nf4_kernel.ptx -o %t/nf4_kernel.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.nf4_kernel_1.ptx -o %t/nf4_kernel_1.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.nf4_kernel_2.ptx -o %t/nf4_kernel_2.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.nested_kernel.ptx -o %t/nested_kernel.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.nested_kernel_3.ptx -o %t/nested_kernel_3.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.nested_kernel_4.ptx -o %t/nested_kernel_4.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.mxfp4_kernel.ptx -o %t/mxfp4_kernel.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.mxfp4_kernel_5.ptx -o %t/mxfp4_kernel_5.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.mxfp4_kernel_6.ptx -o %t/mxfp4_kernel_6.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.dequant_kernel.ptx -o %t/dequant_kernel.cubin
 // RUN: q4-nvptx %s -o %t/a --chip=sm_80 --features=+ptx70
 // RUN: %ptxas -arch=sm_80 %t/a.q4k_kernel.ptx -o %t/a.cubin
 // ptxas itself can fail this test: PTX for sm_90 does not assemble for sm_75.

@@ -1,0 +1,195 @@
+//===- harness.cpp - Check and time the PTX kernels q4-nvptx compiled -----===//
+//
+//   q4-gpu-bench KERNEL_DIR [--tolerance 1e-4] [--only q4k_14336x4096]
+//
+// For every format, shape (N, K) and M with a bundle in KERNEL_DIR
+// (<format>_<N>x<K>.manifest, functions m<M>, made by gen_kernels.sh):
+//  1. correctness: fresh random weights (RandomWeights.h), their lib/Format
+//     dequantization, random activations, a float64 reference; the output
+//     is poisoned with NaN before the launch (NaN never passes);
+//  2. timing: CUDA events around each launch, warm-up, median of many,
+//     weights rotated over enough copies to exceed L2 (>= 4).
+// Prints "RESULT quant4_<format> N K M median min max note" lines (the
+// format torch_baselines.py prints too) and exits non-zero on any failure.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RandomWeights.h"
+#include "Reference.h"
+
+#include "Runtime/CudaGraph.h"
+#include "Runtime/CudaModule.h"
+#include "Runtime/KernelBundle.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <string>
+
+using namespace quant4;
+using namespace quant4::runtime;
+
+namespace {
+
+const int64_t kShapes[][2] = {
+    {4096, 4096}, {11008, 4096}, {14336, 4096}, {4096, 14336}};
+const int64_t kMs[] = {1, 4, 16};
+constexpr uint32_t kNaN = 0x7FC00000u;
+
+[[noreturn]] void die(const std::string &message) {
+  std::fprintf(stderr, "q4-gpu-bench: %s\n", message.c_str());
+  std::exit(2);
+}
+
+template <typename T> T orDie(Expected<T> value) {
+  if (!value)
+    die(value.message());
+  return value.take();
+}
+
+void orDie(const Status &status) {
+  if (!status)
+    die(status.message());
+}
+
+bool exists(const std::string &path) { return std::ifstream(path).good(); }
+
+struct Timing {
+  double median, min, max;
+};
+
+/// Times `launch(i)` with events, i rotating over the weight copies.
+Timing timeLaunches(const ContextRef &context, const Stream &stream,
+                    const std::function<Status(size_t)> &launch,
+                    size_t copies) {
+  Event start = orDie(Event::create(context));
+  Event end = orDie(Event::create(context));
+  // Warm-up, and an estimate that sizes the run to ~0.3 s.
+  orDie(start.record(stream));
+  for (size_t i = 0; i < 5; ++i)
+    orDie(launch(i % copies));
+  orDie(end.record(stream));
+  float warm = orDie(Event::elapsedMs(start, end)) / 5;
+  int iterations = std::clamp(int(300 / std::max(warm, 1e-3f)), 10, 200);
+  std::vector<double> us;
+  for (int i = 0; i < iterations; ++i) {
+    orDie(start.record(stream));
+    orDie(launch(i % copies));
+    orDie(end.record(stream));
+    us.push_back(orDie(Event::elapsedMs(start, end)) * 1e3);
+  }
+  std::sort(us.begin(), us.end());
+  return {us[us.size() / 2], us.front(), us.back()};
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc < 2)
+    die("usage: q4-gpu-bench KERNEL_DIR [--tolerance T]");
+  std::string dir = argv[1];
+  double tolerance = 1e-4;
+  std::string only; // e.g. "q4k_14336x4096": one bundle (for profiling)
+  for (int i = 2; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--tolerance") == 0)
+      tolerance = std::atof(argv[i + 1]);
+    else if (std::strcmp(argv[i], "--only") == 0)
+      only = argv[i + 1];
+    else
+      die(std::string("unknown option ") + argv[i]);
+  }
+
+  ContextRef context = orDie(Context::createDefault());
+  int l2 = orDie(context->attribute(cuda::CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE));
+  int sms =
+      orDie(context->attribute(cuda::CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT));
+  std::printf("device %s, %d SMs, L2 %d MB\n", context->deviceName().c_str(),
+              sms, l2 >> 20);
+  Stream stream = orDie(Stream::create(context));
+  std::mt19937_64 rng(20261124);
+  std::normal_distribution<float> normal;
+  int failures = 0, checked = 0;
+
+  for (const bench::BenchFormat &format : bench::benchFormats()) {
+    for (const auto &shape : kShapes) {
+      int64_t n = shape[0], k = shape[1];
+      std::string name =
+          format.name + "_" + std::to_string(n) + "x" + std::to_string(k);
+      if (!only.empty() && name != only)
+        continue;
+      std::string manifest = dir + "/" + name + ".manifest";
+      if (!exists(manifest)) {
+        std::printf("SKIP %s: no bundle\n", manifest.c_str());
+        continue;
+      }
+      KernelBundle bundle = orDie(KernelBundle::load(context, manifest));
+      std::vector<uint8_t> storage =
+          bench::randomStorage(format.spec, n, k, rng);
+      std::vector<float> w(n * k);
+      orDie(format::dequantize(format.spec, storage.data(), n * k, w.data()));
+      // Rotate over >= 4 copies and >= 4x L2 of weights.
+      size_t copies = std::max<size_t>(
+          4, (4 * size_t(l2) + storage.size() - 1) / storage.size());
+      std::vector<DeviceBuffer> weights;
+      weights.push_back(orDie(DeviceBuffer::allocate(context, storage.size())));
+      orDie(weights[0].upload(storage.data(), storage.size()));
+      for (size_t c = 1; c < copies; ++c) {
+        weights.push_back(
+            orDie(DeviceBuffer::allocate(context, storage.size())));
+        orDie(weights[c].copyFrom(weights[0], stream));
+      }
+      for (int64_t m : kMs) {
+        std::string function = "m" + std::to_string(m);
+        if (!bundle.function(function))
+          continue;
+        std::vector<float> x(m * k);
+        for (float &v : x)
+          v = normal(rng);
+        std::vector<double> ref = bench::matmulReference(x, w, m, n, k);
+        DeviceBuffer dx = orDie(DeviceBuffer::allocate(context, x.size() * 4));
+        DeviceBuffer dy = orDie(DeviceBuffer::allocate(context, m * n * 4));
+        orDie(dx.upload(x.data(), x.size() * 4));
+        orDie(dy.fill32(kNaN, stream));
+        orDie(bundle.run(function, {&dx, &weights[0], &dy}, stream));
+        orDie(stream.synchronize());
+        std::vector<float> y(m * n);
+        orDie(dy.download(y.data(), y.size() * 4));
+        double error = bench::relativeError(y, ref);
+        bool ok = error <= tolerance;
+        failures += !ok;
+        ++checked;
+        Timing t = timeLaunches(
+            context, stream,
+            [&](size_t c) {
+              return bundle.run(function, {&dx, &weights[c], &dy}, stream);
+            },
+            copies);
+        // The same launches replayed as CUDA graphs (one per weight copy):
+        // what a decode loop would run, without per-kernel launch gaps.
+        std::vector<Graph> graphs;
+        for (size_t c = 0; c < copies; ++c)
+          graphs.push_back(orDie(Graph::capture(stream, [&] {
+            return bundle.run(function, {&dx, &weights[c], &dy}, stream);
+          })));
+        Timing g = timeLaunches(
+            context, stream, [&](size_t c) { return graphs[c].launch(stream); },
+            copies);
+        double bytes = double(storage.size()) + 4.0 * m * (k + n);
+        std::printf("RESULT quant4_%s %lld %lld %lld %.2f %.2f %.2f "
+                    "relerr=%.1e,%s,%.0fGB/s,copies=%zu,graph=%.2f(%.2f-%.2f)"
+                    ",kernels=%zu\n",
+                    format.name.c_str(), (long long)n, (long long)k,
+                    (long long)m, t.median, t.min, t.max, error,
+                    ok ? "PASS" : "FAIL", bytes / (t.median * 1e-6) / 1e9,
+                    copies, g.median, g.min, g.max,
+                    bundle.function(function)->launches.size());
+        std::fflush(stdout);
+      }
+    }
+  }
+  std::printf("checked %d kernels, %d failed (tolerance %.0e)\n", checked,
+              failures, tolerance);
+  return failures == 0 && checked > 0 ? 0 : 1;
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs on the GPU machine in one go, from the repository root:
+#   bash bench/gpu/run.sh
+# Builds lib/Format + lib/Runtime + the harness with cmake and gcc (no MLIR
+# there), checks and times the PTX kernels compiled here by gen_kernels.sh
+# (bench/gpu/kernels), measures the d2d copy, cuBLAS bf16 and tinygemm int4
+# on the same shapes, and prints one table. Logs go to $OUT (or /tmp).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+out=${OUT:-/tmp/q4-gpu-bench}
+mkdir -p "$out"
+build=/tmp/q4-gpu-build
+status=0
+
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.mem \
+  --format=csv | tee "$out/device.txt"
+gen=(); command -v ninja >/dev/null && gen=(-G Ninja)
+cmake "${gen[@]}" -S "$root/bench/gpu" -B "$build" -DCMAKE_CXX_COMPILER=g++ \
+  -DCMAKE_BUILD_TYPE=Release >"$out/build.log" 2>&1 &&
+  cmake --build "$build" -j 16 >>"$out/build.log" 2>&1 ||
+  { tail -30 "$out/build.log"; exit 1; }
+
+timeout 300 "$build/q4-gpu-bench" "$root/bench/gpu/kernels" 2>&1 |
+  tee "$out/quant4.txt"
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
+
+PYTHONUNBUFFERED=1 timeout 240 python3 "$root/bench/gpu/torch_baselines.py" \
+  2>&1 | tee "$out/torch.txt"
+
+if [ -n "${QUANT4_NCU:-}" ] && command -v ncu >/dev/null; then
+  timeout 120 ncu --section SpeedOfLight --section MemoryWorkloadAnalysis \
+    -k regex:m1_kernel -c 1 "$build/q4-gpu-bench" "$root/bench/gpu/kernels" \
+    --only q4k_14336x4096 >"$out/ncu.txt" 2>&1
+  grep -E "Duration|Throughput|Registers|Achieved Occupancy" "$out/ncu.txt"
+fi
+
+python3 "$root/bench/gpu/table.py" "$out/quant4.txt" "$out/torch.txt" |
+  tee "$out/table.md"
+echo "correctness: $([ $status = 0 ] && echo all kernels PASS || echo FAILURES)"
+exit $status
