@@ -15,7 +15,8 @@ def Quant4TileBlocks : Pass<"quant4-tile-blocks"> {
     `tile-k-blocks`, within-block: whole), so every K tile holds whole
     blocks and each block's scales are decoded for one tile only;
     dequantizes one row at a time. A tile size of 0 leaves that loop
-    untiled.
+    untiled. With `parallel`, the parallel dimensions form one `scf.forall`
+    (later OpenMP threads) around `scf.for` loops over K blocks.
   }];
   let options = [
     Option<"tileM", "tile-m", "int64_t", /*default=*/"4",
@@ -24,6 +25,9 @@ def Quant4TileBlocks : Pass<"quant4-tile-blocks"> {
            "Output columns (weight rows) per tile">,
     Option<"tileKBlocks", "tile-k-blocks", "int64_t", /*default=*/"1",
            "Whole blocks of K per tile">,
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Tile the parallel dimensions into one scf.forall (for threads) "
+           "and the K blocks into scf.for loops inside it">,
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect",

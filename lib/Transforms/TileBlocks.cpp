@@ -47,6 +47,24 @@ struct TileBlocksPass
     return sizes;
   }
 
+  /// Tiles `op` with `sizes` into loops of `type`; returns the tiled op.
+  FailureOr<Operation *> tile(IRRewriter &rewriter, Operation *op,
+                              ArrayRef<int64_t> sizes,
+                              scf::SCFTilingOptions::LoopType type) {
+    if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
+      return op;
+    scf::SCFTilingOptions options;
+    options.setTileSizes(getAsIndexOpFoldResult(&getContext(), sizes));
+    options.setLoopType(type);
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> tiled =
+        scf::tileUsingSCF(rewriter, cast<TilingInterface>(op), options);
+    if (failed(tiled))
+      return failure();
+    rewriter.replaceOp(op, tiled->replacements);
+    return tiled->tiledOps.back();
+  }
+
   void runOnOperation() override {
     SmallVector<linalg::GenericOp> ops;
     getOperation()->walk([&](linalg::GenericOp op) {
@@ -57,18 +75,29 @@ struct TileBlocksPass
     for (linalg::GenericOp op : ops) {
       StringRef kind =
           op->getAttrOfType<StringAttr>(kLoweredAttrName).getValue();
-      SmallVector<OpFoldResult> sizes =
-          getAsIndexOpFoldResult(&getContext(), tileSizes(op, kind));
-      scf::SCFTilingOptions options;
-      options.setTileSizes(sizes);
-      rewriter.setInsertionPoint(op);
-      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-          rewriter, cast<TilingInterface>(op.getOperation()), options);
+      SmallVector<int64_t> sizes = tileSizes(op, kind);
+      // With `parallel`, parallel dimensions become one scf.forall and the
+      // reduction dimensions scf.for loops inside it.
+      SmallVector<int64_t> outer(sizes), inner(sizes.size(), 0);
+      if (parallel) {
+        for (auto [i, type] : llvm::enumerate(op.getIteratorTypesArray())) {
+          if (type != utils::IteratorType::reduction)
+            continue;
+          inner[i] = sizes[i];
+          outer[i] = 0;
+        }
+      }
+      FailureOr<Operation *> tiled =
+          tile(rewriter, op, outer,
+               parallel ? scf::SCFTilingOptions::LoopType::ForallOp
+                        : scf::SCFTilingOptions::LoopType::ForOp);
+      if (succeeded(tiled))
+        tiled = tile(rewriter, *tiled, inner,
+                     scf::SCFTilingOptions::LoopType::ForOp);
       if (failed(tiled)) {
         op.emitError("failed to tile on block boundaries");
         return signalPassFailure();
       }
-      rewriter.replaceOp(op, tiled->replacements);
     }
   }
 };

@@ -12,6 +12,13 @@
 // RUN: %q4npy exact %t.row.f32 %golden/q4k/q4k_gauss_4096.dequant.f32
 // RUN: %q4npy close %t.gemv.f32 %golden/q4k/gemv_y_ref_f64_4096.f64 1e-5 --first 8
 //
+// The same with two OpenMP threads (the library links libomp):
+// RUN: q4-compile %s -o %t.omp.so --header %t.omp.h --num-threads 2
+// RUN: clang -std=c11 -Wall -Werror -include %t.omp.h %S/Inputs/aot_main.c %t.omp.so -o %t.omp.exe
+// RUN: %t.omp.exe %golden/q4k/q4k_gauss_4096.q4k %t.w.bin %golden/q4k/gemv_x_4096.f32 %t.row2.f32 %t.gemv2.f32
+// RUN: %q4npy exact %t.row2.f32 %golden/q4k/q4k_gauss_4096.dequant.f32
+// RUN: cmp %t.gemv.f32 %t.gemv2.f32
+//
 // HEADER:      #ifndef Q4_AOT_Q4K_MLIR_TMP_H
 // HEADER:      typedef Q4_MEMREF(uint8_t, 1) row_arg0_t; /* tensor<2304xui8> */
 // HEADER-NEXT: typedef Q4_MEMREF(float, 2) row_result0_t; /* tensor<1x4096xf32> */

@@ -1,5 +1,6 @@
 // RUN: q4-opt %s --quant4-cpu-pipeline | FileCheck %s
 // RUN: q4-opt %s --quant4-cpu-pipeline --mlir-print-ir-after=convert-linalg-to-loops 2>&1 >/dev/null | FileCheck %s --check-prefix=LOOPS
+// RUN: q4-opt %s --quant4-cpu-pipeline="threads=2" | FileCheck %s --check-prefix=OMP
 
 // The whole pipeline ends in the LLVM dialect with no quant4 left, and the
 // matmul never materializes the dequantized 64x512 f32 weight: the only
@@ -26,6 +27,14 @@
 // LOOPS-NOT:     memref.alloc
 // LOOPS-NOT:     memref<64x512xf32>
 // LOOPS:         return
+// With threads, the parallel tiles (M, N) run as an OpenMP worksharing loop
+// and the K blocks stay sequential inside each tile.
+// OMP-LABEL: llvm.func @matmul
+// OMP:         omp.parallel num_threads(%{{.*}} : i32)
+// OMP:           omp.wsloop
+// OMP:             omp.loop_nest
+// OMP-NOT:     llvm.call @malloc
+// OMP:         llvm.return
 func.func @matmul(%x: tensor<8x512xf32>, %raw: tensor<18432xui8>) -> tensor<8x64xf32> {
   %w = quant4.from_bytes %raw : tensor<18432xui8> -> !w
   %y = quant4.matmul %x, %w : tensor<8x512xf32>, !w -> tensor<8x64xf32>

@@ -1,5 +1,6 @@
 // RUN: q4-opt %s --convert-quant4-to-linalg --quant4-tile-blocks="tile-m=4 tile-n=16 tile-k-blocks=1" --canonicalize --cse | FileCheck %s
 // RUN: q4-opt %s --convert-quant4-to-linalg=block-sum-loops=true --quant4-tile-blocks="tile-m=4 tile-n=16 tile-k-blocks=1" --canonicalize --cse | FileCheck %s --check-prefix=SUM
+// RUN: q4-opt %s --convert-quant4-to-linalg --quant4-tile-blocks="tile-m=4 tile-n=16 tile-k-blocks=1 parallel=true" --canonicalize --cse | FileCheck %s --check-prefix=PAR
 
 // Matmuls are tiled over M, N and whole K blocks; the within-block loop
 // stays whole, so a tile never splits a block.
@@ -21,6 +22,16 @@
 // CHECK-SAME:            ins(%[[XT]] : tensor<4x1x256xf32>) outs(%[[YT]] : tensor<4x16xf32>)
 // CHECK:                 tensor.extract %[[W]]
 // CHECK:               tensor.insert_slice
+// parallel=true: one scf.forall over (M, N) tiles, K blocks in an scf.for.
+// PAR-LABEL: func.func @matmul
+// PAR:         scf.forall (%[[M:.*]], %[[N:.*]]) = (0, 0) to (8, 32) step (4, 16)
+// PAR:           scf.for %[[KB:.*]] = %{{.*}} to %c2 step %c1
+// PAR:             linalg.generic
+// PAR-SAME:          outs(%{{.*}} : tensor<4x16xf32>)
+// PAR:           scf.forall.in_parallel
+// PAR-LABEL: func.func @dequantize
+// PAR:         scf.forall (%{{.*}}) in (4)
+
 // The block-sum form (no within-block loop) tiles the same way.
 // SUM-LABEL: func.func @matmul
 // SUM:         scf.for %[[M:.*]] = %{{.*}} to %{{.*}} step %c4

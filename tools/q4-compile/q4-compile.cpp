@@ -1,7 +1,7 @@
 //===- q4-compile.cpp - compile quant4 functions to a shared library ------===//
 //
 //   q4-compile FILE.mlir -o model.so [--header model.h] [--entry NAME ...]
-//              [--mcpu host|x86-64-v3|...] [--emit obj|so]
+//              [--mcpu host|x86-64-v3|...] [--emit obj|so] [--num-threads N]
 //
 // Argument parsing only; the compiler lives in lib/Target/CPU.
 //
@@ -39,6 +39,10 @@ static llvm::cl::list<std::string>
 static llvm::cl::opt<std::string>
     cpu("mcpu", llvm::cl::desc("Target CPU (default: host)"),
         llvm::cl::init("host"));
+static llvm::cl::opt<int64_t>
+    threads("num-threads",
+            llvm::cl::desc("OpenMP threads (> 1 links libomp; default 1)"),
+            llvm::cl::init(1));
 static llvm::cl::opt<std::string>
     emit("emit", llvm::cl::desc("obj: an object file; so: a shared library"),
          llvm::cl::init("so"));
@@ -69,6 +73,7 @@ int main(int argc, char **argv) {
 
   mlir::quant4::AotOptions options;
   options.cpu = cpu;
+  options.threads = threads;
   std::string objectPath = outputFile;
   if (emit == "so")
     objectPath += ".o";
@@ -79,7 +84,7 @@ int main(int argc, char **argv) {
   if (emit == "so") {
     std::string error;
     LogicalResult linked =
-        mlir::quant4::linkSharedLibrary(objectPath, outputFile, error);
+        mlir::quant4::linkSharedLibrary(objectPath, outputFile, options, error);
     llvm::sys::fs::remove(objectPath);
     if (failed(linked))
       return fail(error);

@@ -1,7 +1,7 @@
 //===- q4-run.cpp - compile and run a quant4 function on the CPU ----------===//
 //
 //   q4-run FILE.mlir --entry NAME --input a.npy [--input b.npy ...]
-//          --output out.npy [--bench N]
+//          --output out.npy [--bench N] [--num-threads N]
 //
 // Argument parsing only; compiling and calling live in lib/Target/CPU.
 //
@@ -36,6 +36,10 @@ static llvm::cl::list<std::string>
 static llvm::cl::list<std::string>
     outputs("output", llvm::cl::desc("Result as a .npy file (in order)"));
 static llvm::cl::opt<unsigned>
+    threads("num-threads",
+            llvm::cl::desc("OpenMP threads (> 1 needs libomp; default 1)"),
+            llvm::cl::init(1));
+static llvm::cl::opt<unsigned>
     bench("bench", llvm::cl::desc("Time N calls and print median, min, max"),
           llvm::cl::init(0));
 
@@ -67,7 +71,7 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
-  auto jit = mlir::quant4::CPUJit::compile(*module, entry);
+  auto jit = mlir::quant4::CPUJit::compile(*module, entry, threads);
   if (failed(jit))
     return 1;
   std::vector<NpyArray> results;

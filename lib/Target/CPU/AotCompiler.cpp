@@ -72,6 +72,7 @@ mlir::quant4::compileToObject(ModuleOp module, ArrayRef<std::string> entries,
 
   PassManager pm(module.getContext());
   CPUPipelineOptions pipelineOptions;
+  pipelineOptions.threads = options.threads;
   buildCPUPipeline(pm, pipelineOptions);
   if (failed(pm.run(module)))
     return failure();
@@ -110,6 +111,7 @@ mlir::quant4::compileToObject(ModuleOp module, ArrayRef<std::string> entries,
 
 LogicalResult mlir::quant4::linkSharedLibrary(StringRef objectPath,
                                               StringRef libraryPath,
+                                              const AotOptions &options,
                                               std::string &error) {
   std::string driver;
   for (StringRef name : {"cc", "clang", "gcc"}) {
@@ -127,6 +129,9 @@ LogicalResult mlir::quant4::linkSharedLibrary(StringRef objectPath,
   }
   std::string output = libraryPath.str(), object = objectPath.str();
   SmallVector<StringRef> args = {driver, "-shared", "-o", output, object};
+  // OpenMP-lowered code calls libomp's __kmpc_* entry points.
+  if (options.threads > 1)
+    args.push_back("-l:libomp.so.5");
   int rc =
       llvm::sys::ExecuteAndWait(driver, args, std::nullopt, {}, 0, 0, &error);
   if (rc != 0) {

@@ -26,6 +26,8 @@ struct AotOptions {
   std::string cpu = "host";
   /// LLVM optimization level of the generated code.
   unsigned optLevel = 3;
+  /// OpenMP threads; > 1 links the library against libomp.
+  int64_t threads = 1;
 };
 
 /// Checks and marks the entries (all public functions when `entries` is
@@ -36,9 +38,10 @@ LogicalResult compileToObject(ModuleOp module, ArrayRef<std::string> entries,
                               std::vector<EntrySignature> &signatures);
 
 /// Links `objectPath` into the shared library `libraryPath` with the first
-/// of `cc`, `clang`, `gcc` found on PATH (or LLVM's tools directory).
+/// of `cc`, `clang`, `gcc` found on PATH (or LLVM's tools directory), with
+/// libomp when `options.threads > 1`.
 LogicalResult linkSharedLibrary(StringRef objectPath, StringRef libraryPath,
-                                std::string &error);
+                                const AotOptions &options, std::string &error);
 
 } // namespace mlir::quant4
 

@@ -6,6 +6,7 @@
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/TargetSelect.h"
 
 #include <cstdlib>
@@ -24,8 +25,18 @@ static bool compatible(NpyType expected, NpyType actual) {
 
 CPUJit::~CPUJit() = default;
 
-FailureOr<std::unique_ptr<CPUJit>> CPUJit::compile(ModuleOp module,
-                                                   StringRef entry) {
+/// Makes libomp's symbols visible to the JIT (OpenMP-lowered code calls
+/// __kmpc_*).
+static LogicalResult loadOpenMPRuntime(ModuleOp module) {
+  std::string error;
+  for (const char *name : {"libomp.so", "libomp.so.5"})
+    if (!llvm::sys::DynamicLibrary::LoadLibraryPermanently(name, &error))
+      return success();
+  return module.emitError("threads > 1 needs the OpenMP runtime: ") << error;
+}
+
+FailureOr<std::unique_ptr<CPUJit>>
+CPUJit::compile(ModuleOp module, StringRef entry, int64_t threads) {
   auto func = module.lookupSymbol<func::FuncOp>(entry);
   if (!func)
     return module.emitError("no function named '") << entry << "'";
@@ -37,10 +48,13 @@ FailureOr<std::unique_ptr<CPUJit>> CPUJit::compile(ModuleOp module,
 
   PassManager pm(module.getContext());
   CPUPipelineOptions options;
+  options.threads = threads;
   buildCPUPipeline(pm, options);
   if (failed(pm.run(module)))
     return failure();
 
+  if (threads > 1 && failed(loadOpenMPRuntime(module)))
+    return failure();
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   // ExecutionEngineOptions holds a function_ref: keep the callee alive here.

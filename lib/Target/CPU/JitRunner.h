@@ -28,9 +28,10 @@ namespace mlir::quant4 {
 class CPUJit {
 public:
   /// Compiles `module` (consumed: it is lowered in place) for calling
-  /// `entry`. Errors are emitted as diagnostics.
-  static FailureOr<std::unique_ptr<CPUJit>> compile(ModuleOp module,
-                                                    StringRef entry);
+  /// `entry`, with `threads` OpenMP threads (> 1 loads libomp). Errors are
+  /// emitted as diagnostics.
+  static FailureOr<std::unique_ptr<CPUJit>>
+  compile(ModuleOp module, StringRef entry, int64_t threads = 1);
   ~CPUJit();
 
   /// Calls the entry once; `inputs` must match its argument types and

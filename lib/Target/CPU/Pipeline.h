@@ -23,6 +23,10 @@ struct CPUPipelineOptions : PassPipelineOptions<CPUPipelineOptions> {
   Option<int64_t> tileKBlocks{*this, "tile-k-blocks",
                               llvm::cl::desc("Whole K blocks per tile"),
                               llvm::cl::init(1)};
+  Option<int64_t> threads{
+      *this, "threads",
+      llvm::cl::desc("Threads (OpenMP; > 1 needs libomp at run time)"),
+      llvm::cl::init(1)};
 };
 
 /// Adds the CPU pipeline to a module pass manager.
