@@ -29,9 +29,10 @@ PYTHONUNBUFFERED=1 timeout 240 python3 "$root/bench/gpu/torch_baselines.py" \
 
 if [ -n "${QUANT4_NCU:-}" ] && command -v ncu >/dev/null; then
   timeout 120 ncu --section SpeedOfLight --section MemoryWorkloadAnalysis \
+    --section LaunchStats --section Occupancy \
     -k regex:m1_kernel -c 1 "$build/q4-gpu-bench" "$root/bench/gpu/kernels" \
     --only q4k_14336x4096 >"$out/ncu.txt" 2>&1
-  grep -E "Duration|Throughput|Registers|Achieved Occupancy" "$out/ncu.txt"
+  grep -E "Duration|Throughput|Registers Per|Achieved Occupancy|Grid Size|Block Size" "$out/ncu.txt"
 fi
 
 python3 "$root/bench/gpu/table.py" "$out/quant4.txt" "$out/torch.txt" |
