@@ -28,6 +28,14 @@ def Quant4_BlockFormatAttrInterface
       }], "::llvm::ArrayRef<::mlir::quant4::QuantRule>", "getSupportedRules",
       (ins), [{}], [{ return {}; }]>,
     InterfaceMethod<[{
+        Number of consecutive values of a block (a divisor of the block size)
+        that share every decode parameter but their own code, e.g. Q4_K's
+        32-value sub-blocks with their 6-bit scale and min. Lowerings loop
+        over groups and then over the values of a group, so the group's
+        decode work is loop-invariant in the inner loop.
+      }], "int64_t", "getDecodeGroupSize", (ins), [{}],
+      [{ return $_attr.getBlockLayout().blockSize; }]>,
+    InterfaceMethod<[{
         The lib/Format codec spec of this format instance, quantizing with
         `rule` (the format's default when absent); for folding quantize on
         constants with lib/Format's Codec.h.

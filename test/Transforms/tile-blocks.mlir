@@ -40,7 +40,8 @@
 // SUM:               linalg.generic
 // SUM-SAME:            iterator_types = ["parallel", "parallel", "reduction"]
 // SUM-SAME:            outs(%{{.*}} : tensor<4x16xf32>)
-// SUM:                 scf.for %{{.*}} = %{{.*}} to %c256 step %c1
+// SUM:                 scf.for %{{.*}} = %{{.*}} to %c8 step %c1
+// SUM:                   scf.for %{{.*}} = %{{.*}} to %c32 step %c1
 func.func @matmul(%x: tensor<8x512xf32>, %w: !quant4.blocked<32x512, #quant4.q4_k>) -> tensor<8x32xf32> {
   %y = quant4.matmul %x, %w : tensor<8x512xf32>, !quant4.blocked<32x512, #quant4.q4_k> -> tensor<8x32xf32>
   return %y : tensor<8x32xf32>

@@ -354,9 +354,10 @@ static linalg::GenericOp buildElementReduction(OpBuilder &builder, Location loc,
 }
 
 /// Loops (batch..., M, N, KB), one reduction over KB: each iteration sums one
-/// block's products (in K order, from 0) in an scf.for and adds that sum to
-/// the accumulator, so decode work per block is loop-invariant in the scf.for
-/// (and hoisted by LICM). x enters as the first value of each block, which
+/// block's products (in K order, from 0) in scf.for loops over decode groups
+/// and their values, and adds that sum to the accumulator, so per-block and
+/// per-group decode work is loop-invariant in the inner loops (and hoisted by
+/// LICM). x enters as the first value of each block, which
 /// gives linalg the loop ranges; the body reads the block from x itself.
 static linalg::GenericOp
 buildBlockSumReduction(OpBuilder &builder, Location loc, const MatmulParts &p) {
@@ -404,20 +405,37 @@ buildBlockSumReduction(OpBuilder &builder, Location loc, const MatmulParts &p) {
             getValueOrCreateConstantIndexOp(b, loc, grid->numBlocks);
         Value zero = arith::ConstantOp::create(b, loc, accType,
                                                b.getFloatAttr(accType, 0));
+        // Groups of values sharing their decode parameters, then the values
+        // of a group (index = g * group + l, no unsigned wrap): the group's
+        // decode work is invariant in the inner loop. Products are still
+        // summed in K order.
+        int64_t group = format.getDecodeGroupSize();
         auto loop = scf::ForOp::create(
-            b, loc, idx(0), idx(grid->blockSize), idx(1), ValueRange{zero},
-            [&](OpBuilder &b, Location loc, Value ki, ValueRange iter) {
-              Value w =
-                  format.buildDecode(b, loc, storage, numBlocks, block, ki);
-              SmallVector<Value> at(xIndices);
-              at.push_back(ki);
-              Value xv = tensor::ExtractOp::create(b, loc, xBlocks, at);
-              Value product = arith::MulFOp::create(
-                  b, loc, convertFloat(b, loc, xv, accType),
-                  convertFloat(b, loc, w, accType));
-              scf::YieldOp::create(
-                  b, loc,
-                  arith::AddFOp::create(b, loc, iter[0], product).getResult());
+            b, loc, idx(0), idx(grid->blockSize / group), idx(1),
+            ValueRange{zero},
+            [&](OpBuilder &b, Location loc, Value g, ValueRange outerIter) {
+              auto inner = scf::ForOp::create(
+                  b, loc, idx(0), idx(group), idx(1), outerIter,
+                  [&](OpBuilder &b, Location loc, Value l, ValueRange iter) {
+                    auto nuw = arith::IntegerOverflowFlags::nuw;
+                    Value ki = arith::AddIOp::create(
+                        b, loc,
+                        arith::MulIOp::create(b, loc, g, idx(group), nuw), l,
+                        nuw);
+                    Value w = format.buildDecode(b, loc, storage, numBlocks,
+                                                 block, ki);
+                    SmallVector<Value> at(xIndices);
+                    at.push_back(ki);
+                    Value xv = tensor::ExtractOp::create(b, loc, xBlocks, at);
+                    Value product = arith::MulFOp::create(
+                        b, loc, convertFloat(b, loc, xv, accType),
+                        convertFloat(b, loc, w, accType));
+                    scf::YieldOp::create(
+                        b, loc,
+                        arith::AddFOp::create(b, loc, iter[0], product)
+                            .getResult());
+                  });
+              scf::YieldOp::create(b, loc, inner.getResults());
             });
         linalg::YieldOp::create(
             b, loc,

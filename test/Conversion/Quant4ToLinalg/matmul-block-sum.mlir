@@ -2,7 +2,8 @@
 
 // With block-sum-loops (the CPU pipeline's choice), matmul becomes a
 // linalg.generic over (batch..., M, N, K / blockSize) whose
-// body sums one block's products in an scf.for, decoding each weight there:
+// body sums one block's products in scf.for loops over decode groups and
+// their values, decoding each weight there:
 // no dequantized weight tensor exists. x enters as the first value of each
 // block (for the loop ranges); the body reads the block from the captured x.
 
@@ -17,7 +18,8 @@
 // CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
 // CHECK-DAG:     %[[C1:.*]] = arith.constant 1 : index
 // CHECK-DAG:     %[[C2:.*]] = arith.constant 2 : index
-// CHECK-DAG:     %[[C256:.*]] = arith.constant 256 : index
+// CHECK-DAG:     %[[C8:.*]] = arith.constant 8 : index
+// CHECK-DAG:     %[[C32:.*]] = arith.constant 32 : index
 // CHECK:         %[[XB:.*]] = tensor.expand_shape %[[X]] {{\[\[}}0], [1, 2]] output_shape [4, 2, 256] : tensor<4x512xf32> into tensor<4x2x256xf32>
 // CHECK:         %[[EMPTY:.*]] = tensor.empty() : tensor<4x8xf32>
 // CHECK:         %[[ACC:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[EMPTY]] : tensor<4x8xf32>)
@@ -32,13 +34,19 @@
 // CHECK:           %[[KB:.*]] = linalg.index 2 : index
 // CHECK:           %[[NB:.*]] = arith.muli %[[N]], %[[C2]] : index
 // CHECK:           %[[BLOCK:.*]] = arith.addi %[[NB]], %[[KB]] : index
-// CHECK:           %[[SUM:.*]] = scf.for %[[KI:.*]] = %[[C0]] to %[[C256]] step %[[C1]] iter_args(%[[S:.*]] = %[[ZERO]]) -> (f32) {
-// CHECK:             tensor.extract %[[W]]
-// CHECK:             %[[WV:.*]] = arith.subf
-// CHECK:             %[[XV:.*]] = tensor.extract %[[XB]][%[[M]], %[[KB]], %[[KI]]] : tensor<4x2x256xf32>
-// CHECK:             %[[P:.*]] = arith.mulf %[[XV]], %[[WV]] : f32
-// CHECK:             %[[NEXT:.*]] = arith.addf %[[S]], %[[P]] : f32
-// CHECK:             scf.yield %[[NEXT]] : f32
+// Q4_K decodes in groups of 32 (its sub-blocks): 8 groups of 32 values.
+// CHECK:           %[[SUM:.*]] = scf.for %[[G:.*]] = %[[C0]] to %[[C8]] step %[[C1]] iter_args(%[[GS:.*]] = %[[ZERO]]) -> (f32) {
+// CHECK:             %[[GSUM:.*]] = scf.for %[[L:.*]] = %[[C0]] to %[[C32]] step %[[C1]] iter_args(%[[S:.*]] = %[[GS]]) -> (f32) {
+// CHECK:               %[[G32:.*]] = arith.muli %[[G]], %[[C32]] overflow<nuw> : index
+// CHECK:               %[[KI:.*]] = arith.addi %[[G32]], %[[L]] overflow<nuw> : index
+// CHECK:               tensor.extract %[[W]]
+// CHECK:               %[[WV:.*]] = arith.subf
+// CHECK:               %[[XV:.*]] = tensor.extract %[[XB]][%[[M]], %[[KB]], %[[KI]]] : tensor<4x2x256xf32>
+// CHECK:               %[[P:.*]] = arith.mulf %[[XV]], %[[WV]] : f32
+// CHECK:               %[[NEXT:.*]] = arith.addf %[[S]], %[[P]] : f32
+// CHECK:               scf.yield %[[NEXT]] : f32
+// CHECK:             }
+// CHECK:             scf.yield %[[GSUM]] : f32
 // CHECK:           }
 // CHECK:           %[[R:.*]] = arith.addf %[[OUT]], %[[SUM]] : f32
 // CHECK:           linalg.yield %[[R]] : f32

@@ -27,6 +27,11 @@ using namespace mlir::quant4;
 // Q4_K
 //===----------------------------------------------------------------------===//
 
+/// Values per Q4_K sub-block (one 6-bit scale and min each).
+static constexpr int64_t kQ4KSubBlock = 32;
+
+int64_t Q4KAttr::getDecodeGroupSize() const { return kQ4KSubBlock; }
+
 Value Q4KAttr::buildDecode(OpBuilder &builder, Location loc, Value storage,
                            Value numBlocks, Value block, Value index) const {
   using ::quant4::format::Q4KBlock;
@@ -36,11 +41,12 @@ Value Q4KAttr::buildDecode(OpBuilder &builder, Location loc, Value storage,
   Value minScale = d.loadF16(d.add(base, Q4KBlock::kDMin));
 
   // Value e = 64c + 32h + l is nibble h of qs[32c + l], sub-block j = e / 32.
-  Value c = d.div(index, 64);
-  Value j = d.div(index, 32);
+  Value c = d.div(index, 2 * kQ4KSubBlock);
+  Value j = d.div(index, kQ4KSubBlock);
   Value h = d.rem(j, 2);
-  Value l = d.rem(index, 32);
-  Value qsIndex = d.add(d.add(base, Q4KBlock::kQs), d.add(d.mul(c, 32), l));
+  Value l = d.rem(index, kQ4KSubBlock);
+  Value qsIndex =
+      d.add(d.add(base, Q4KBlock::kQs), d.add(d.mul(c, kQ4KSubBlock), l));
   Value shift = arith::MulIOp::create(builder, loc, d.toI32(h), d.i32(4));
   Value q = d.nibble(d.loadByte(qsIndex), shift);
 
