@@ -2,71 +2,24 @@
 
 #include "IRSession.h"
 
-#include "Dialect/Quant4/IR/Quant4Dialect.h"
+#include "Tools/InitQuant4.h"
+#include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/OperationSupport.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
-#include "mlir/InitAllPasses.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
-
-#ifdef QUANT4_PYTHON_HAVE_QUANT4_TRANSFORMS
-#include "Dialect/Quant4/Transforms/Passes.h"
-#endif
-#ifdef QUANT4_PYTHON_HAVE_CONVERSION
-#include "Conversion/Quant4ToLinalg/Quant4ToLinalg.h"
-#endif
-#ifdef QUANT4_PYTHON_HAVE_LOWERED_TRANSFORMS
-#include "Transforms/Passes.h"
-#endif
-#ifdef QUANT4_PYTHON_HAVE_CPU_TARGET
-#include "Target/CPU/Pipeline.h"
-#endif
-#ifdef QUANT4_PYTHON_HAVE_NVPTX_TARGET
-#include "Target/NVPTX/Pipeline.h"
-#endif
-
-#include <mutex>
 
 using namespace mlir;
 
 namespace quant4::python {
 
-void registerPasses() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    registerAllPasses();
-#ifdef QUANT4_PYTHON_HAVE_QUANT4_TRANSFORMS
-    mlir::quant4::registerQuant4Passes();
-#endif
-#ifdef QUANT4_PYTHON_HAVE_CONVERSION
-    mlir::quant4::registerQuant4ConversionPasses();
-#endif
-#ifdef QUANT4_PYTHON_HAVE_LOWERED_TRANSFORMS
-    mlir::quant4::registerQuant4TransformsPasses();
-#endif
-#ifdef QUANT4_PYTHON_HAVE_CPU_TARGET
-    mlir::quant4::registerCPUPipeline();
-#endif
-#ifdef QUANT4_PYTHON_HAVE_NVPTX_TARGET
-    mlir::quant4::registerNVPTXPipeline();
-#endif
-  });
-}
+void registerPasses() { mlir::quant4::registerAllQuant4Passes(); }
 
 namespace {
 
 DialectRegistry makeRegistry() {
   DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  registerAllToLLVMIRTranslations(registry);
-  registry.insert<mlir::quant4::Quant4Dialect>();
-#ifdef QUANT4_PYTHON_HAVE_NVPTX_TARGET
-  mlir::quant4::registerNVPTXDialectExtensions(registry);
-#endif
+  mlir::quant4::registerQuant4Dialects(registry);
   return registry;
 }
 

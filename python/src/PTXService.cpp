@@ -1,8 +1,8 @@
 //===- PTXService.cpp - quant4 MLIR text to PTX text ----------------------===//
 //
 // quant4.compile(target="nvptx"): lib/Target/NVPTX's pipeline (the one
-// q4-nvptx runs), then the PTX of every gpu.binary. Without the NVPTX target
-// in the build, haveNVPTX() is false and compileToPTX reports that.
+// q4-nvptx runs), then the PTX of every gpu.binary. Every MLIR-enabled build
+// has the NVPTX target (no CUDA toolkit is needed to make PTX).
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,17 +10,14 @@
 
 #include "IRSession.h"
 
-#ifdef QUANT4_PYTHON_HAVE_NVPTX_TARGET
 #include "Target/NVPTX/Pipeline.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Pass/PassManager.h"
-#endif
 
 using namespace mlir;
 
 namespace quant4::python {
 
-#ifdef QUANT4_PYTHON_HAVE_NVPTX_TARGET
 bool haveNVPTX() { return true; }
 
 IRResult compileToPTX(const std::string &source, const std::string &bufferName,
@@ -55,17 +52,5 @@ IRResult compileToPTX(const std::string &source, const std::string &bufferName,
   session.result.ok = true;
   return std::move(session.result);
 }
-#else
-bool haveNVPTX() { return false; }
-
-IRResult compileToPTX(const std::string &, const std::string &,
-                      const std::string &, const std::string &, int64_t,
-                      std::vector<std::pair<std::string, std::string>> &) {
-  IRResult result;
-  result.diagnostics.push_back(
-      {"error", "", "", 0, 0, "this build has no NVPTX target"});
-  return result;
-}
-#endif
 
 } // namespace quant4::python

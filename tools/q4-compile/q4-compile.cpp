@@ -7,14 +7,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Dialect/Quant4/IR/Quant4Dialect.h"
 #include "Target/CPU/AotCompiler.h"
 #include "Target/CPU/CHeader.h"
+#include "Tools/InitQuant4.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -59,10 +56,7 @@ int main(int argc, char **argv) {
     return fail("--emit must be 'obj' or 'so'");
 
   DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  registerAllToLLVMIRTranslations(registry);
-  registry.insert<mlir::quant4::Quant4Dialect>();
+  mlir::quant4::registerQuant4Dialects(registry);
   MLIRContext context(registry);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);

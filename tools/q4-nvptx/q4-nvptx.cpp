@@ -9,13 +9,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Dialect/Quant4/IR/Quant4Dialect.h"
 #include "Target/NVPTX/KernelBundle.h"
 #include "Target/NVPTX/Pipeline.h"
+#include "Tools/InitQuant4.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
@@ -45,10 +43,7 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "quant4 NVPTX compiler\n");
 
   DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  registry.insert<quant4::Quant4Dialect>();
-  quant4::registerNVPTXDialectExtensions(registry);
+  mlir::quant4::registerQuant4Dialects(registry);
   MLIRContext context(registry);
 
   llvm::SourceMgr sourceMgr;
