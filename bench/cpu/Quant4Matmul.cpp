@@ -2,13 +2,11 @@
 
 #include "Quant4Matmul.h"
 
-#include "Dialect/Quant4/IR/Quant4Dialect.h"
 #include "Target/CPU/JitRunner.h"
+#include "Tools/InitQuant4.h"
+#include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <chrono>
@@ -30,10 +28,7 @@ namespace {
 mlir::MLIRContext &context() {
   static mlir::MLIRContext *ctx = [] {
     mlir::DialectRegistry registry;
-    mlir::registerAllDialects(registry);
-    mlir::registerAllExtensions(registry);
-    mlir::registerAllToLLVMIRTranslations(registry);
-    registry.insert<mlir::quant4::Quant4Dialect>();
+    mlir::quant4::registerQuant4Dialects(registry);
     return new mlir::MLIRContext(registry);
   }();
   return *ctx;
