@@ -2,6 +2,7 @@
 
 #include "Target/CPU/AotCompiler.h"
 #include "Target/CPU/Pipeline.h"
+#include "Target/CPU/PlainCWrappers.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -87,6 +88,8 @@ mlir::quant4::compileToObject(ModuleOp module, ArrayRef<std::string> entries,
       translateModuleToLLVMIR(module, context);
   if (!llvmModule)
     return module.emitError("translation to LLVM IR failed");
+  if (!addPlainCWrappers(*llvmModule, signatures, error))
+    return module.emitError(error);
   llvmModule->setTargetTriple(machine->getTargetTriple());
   llvmModule->setDataLayout(machine->createDataLayout());
   if (llvm::Error err = makeOptimizingTransformer(

@@ -1,6 +1,9 @@
 //===- CHeader.cpp - C declarations of compiled entry functions -----------===//
 
 #include "Target/CPU/CHeader.h"
+#include "Target/CPU/PlainCWrappers.h"
+
+#include <cctype>
 
 #include <sstream>
 
@@ -47,6 +50,34 @@ static void writeTypedef(std::ostream &os, const std::string &name,
   for (int64_t d : tensor.shape)
     os << d << "x";
   os << mlirType(tensor.type) << "> */\n";
+}
+
+/// The pointer-only entry point (see PlainCWrappers.h) and the element count
+/// of every buffer it takes.
+static void writePlainDeclaration(std::ostream &os,
+                                  const EntrySignature &entry) {
+  std::string macro = "Q4_" + entry.name;
+  for (char &c : macro)
+    c = std::toupper(static_cast<unsigned char>(c));
+  auto count = [&](const char *kind, size_t i, const AbiTensor &tensor) {
+    os << "#define " << macro << "_" << kind << i << "_ELEMENTS "
+       << tensor.numElements() << "\n";
+  };
+  os << "/* Plain C entry point: dense row-major buffers in, results written "
+        "to\n   caller-provided buffers of the sizes below. */\n";
+  for (size_t i = 0; i < entry.args.size(); ++i)
+    count("ARG", i, entry.args[i]);
+  for (size_t i = 0; i < entry.results.size(); ++i)
+    count("RESULT", i, entry.results[i]);
+  os << "void " << plainCName(entry.name) << "(";
+  bool first = true;
+  for (size_t i = 0; i < entry.args.size(); ++i, first = false)
+    os << (first ? "" : ", ") << "const " << cType(entry.args[i].type)
+       << " *arg" << i;
+  for (size_t i = 0; i < entry.results.size(); ++i, first = false)
+    os << (first ? "" : ", ") << cType(entry.results[i].type) << " *result"
+       << i;
+  os << (first ? "void" : "") << ");\n";
 }
 
 std::string
@@ -105,6 +136,7 @@ mlir::quant4::writeCHeader(const std::string &guard,
       first = false;
     }
     os << (first ? "void" : "") << ");\n";
+    writePlainDeclaration(os, entry);
   }
   os << "\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return os.str();
