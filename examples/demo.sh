@@ -1,29 +1,42 @@
 #!/usr/bin/env bash
-# make demo: runs q4-opt on the embedded default example and says what it did.
+# make demo: compiles the embedded default model (examples/mlp: an MLP block
+# with Q4_K weights in a GGUF file) ahead of time to a shared library, runs it
+# from C, checks it against a float64 reference and reports time and GB/s.
 set -euo pipefail
-build=${1:-build}
+build=$(cd "${1:-build}" && pwd)
 root=$(cd "$(dirname "$0")/.." && pwd)
-q4opt="$build/bin/q4-opt"
-example="$root/examples/constant_q4k.mlir"
+out="$build/demo"
+bin="$build/bin"
+python=/usr/bin/python3
+cc=$(command -v cc || command -v clang || echo /usr/lib/llvm-22/bin/clang)
+mkdir -p "$out"
 
 step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "$2"; }
 
-step "The example: one Q4_K block (ggml's bytes for 256 N(0,1) values) held in the IR" \
-     "cat examples/constant_q4k.mlir"
-sed -n '/^func.func/,/^}/p' "$example"
+step "1. Make the model: deterministic weights, quantized to Q4_K by lib/Format, written to a GGUF" \
+     "python3 examples/mlp/make_model.py $out"
+PYTHONPATH="$build/python" "$python" "$root/examples/mlp/make_model.py" "$out"
 
-step "Parse and verify it, print it back (the 144-byte blob stays a resource)" \
-     "q4-opt examples/constant_q4k.mlir"
-"$q4opt" "$example" | sed -n '/^module/,/^}/p'
+step "2. Inspect the GGUF" "q4-quant inspect $out/mlp_q4k.gguf"
+"$bin/q4-quant" inspect "$out/mlp_q4k.gguf"
 
-step "Canonicalize: to_bytes(constant) folds to the bytes, from_bytes(to_bytes) folds, dead ops go" \
-     "q4-opt --canonicalize examples/constant_q4k.mlir"
-"$q4opt" --canonicalize "$example" | sed -n '/^module/,/^}/p'
+step "3. The model in quant4 IR (weights named in the GGUF)" "cat examples/mlp/mlp_q4k.mlir"
+sed -n '/^!up/,$p' "$root/examples/mlp/mlp_q4k.mlir"
 
-step "A malformed type is rejected with a located diagnostic" \
-     "echo 'func.func private @f(!quant4.blocked<4x100, #quant4.q4_k>)' | q4-opt"
-if echo 'func.func private @f(!quant4.blocked<4x100, #quant4.q4_k>)' | "$q4opt" 2>&1; then
-  echo "demo: expected q4-opt to reject the malformed type" >&2
-  exit 1
-fi
-echo "(exit status non-zero, as expected)"
+step "4. Import the weights into the module (zero-copy dense_resource blobs)" \
+     "q4-opt --pass-pipeline='builtin.module(quant4-import-weights{base-dir=$out})' -o $out/mlp.mlir"
+"$bin/q4-opt" "$root/examples/mlp/mlp_q4k.mlir" \
+  --pass-pipeline="builtin.module(quant4-import-weights{base-dir=$out})" -o "$out/mlp.mlir"
+grep -E 'quant4\.(constant|matmul)' "$out/mlp.mlir" | sed 's/^ */  /'
+
+step "5. Compile ahead of time: quant4 -> linalg -> tiled loops -> LLVM -> shared library + C header" \
+     "q4-compile $out/mlp.mlir -o $out/libmlp.so --header $out/mlp.h"
+"$bin/q4-compile" "$out/mlp.mlir" -o "$out/libmlp.so" --header "$out/mlp.h"
+grep -E "^(#define Q4_MLP_.*_ELEMENTS|void q4_mlp)" "$out/mlp.h"
+
+step "6. Link a C program against it and run it" \
+     "cc -include mlp.h examples/mlp/mlp_main.c libmlp.so -o mlp && ./mlp x.f32 y_ref.f64 ..."
+"$cc" -O2 -std=gnu11 -include "$out/mlp.h" "$root/examples/mlp/mlp_main.c" \
+  "$out/libmlp.so" -Wl,-rpath,"$out" -lm -o "$out/mlp"
+weight_bytes=$(( 2 * 4096 * 1024 / 256 * 144 ))
+"$out/mlp" "$out/x.f32" "$out/y_ref.f64" "$weight_bytes" 5
