@@ -10,7 +10,7 @@
 // RUN: %q4npy close %t.y.npy %golden/q4k/gemv_y_ref_f64_4096.f64 1e-5
 //
 // Two OpenMP threads (parallel tiles over N) give the same sums:
-// RUN: q4-run %s --entry gemv --input %t.x.npy --input %t.w.npy --output %t.y2.npy --num-threads 2
+// RUN: q4-run %s --entry gemv --input %t.x.npy --input %t.w.npy --output %t.y2.npy --threads 2
 // RUN: %q4npy close %t.y2.npy %golden/q4k/gemv_y_ref_f64_4096.f64 1e-5
 // RUN: cmp %t.y.npy %t.y2.npy
 //

@@ -1,7 +1,7 @@
 //===- q4-compile.cpp - compile quant4 functions to a shared library ------===//
 //
 //   q4-compile FILE.mlir -o model.so [--header model.h] [--entry NAME ...]
-//              [--mcpu host|x86-64-v3|...] [--emit obj|so] [--num-threads N]
+//              [--mcpu host|x86-64-v3|...] [--emit obj|so] [--threads N]
 //
 // Argument parsing only; the compiler lives in lib/Target/CPU.
 //
@@ -10,6 +10,7 @@
 #include "Target/CPU/AotCompiler.h"
 #include "Target/CPU/CHeader.h"
 #include "Tools/InitQuant4.h"
+#include "Tools/ThreadsOption.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/ADT/StringExtras.h"
@@ -36,10 +37,6 @@ static llvm::cl::list<std::string>
 static llvm::cl::opt<std::string>
     cpu("mcpu", llvm::cl::desc("Target CPU (default: host)"),
         llvm::cl::init("host"));
-static llvm::cl::opt<int64_t>
-    threads("num-threads",
-            llvm::cl::desc("OpenMP threads (> 1 links libomp; default 1)"),
-            llvm::cl::init(1));
 static llvm::cl::opt<std::string>
     emit("emit", llvm::cl::desc("obj: an object file; so: a shared library"),
          llvm::cl::init("so"));
@@ -51,6 +48,8 @@ static int fail(const std::string &message) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  mlir::quant4::ThreadsOption threads(
+      "OpenMP threads (> 1 links libomp; default 1)");
   llvm::cl::ParseCommandLineOptions(argc, argv, "quant4 AOT compiler\n");
   if (emit != "obj" && emit != "so")
     return fail("--emit must be 'obj' or 'so'");
@@ -67,7 +66,7 @@ int main(int argc, char **argv) {
 
   mlir::quant4::AotOptions options;
   options.cpu = cpu;
-  options.threads = threads;
+  options.threads = threads.getValue();
   std::string objectPath = outputFile;
   if (emit == "so")
     objectPath += ".o";

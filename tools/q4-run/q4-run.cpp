@@ -1,7 +1,7 @@
 //===- q4-run.cpp - compile and run a quant4 function on the CPU ----------===//
 //
 //   q4-run FILE.mlir --entry NAME --input a.npy [--input b.npy ...]
-//          --output out.npy [--bench N] [--num-threads N]
+//          --output out.npy [--bench N] [--threads N]
 //
 // Argument parsing only; compiling and calling live in lib/Target/CPU.
 //
@@ -9,6 +9,7 @@
 
 #include "Target/CPU/JitRunner.h"
 #include "Tools/InitQuant4.h"
+#include "Tools/ThreadsOption.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
@@ -33,10 +34,6 @@ static llvm::cl::list<std::string>
 static llvm::cl::list<std::string>
     outputs("output", llvm::cl::desc("Result as a .npy file (in order)"));
 static llvm::cl::opt<unsigned>
-    threads("num-threads",
-            llvm::cl::desc("OpenMP threads (> 1 needs libomp; default 1)"),
-            llvm::cl::init(1));
-static llvm::cl::opt<unsigned>
     bench("bench", llvm::cl::desc("Time N calls and print median, min, max"),
           llvm::cl::init(0));
 
@@ -47,6 +44,8 @@ static int fail(const std::string &message) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  mlir::quant4::ThreadsOption threads(
+      "OpenMP threads (> 1 needs libomp; default 1)");
   llvm::cl::ParseCommandLineOptions(argc, argv, "quant4 CPU runner\n");
 
   std::vector<NpyArray> args(inputs.size());
@@ -65,7 +64,7 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
-  auto jit = mlir::quant4::CPUJit::compile(*module, entry, threads);
+  auto jit = mlir::quant4::CPUJit::compile(*module, entry, threads.getValue());
   if (failed(jit))
     return 1;
   std::vector<NpyArray> results;
