@@ -14,8 +14,10 @@ class Quant4_FormatAttr<string name, string attrMnemonic,
         DeclareAttrInterfaceMethods<Quant4_BlockFormatAttrInterface,
                                     overridden>]>;
 
-def Quant4_Q4KAttr : Quant4_FormatAttr<"Q4K", "q4_k",
-                                       ["getDecodeGroupSize"]> {
+def Quant4_Q4KAttr
+    : Quant4_FormatAttr<"Q4K", "q4_k",
+                        ["getDecodeGroupSize", "getDecodeVectorWidth",
+                         "buildVectorDecode"]> {
   let summary = "GGML Q4_K: 256-value super-blocks of 144 bytes";
   let description = [{
     ggml's `block_q4_K { fp16 d; fp16 dmin; u8 scales[12]; u8 qs[128]; }`:

@@ -34,12 +34,17 @@ def ConvertQuant4ToLinalg
     Option<"blockSumLoops", "block-sum-loops", "bool", /*default=*/"false",
            "Lower matmul to one iteration per block that sums the block's "
            "products in an scf.for (instead of one iteration per product)">,
+    Option<"vectorize", "vectorize", "bool", /*default=*/"false",
+           "Lower matmul to one iteration per block that sums the block's "
+           "products in vectors (the format's buildVectorDecode, vector.fma, "
+           "one vector.reduction per block)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
   ];
 }
 

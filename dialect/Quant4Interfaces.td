@@ -52,6 +52,29 @@ def Quant4_BlockFormatAttrInterface
       (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
            "::mlir::Value":$storage, "::mlir::Value":$numBlocks,
            "::mlir::Value":$block, "::mlir::Value":$index)>,
+    InterfaceMethod<[{
+        Number of consecutive values `buildVectorDecode` decodes at once in
+        vectorized lowerings: a divisor of `getDecodeGroupSize()`, so a
+        vector never straddles two groups. Default: 8 (or the group size
+        when smaller).
+      }], "int64_t", "getDecodeVectorWidth", (ins), [{}],
+      [{ return ::std::gcd<int64_t>(8, $_attr.getDecodeGroupSize()); }]>,
+    InterfaceMethod<[{
+        Like `buildDecode`, for the `width` consecutive values `index`,
+        `index + 1`, ... of block `block` (one decode group holds them all):
+        returns a `vector<width x f32>` of the same bit-exact values. The
+        default decodes lane by lane with `buildDecode` and gathers the
+        lanes with `vector.from_elements`; formats override it with
+        contiguous `vector.transfer_read`s of their packed codes.
+      }], "::mlir::Value", "buildVectorDecode",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
+           "::mlir::Value":$storage, "::mlir::Value":$numBlocks,
+           "::mlir::Value":$block, "::mlir::Value":$index, "int64_t":$width),
+      [{}],
+      [{
+        return ::mlir::quant4::buildDecodeLaneByLane(
+            $_attr, builder, loc, storage, numBlocks, block, index, width);
+      }]>,
   ];
   let extraSharedClassDeclaration = [{
     /// Values per block along the innermost dimension.

@@ -1,6 +1,9 @@
 // RUN: q4-opt %s --quant4-cpu-pipeline | FileCheck %s
 // RUN: q4-opt %s --quant4-cpu-pipeline --mlir-print-ir-after=convert-linalg-to-loops 2>&1 >/dev/null | FileCheck %s --check-prefix=LOOPS
 // RUN: q4-opt %s --quant4-cpu-pipeline="threads=2" | FileCheck %s --check-prefix=OMP
+// RUN: q4-opt %s --quant4-cpu-pipeline --mlir-print-ir-after=convert-linalg-to-loops 2>&1 >/dev/null | FileCheck %s --check-prefix=VEC
+// RUN: q4-opt %s --quant4-cpu-pipeline | FileCheck %s --check-prefix=VLLVM
+// RUN: q4-opt %s --quant4-cpu-pipeline="vectorize=false" --mlir-print-ir-after=convert-linalg-to-loops 2>&1 >/dev/null | FileCheck %s --check-prefix=SCALAR
 
 // The whole pipeline ends in the LLVM dialect with no quant4 left, and the
 // matmul never materializes the dequantized 64x512 f32 weight: the only
@@ -27,6 +30,34 @@
 // LOOPS-NOT:     memref.alloc
 // LOOPS-NOT:     memref<64x512xf32>
 // LOOPS:         return
+// Vectorized (the default): each Q4_K sub-block's 32 codes are one
+// vector<32xi8> read of the weight bytes, products accumulate in
+// vector<32xf32> lanes, one reduction per block; still no f32 weight buffer.
+// VEC-LABEL: func.func @matmul
+// VEC-SAME:    (%[[X:.*]]: memref<8x512xf32>, %[[W:.*]]: memref<18432xi8>) -> memref<8x64xf32>
+// VEC-NOT:     memref<64x512xf32>
+// VEC:         memref.alloc() {{.*}} : memref<8x64xf32>
+// VEC-NOT:     memref.alloc
+// VEC:         scf.for {{.*}} -> (vector<32xf32>)
+// VEC:         vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : memref<18432xi8>, vector<32xi8>
+// VEC:         arith.uitofp %{{.*}} : vector<32xi8> to vector<32xf32>
+// VEC:         vector.transfer_read %{{.*}} {in_bounds = [true]} : memref<8x2x256xf32>, vector<32xf32>
+// VEC:         vector.fma %{{.*}} : vector<32xf32>
+// VEC:         vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<32xf32> into f32
+// VEC-NOT:     memref.alloc
+// VEC-NOT:     memref<64x512xf32>
+// VEC:         return
+// In LLVM: plain vector loads, fmuladd, a reassociating (tree) reduction.
+// VLLVM-LABEL: llvm.func @matmul
+// VLLVM:         llvm.load %{{.*}} : !llvm.ptr -> vector<32xi8>
+// VLLVM:         llvm.intr.fmuladd(%{{.*}}) : (vector<32xf32>, vector<32xf32>, vector<32xf32>) -> vector<32xf32>
+// VLLVM:         "llvm.intr.vector.reduce.fadd"(%{{.*}}) <{fastmathFlags = #llvm.fastmath<reassoc>}> : (f32, vector<32xf32>) -> f32
+// vectorize=false keeps the scalar per-value loops.
+// SCALAR-LABEL: func.func @matmul
+// SCALAR-NOT:     vector
+// SCALAR:         memref.load
+// SCALAR-NOT:     vector
+// SCALAR:         return
 // With threads, the parallel tiles (M, N) run as an OpenMP worksharing loop
 // and the K blocks stay sequential inside each tile.
 // OMP-LABEL: llvm.func @matmul

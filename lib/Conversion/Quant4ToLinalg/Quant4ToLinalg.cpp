@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"
@@ -46,10 +47,13 @@ static Value castBytes(OpBuilder &b, Location loc, Value bytes,
   return bytes;
 }
 
-/// Converts a scalar float to `type` (extf, truncf or nothing).
+/// Converts a float, or a vector of floats, to element type `type` (extf,
+/// truncf or nothing).
 static Value convertFloat(OpBuilder &b, Location loc, Value value, Type type) {
-  unsigned from = value.getType().getIntOrFloatBitWidth();
+  unsigned from = getElementTypeOrSelf(value).getIntOrFloatBitWidth();
   unsigned to = type.getIntOrFloatBitWidth();
+  if (auto vector = dyn_cast<VectorType>(value.getType()))
+    type = vector.clone(type);
   if (value.getType() == type)
     return value;
   if (from < to)
@@ -353,25 +357,24 @@ static linalg::GenericOp buildElementReduction(OpBuilder &builder, Location loc,
   return generic;
 }
 
+/// Builds the sum of one block's products: `xIndices` index x's block
+/// ([..., M, KB] of x viewed as [..., M, KB, BS]), `block` the weight block.
+using BlockSumBuilder =
+    function_ref<Value(OpBuilder &b, Location loc, const MatmulParts &p,
+                       ArrayRef<Value> xIndices, Value block, Value numBlocks)>;
+
 /// Loops (batch..., M, N, KB), one reduction over KB: each iteration sums one
-/// block's products (in K order, from 0) in scf.for loops over decode groups
-/// and their values, and adds that sum to the accumulator, so per-block and
-/// per-group decode work is loop-invariant in the inner loops (and hoisted by
-/// LICM). x enters as the first value of each block, which
-/// gives linalg the loop ranges; the body reads the block from x itself.
-static linalg::GenericOp
-buildBlockSumReduction(OpBuilder &builder, Location loc, const MatmulParts &p) {
+/// block's products with `blockSum` and adds that sum to the accumulator. x
+/// enters as the first value of each block, which gives linalg the loop
+/// ranges; the body reads the block from x itself.
+static linalg::GenericOp buildPerBlockReduction(OpBuilder &builder,
+                                                Location loc,
+                                                const MatmulParts &p,
+                                                BlockSumBuilder blockSum) {
   int64_t rank = p.rank;
   const BlockGrid *grid = &p.grid;
-  Value xBlocks = p.xBlocks, acc = p.acc, storage = p.storage;
-  Type accType = p.accType;
-  BlockFormatAttrInterface format = p.format;
-  // Loops (batch..., M, N, KB): one iteration sums one block's products
-  // in an inner scf.for, so per-block decode work is loop-invariant there.
   int64_t numLoops = rank + 1;
   int64_t nDim = rank - 1, kbDim = rank;
-  // x enters as the first value of each block (which gives linalg the
-  // loop ranges); the body reads the whole block from the captured x.
   SmallVector<AffineExpr> xExprs, yExprs;
   for (int64_t d = 0; d < nDim; ++d)
     xExprs.push_back(builder.getAffineDimExpr(d));
@@ -386,12 +389,9 @@ buildBlockSumReduction(OpBuilder &builder, Location loc, const MatmulParts &p) {
                                              utils::IteratorType::parallel);
   iterators[kbDim] = utils::IteratorType::reduction;
 
-  auto generic = linalg::GenericOp::create(
-      builder, loc, acc.getType(), ValueRange{xBlocks}, ValueRange{acc}, maps,
-      iterators, [&](OpBuilder &b, Location loc, ValueRange args) {
-        auto idx = [&](int64_t v) {
-          return b.createOrFold<arith::ConstantIndexOp>(loc, v);
-        };
+  return linalg::GenericOp::create(
+      builder, loc, p.acc.getType(), ValueRange{p.xBlocks}, ValueRange{p.acc},
+      maps, iterators, [&](OpBuilder &b, Location loc, ValueRange args) {
         SmallVector<Value> xIndices;
         for (int64_t d = 0; d < nDim; ++d)
           xIndices.push_back(linalg::IndexOp::create(b, loc, d));
@@ -399,50 +399,99 @@ buildBlockSumReduction(OpBuilder &builder, Location loc, const MatmulParts &p) {
         Value kb = linalg::IndexOp::create(b, loc, kbDim);
         xIndices.push_back(kb);
         Value block = arith::AddIOp::create(
-            b, loc, arith::MulIOp::create(b, loc, n, idx(grid->blocksPerRow)),
+            b, loc,
+            arith::MulIOp::create(b, loc, n,
+                                  b.createOrFold<arith::ConstantIndexOp>(
+                                      loc, grid->blocksPerRow)),
             kb);
         Value numBlocks =
             getValueOrCreateConstantIndexOp(b, loc, grid->numBlocks);
-        Value zero = arith::ConstantOp::create(b, loc, accType,
-                                               b.getFloatAttr(accType, 0));
-        // Groups of values sharing their decode parameters, then the values
-        // of a group (index = g * group + l, no unsigned wrap): the group's
-        // decode work is invariant in the inner loop. Products are still
-        // summed in K order.
-        int64_t group = format.getDecodeGroupSize();
-        auto loop = scf::ForOp::create(
-            b, loc, idx(0), idx(grid->blockSize / group), idx(1),
-            ValueRange{zero},
-            [&](OpBuilder &b, Location loc, Value g, ValueRange outerIter) {
-              auto inner = scf::ForOp::create(
-                  b, loc, idx(0), idx(group), idx(1), outerIter,
-                  [&](OpBuilder &b, Location loc, Value l, ValueRange iter) {
-                    auto nuw = arith::IntegerOverflowFlags::nuw;
-                    Value ki = arith::AddIOp::create(
-                        b, loc,
-                        arith::MulIOp::create(b, loc, g, idx(group), nuw), l,
-                        nuw);
-                    Value w = format.buildDecode(b, loc, storage, numBlocks,
-                                                 block, ki);
-                    SmallVector<Value> at(xIndices);
-                    at.push_back(ki);
-                    Value xv = tensor::ExtractOp::create(b, loc, xBlocks, at);
-                    Value product = arith::MulFOp::create(
-                        b, loc, convertFloat(b, loc, xv, accType),
-                        convertFloat(b, loc, w, accType));
-                    scf::YieldOp::create(
-                        b, loc,
-                        arith::AddFOp::create(b, loc, iter[0], product)
-                            .getResult());
-                  });
-              scf::YieldOp::create(b, loc, inner.getResults());
-            });
+        Value sum = blockSum(b, loc, p, xIndices, block, numBlocks);
         linalg::YieldOp::create(
-            b, loc,
-            arith::AddFOp::create(b, loc, args[1], loop.getResult(0))
-                .getResult());
+            b, loc, arith::AddFOp::create(b, loc, args[1], sum).getResult());
       });
-  return generic;
+}
+
+/// Two nested scf.for loops over a block: decode groups (the values sharing
+/// their decode parameters), then `step` values of a group at a time, so the
+/// group's decode work is invariant in the inner loop (and hoisted by LICM).
+/// `body` gets the index of the first value (g * group + l, no unsigned
+/// wrap) and the carried value.
+static Value
+buildGroupLoops(OpBuilder &b, Location loc, int64_t blockSize, int64_t group,
+                int64_t step, Value init,
+                function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
+  auto idx = [&](int64_t v) {
+    return b.createOrFold<arith::ConstantIndexOp>(loc, v);
+  };
+  auto loop = scf::ForOp::create(
+      b, loc, idx(0), idx(blockSize / group), idx(1), ValueRange{init},
+      [&](OpBuilder &b, Location loc, Value g, ValueRange outerIter) {
+        auto inner = scf::ForOp::create(
+            b, loc, idx(0), idx(group), idx(step), outerIter,
+            [&](OpBuilder &b, Location loc, Value l, ValueRange iter) {
+              auto nuw = arith::IntegerOverflowFlags::nuw;
+              Value ki = arith::AddIOp::create(
+                  b, loc, arith::MulIOp::create(b, loc, g, idx(group), nuw), l,
+                  nuw);
+              scf::YieldOp::create(b, loc, body(b, loc, ki, iter[0]));
+            });
+        scf::YieldOp::create(b, loc, inner.getResults());
+      });
+  return loop.getResult(0);
+}
+
+/// A block's products summed one at a time in K order, from 0.
+static Value buildScalarBlockSum(OpBuilder &b, Location loc,
+                                 const MatmulParts &p, ArrayRef<Value> xIndices,
+                                 Value block, Value numBlocks) {
+  Value zero = arith::ConstantOp::create(b, loc, p.accType,
+                                         b.getFloatAttr(p.accType, 0));
+  return buildGroupLoops(
+      b, loc, p.grid.blockSize, p.format.getDecodeGroupSize(), 1, zero,
+      [&](OpBuilder &b, Location loc, Value ki, Value sum) -> Value {
+        Value w = p.format.buildDecode(b, loc, p.storage, numBlocks, block, ki);
+        SmallVector<Value> at(xIndices);
+        at.push_back(ki);
+        Value xv = tensor::ExtractOp::create(b, loc, p.xBlocks, at);
+        Value product =
+            arith::MulFOp::create(b, loc, convertFloat(b, loc, xv, p.accType),
+                                  convertFloat(b, loc, w, p.accType));
+        return arith::AddFOp::create(b, loc, sum, product);
+      });
+}
+
+/// A block's products in vectors of BlockFormatAttrInterface::
+/// getDecodeVectorWidth lanes: weights from buildVectorDecode, x from a
+/// vector.transfer_read, lane sums by vector.fma, then one reassociating
+/// vector.reduction per block.
+static Value buildVectorBlockSum(OpBuilder &b, Location loc,
+                                 const MatmulParts &p, ArrayRef<Value> xIndices,
+                                 Value block, Value numBlocks) {
+  int64_t width = p.format.getDecodeVectorWidth();
+  auto accVector = VectorType::get({width}, p.accType);
+  Value zero = arith::ConstantOp::create(
+      b, loc, accVector,
+      DenseElementsAttr::get(accVector, b.getFloatAttr(p.accType, 0)));
+  Type xElement = cast<ShapedType>(p.xBlocks.getType()).getElementType();
+  Value padding =
+      arith::ConstantOp::create(b, loc, xElement, b.getFloatAttr(xElement, 0));
+  Value lanes = buildGroupLoops(
+      b, loc, p.grid.blockSize, p.format.getDecodeGroupSize(), width, zero,
+      [&](OpBuilder &b, Location loc, Value ki, Value sums) -> Value {
+        Value w = p.format.buildVectorDecode(b, loc, p.storage, numBlocks,
+                                             block, ki, width);
+        SmallVector<Value> at(xIndices);
+        at.push_back(ki);
+        Value xv = vector::TransferReadOp::create(
+            b, loc, VectorType::get({width}, xElement), p.xBlocks, at, padding,
+            ArrayRef<bool>{true});
+        return vector::FMAOp::create(b, loc,
+                                     convertFloat(b, loc, xv, p.accType),
+                                     convertFloat(b, loc, w, p.accType), sums);
+      });
+  return vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, lanes,
+                                     arith::FastMathFlags::reassoc);
 }
 
 /// y[b..., m, n] = sum_{kb, ki} x[b..., m, kb, ki] * decode(W, n * KB + kb, ki)
@@ -450,9 +499,8 @@ buildBlockSumReduction(OpBuilder &builder, Location loc, const MatmulParts &p) {
 /// and converted to the result type afterwards.
 struct MatmulLowering : OpConversionPattern<MatmulOp> {
   MatmulLowering(const TypeConverter &typeConverter, MLIRContext *context,
-                 bool blockSumLoops)
-      : OpConversionPattern(typeConverter, context),
-        blockSumLoops(blockSumLoops) {}
+                 const Quant4ToLinalgOptions &options)
+      : OpConversionPattern(typeConverter, context), options(options) {}
   LogicalResult
   matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -493,8 +541,11 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
 
     MatmulParts parts{xBlocks, acc, storage, accType, rank, *grid, format};
     linalg::GenericOp generic =
-        blockSumLoops ? buildBlockSumReduction(rewriter, loc, parts)
-                      : buildElementReduction(rewriter, loc, parts);
+        options.vectorize
+            ? buildPerBlockReduction(rewriter, loc, parts, buildVectorBlockSum)
+        : options.blockSumLoops
+            ? buildPerBlockReduction(rewriter, loc, parts, buildScalarBlockSum)
+            : buildElementReduction(rewriter, loc, parts);
     generic->setAttr(kLoweredAttrName, rewriter.getStringAttr("matmul"));
     Value result = generic.getResult(0);
 
@@ -522,7 +573,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
   }
 
 private:
-  bool blockSumLoops;
+  Quant4ToLinalgOptions options;
 };
 
 } // namespace
@@ -538,8 +589,7 @@ void mlir::quant4::populateQuant4ToLinalgConversionPatterns(
   patterns.add<ByteCastLowering, FromBytesLowering, ToBytesLowering,
                ConstantLowering, ConstantQuantizeLowering, DequantizeLowering>(
       typeConverter, patterns.getContext());
-  patterns.add<MatmulLowering>(typeConverter, patterns.getContext(),
-                               options.blockSumLoops);
+  patterns.add<MatmulLowering>(typeConverter, patterns.getContext(), options);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  typeConverter);
   populateCallOpTypeConversionPattern(patterns, typeConverter);

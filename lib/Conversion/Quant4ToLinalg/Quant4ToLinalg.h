@@ -39,6 +39,11 @@ struct Quant4ToLinalgOptions {
   /// and then added to the accumulator (the CPU pipeline's choice: per-block
   /// decode work becomes loop-invariant).
   bool blockSumLoops = false;
+  /// One iteration per block, like blockSumLoops, whose products are summed
+  /// in vectors (BlockFormatAttrInterface::buildVectorDecode, vector.fma,
+  /// one vector.reduction per block): not K order, so not bit-identical to
+  /// the scalar sums.
+  bool vectorize = false;
 };
 
 void populateQuant4ToLinalgConversionPatterns(

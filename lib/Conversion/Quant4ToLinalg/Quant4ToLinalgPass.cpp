@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 namespace mlir::quant4 {
 #define GEN_PASS_DEF_CONVERTQUANT4TOLINALG
@@ -43,6 +44,7 @@ struct ConvertQuant4ToLinalgPass
     RewritePatternSet patterns(&getContext());
     Quant4ToLinalgOptions options;
     options.blockSumLoops = blockSumLoops;
+    options.vectorize = vectorize;
     populateQuant4ToLinalgConversionPatterns(typeConverter, patterns, options);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))

@@ -6,6 +6,7 @@
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/TargetSelect.h"
 
@@ -57,13 +58,26 @@ CPUJit::compile(ModuleOp module, StringRef entry, int64_t threads) {
     return failure();
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
+  // The host CPU and its features (AVX2, AVX-512, ...) for both the -O3
+  // pipeline (cost models) and code generation.
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder)
+    return module.emitError("cannot target the host: ")
+           << llvm::toString(machineBuilder.takeError());
+  machineBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  auto machine = machineBuilder->createTargetMachine();
+  if (!machine)
+    return module.emitError("cannot target the host: ")
+           << llvm::toString(machine.takeError());
   // ExecutionEngineOptions holds a function_ref: keep the callee alive here.
   std::function<llvm::Error(llvm::Module *)> transformer =
       makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
-                                /*targetMachine=*/nullptr);
+                                machine->get());
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
-  auto engine = ExecutionEngine::create(module, engineOptions);
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  auto engine =
+      ExecutionEngine::create(module, engineOptions, std::move(*machine));
   if (!engine)
     return module.emitError("JIT compilation failed: ")
            << llvm::toString(engine.takeError());

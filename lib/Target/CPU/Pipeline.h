@@ -23,6 +23,11 @@ struct CPUPipelineOptions : PassPipelineOptions<CPUPipelineOptions> {
   Option<int64_t> tileKBlocks{*this, "tile-k-blocks",
                               llvm::cl::desc("Whole K blocks per tile"),
                               llvm::cl::init(1)};
+  Option<bool> vectorize{
+      *this, "vectorize",
+      llvm::cl::desc("Sum matmul products in vectors of decoded weights "
+                     "(false: the scalar per-value loops, K-order sums)"),
+      llvm::cl::init(true)};
   Option<int64_t> threads{
       *this, "threads",
       llvm::cl::desc("Threads (OpenMP; > 1 needs libomp at run time)"),

@@ -1,9 +1,11 @@
 //===- DecodeBuilder.cpp - Arith building blocks for format decoders ------===//
 
 #include "Dialect/Quant4/IR/DecodeBuilder.h"
+#include "Dialect/Quant4/IR/Quant4Attrs.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
 using namespace mlir;
@@ -90,6 +92,26 @@ Value DecodeBuilder::nibble(Value byte, Value shift) {
   return arith::AndIOp::create(b, loc, shifted, i32(15));
 }
 
+Value DecodeBuilder::loadBytes(Value byteIndex, int64_t width) {
+  auto type = VectorType::get({width}, b.getI8Type());
+  Value padding = arith::ConstantIntOp::create(b, loc, b.getI8Type(), 0);
+  return vector::TransferReadOp::create(b, loc, type, storage,
+                                        ValueRange{byteIndex}, padding,
+                                        ArrayRef<bool>{true});
+}
+
+Value DecodeBuilder::nibbles(Value bytes, Value shift) {
+  Value shift8 = arith::TruncIOp::create(b, loc, b.getI8Type(), shift);
+  Value shifted = arith::ShRUIOp::create(b, loc, bytes, splat(shift8, bytes));
+  Value mask = arith::ConstantIntOp::create(b, loc, b.getI8Type(), 15);
+  return arith::AndIOp::create(b, loc, shifted, splat(mask, bytes));
+}
+
+Value DecodeBuilder::splat(Value scalar, Value like) {
+  auto type = cast<VectorType>(like.getType()).clone(scalar.getType());
+  return vector::BroadcastOp::create(b, loc, type, scalar);
+}
+
 Value DecodeBuilder::i32(int64_t value) {
   return arith::ConstantIntOp::create(b, loc, b.getI32Type(), value);
 }
@@ -121,4 +143,20 @@ Value DecodeBuilder::e8m0ToF32(Value byte) {
   Value bits = arith::SelectOp::create(b, loc, isZero, i32(0x00400000), normal);
   bits = arith::SelectOp::create(b, loc, isNaN, i32(0x7FC00000), bits);
   return arith::BitcastOp::create(b, loc, b.getF32Type(), bits);
+}
+
+Value mlir::quant4::buildDecodeLaneByLane(Attribute format, OpBuilder &builder,
+                                          Location loc, Value storage,
+                                          Value numBlocks, Value block,
+                                          Value index, int64_t width) {
+  auto iface = cast<BlockFormatAttrInterface>(format);
+  SmallVector<Value> lanes;
+  for (int64_t i = 0; i < width; ++i) {
+    Value at = builder.createOrFold<arith::AddIOp>(
+        loc, index, arith::ConstantIndexOp::create(builder, loc, i));
+    lanes.push_back(
+        iface.buildDecode(builder, loc, storage, numBlocks, block, at));
+  }
+  auto type = VectorType::get({width}, lanes.front().getType());
+  return vector::FromElementsOp::create(builder, loc, type, lanes);
 }

@@ -48,8 +48,16 @@ public:
   /// IEEE binary32 at `byteIndex`.
   Value loadF32(Value byteIndex);
 
+  /// storage[byteIndex .. byteIndex + width) as a vector<width x i8>
+  /// (vector.transfer_read, in bounds).
+  Value loadBytes(Value byteIndex, int64_t width);
+
   /// (byte >> shift) & 15; `shift` is an i32 value.
   Value nibble(Value byte, Value shift);
+  /// (bytes >> shift) & 15 on a vector<N x i8>; `shift` is an i32 value.
+  Value nibbles(Value bytes, Value shift);
+  /// `scalar` broadcast to the shape of `like` (a vector).
+  Value splat(Value scalar, Value like);
   /// An i32 constant.
   Value i32(int64_t value);
   /// Converts an index value to i32.

@@ -9,7 +9,17 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
+#include <numeric>
+
 #include "dialect/Quant4Enums.h.inc"
+
+namespace mlir::quant4 {
+/// The default BlockFormatAttrInterface::buildVectorDecode: `width` scalar
+/// `buildDecode`s of `format` gathered into a vector<width x f32>.
+Value buildDecodeLaneByLane(Attribute format, OpBuilder &builder, Location loc,
+                            Value storage, Value numBlocks, Value block,
+                            Value index, int64_t width);
+} // namespace mlir::quant4
 
 #include "dialect/Quant4Interfaces.h.inc"
 

@@ -32,11 +32,26 @@ static constexpr int64_t kQ4KSubBlock = 32;
 
 int64_t Q4KAttr::getDecodeGroupSize() const { return kQ4KSubBlock; }
 
-Value Q4KAttr::buildDecode(OpBuilder &builder, Location loc, Value storage,
-                           Value numBlocks, Value block, Value index) const {
+/// A whole sub-block: one 32-byte load and one nibble shift.
+int64_t Q4KAttr::getDecodeVectorWidth() const { return kQ4KSubBlock; }
+
+namespace {
+/// Where value `index` of a Q4_K block lives and its sub-block's d1 and m1.
+struct Q4KValueParts {
+  Value qsIndex; // storage byte holding the nibble
+  Value shift;   // i32: 0 (low nibble) or 4
+  Value d1, m1;  // f32: d * sc_j, dmin * m_j
+};
+} // namespace
+
+static Q4KValueParts
+buildQ4KValueParts(DecodeBuilder &d,
+                   const ::quant4::format::BlockLayout &layout, Value numBlocks,
+                   Value block, Value index) {
   using ::quant4::format::Q4KBlock;
-  DecodeBuilder d(builder, loc, storage);
-  Value base = d.groupOffset(getBlockLayout(), 0, numBlocks, block);
+  OpBuilder &builder = d.builder();
+  Location loc = d.location();
+  Value base = d.groupOffset(layout, 0, numBlocks, block);
   Value scale = d.loadF16(d.add(base, Q4KBlock::kD));
   Value minScale = d.loadF16(d.add(base, Q4KBlock::kDMin));
 
@@ -45,10 +60,10 @@ Value Q4KAttr::buildDecode(OpBuilder &builder, Location loc, Value storage,
   Value j = d.div(index, kQ4KSubBlock);
   Value h = d.rem(j, 2);
   Value l = d.rem(index, kQ4KSubBlock);
-  Value qsIndex =
+  Q4KValueParts parts;
+  parts.qsIndex =
       d.add(d.add(base, Q4KBlock::kQs), d.add(d.mul(c, kQ4KSubBlock), l));
-  Value shift = arith::MulIOp::create(builder, loc, d.toI32(h), d.i32(4));
-  Value q = d.nibble(d.loadByte(qsIndex), shift);
+  parts.shift = arith::MulIOp::create(builder, loc, d.toI32(h), d.i32(4));
 
   // get_scale_min_k4 with jj = j % 4: sub-blocks j < 4 read scales[jj] and
   // scales[jj + 4]; j >= 4 read scales[jj + 8] plus the top two bits of
@@ -75,11 +90,36 @@ Value Q4KAttr::buildDecode(OpBuilder &builder, Location loc, Value storage,
   Value m = arith::SelectOp::create(builder, loc, isLow, andI(s4, 63),
                                     orHigh(shr(s8, 4), s4));
 
-  // ggml: d1 = d * sc; m1 = dmin * m; y = d1 * q - m1.
-  Value d1 = arith::MulFOp::create(builder, loc, scale, d.toF32(sc));
-  Value m1 = arith::MulFOp::create(builder, loc, minScale, d.toF32(m));
-  Value dq = arith::MulFOp::create(builder, loc, d1, d.toF32(q));
-  return arith::SubFOp::create(builder, loc, dq, m1);
+  // ggml: d1 = d * sc; m1 = dmin * m (then y = d1 * q - m1).
+  parts.d1 = arith::MulFOp::create(builder, loc, scale, d.toF32(sc));
+  parts.m1 = arith::MulFOp::create(builder, loc, minScale, d.toF32(m));
+  return parts;
+}
+
+Value Q4KAttr::buildDecode(OpBuilder &builder, Location loc, Value storage,
+                           Value numBlocks, Value block, Value index) const {
+  DecodeBuilder d(builder, loc, storage);
+  Q4KValueParts p =
+      buildQ4KValueParts(d, getBlockLayout(), numBlocks, block, index);
+  Value q = d.nibble(d.loadByte(p.qsIndex), p.shift);
+  Value dq = arith::MulFOp::create(builder, loc, p.d1, d.toF32(q));
+  return arith::SubFOp::create(builder, loc, dq, p.m1);
+}
+
+/// The same float operations as buildDecode on `width` (<= 32) values of one
+/// sub-block: their nibbles share one shift and sit in consecutive qs bytes.
+Value Q4KAttr::buildVectorDecode(OpBuilder &builder, Location loc,
+                                 Value storage, Value numBlocks, Value block,
+                                 Value index, int64_t width) const {
+  assert(kQ4KSubBlock % width == 0 && "values of one sub-block");
+  DecodeBuilder d(builder, loc, storage);
+  Q4KValueParts p =
+      buildQ4KValueParts(d, getBlockLayout(), numBlocks, block, index);
+  Value q = d.nibbles(d.loadBytes(p.qsIndex, width), p.shift);
+  auto floats = VectorType::get({width}, builder.getF32Type());
+  Value qf = arith::UIToFPOp::create(builder, loc, floats, q);
+  Value dq = arith::MulFOp::create(builder, loc, d.splat(p.d1, qf), qf);
+  return arith::SubFOp::create(builder, loc, dq, d.splat(p.m1, qf));
 }
 
 //===----------------------------------------------------------------------===//
