@@ -19,6 +19,19 @@
 // RUN: %q4npy exact %t.row2.f32 %golden/q4k/q4k_gauss_4096.dequant.f32
 // RUN: cmp %t.gemv.f32 %t.gemv2.f32
 //
+// The vectorized matmul for other x86 levels: AVX2 + FMA (x86-64-v3) and
+// plain SSE2 without FMA (x86-64); same tolerance, same bit-exact row.
+// RUN: q4-compile %s -o %t.v3.so --header %t.v3.h --mcpu x86-64-v3
+// RUN: clang -std=c11 -Wall -Werror -include %t.v3.h %S/Inputs/aot_main.c %t.v3.so -o %t.v3.exe
+// RUN: %t.v3.exe %golden/q4k/q4k_gauss_4096.q4k %t.w.bin %golden/q4k/gemv_x_4096.f32 %t.row3.f32 %t.gemv3.f32
+// RUN: %q4npy exact %t.row3.f32 %golden/q4k/q4k_gauss_4096.dequant.f32
+// RUN: %q4npy close %t.gemv3.f32 %golden/q4k/gemv_y_ref_f64_4096.f64 1e-5 --first 8
+// RUN: q4-compile %s -o %t.v1.so --header %t.v1.h --mcpu x86-64
+// RUN: clang -std=c11 -Wall -Werror -include %t.v1.h %S/Inputs/aot_main.c %t.v1.so -o %t.v1.exe
+// RUN: %t.v1.exe %golden/q4k/q4k_gauss_4096.q4k %t.w.bin %golden/q4k/gemv_x_4096.f32 %t.row1.f32 %t.gemv1.f32
+// RUN: %q4npy exact %t.row1.f32 %golden/q4k/q4k_gauss_4096.dequant.f32
+// RUN: %q4npy close %t.gemv1.f32 %golden/q4k/gemv_y_ref_f64_4096.f64 1e-5 --first 8
+//
 // HEADER:      #ifndef Q4_AOT_Q4K_MLIR_TMP_H
 // HEADER:      typedef Q4_MEMREF(uint8_t, 1) row_arg0_t; /* tensor<2304xui8> */
 // HEADER-NEXT: typedef Q4_MEMREF(float, 2) row_result0_t; /* tensor<1x4096xf32> */
