@@ -60,8 +60,10 @@ def Quant4_NF4Attr : Quant4_FormatAttr<"NF4", "nf4"> {
   let genVerifyDecl = 1;
 }
 
-def Quant4_MXFP4Attr : Quant4_FormatAttr<"MXFP4", "mxfp4",
-                                         ["getSupportedRules"]> {
+def Quant4_MXFP4Attr
+    : Quant4_FormatAttr<"MXFP4", "mxfp4",
+                        ["getSupportedRules", "getDecodeVectorWidth",
+                         "buildVectorDecode"]> {
   let summary = "OCP MXFP4: 32 E2M1 values sharing one E8M0 scale";
   let description = [{
     OCP Microscaling v1.0 MXFP4: blocks of 32 E2M1 elements (values 0, 0.5,

@@ -45,19 +45,37 @@ func.func @q4_k(%x: tensor<4x512xf32>, %w: !quant4.blocked<8x512, #quant4.q4_k>)
   return %y : tensor<4x8xf32>
 }
 
-// A format without a vector decode of its own (MXFP4) gets the interface's
+// A format without a vector decode of its own (NF4) gets the interface's
 // default: 8 scalar decodes gathered with vector.from_elements; bf16
 // activations are extended as a vector. (One group per block: the loop
 // over groups folds away.)
-// CHECK-LABEL: func.func @mxfp4_bf16
+// CHECK-LABEL: func.func @nf4_bf16
 // CHECK:         linalg.generic
 // CHECK:             scf.for {{.*}} step %c8 {{.*}} -> (vector<8xf32>) {
 // CHECK:               %[[WV:.*]] = vector.from_elements {{.*}} : vector<8xf32>
-// CHECK:               %[[XH:.*]] = vector.transfer_read {{.*}} : tensor<2x3x2x32xbf16>, vector<8xbf16>
+// CHECK:               %[[XH:.*]] = vector.transfer_read {{.*}} : tensor<2x3x2x64xbf16>, vector<8xbf16>
 // CHECK:               %[[XF:.*]] = arith.extf %[[XH]] : vector<8xbf16> to vector<8xf32>
 // CHECK:               vector.fma %[[XF]], %[[WV]], %{{.*}} : vector<8xf32>
 // CHECK:           vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<8xf32> into f32
-func.func @mxfp4_bf16(%x: tensor<2x3x64xbf16>, %w: !quant4.blocked<4x64, #quant4.mxfp4>) -> tensor<2x3x4xbf16> {
-  %y = quant4.matmul %x, %w : tensor<2x3x64xbf16>, !quant4.blocked<4x64, #quant4.mxfp4> -> tensor<2x3x4xbf16>
+func.func @nf4_bf16(%x: tensor<2x3x128xbf16>, %w: !quant4.blocked<4x128, #quant4.nf4>) -> tensor<2x3x4xbf16> {
+  %y = quant4.matmul %x, %w : tensor<2x3x128xbf16>, !quant4.blocked<4x128, #quant4.nf4> -> tensor<2x3x4xbf16>
   return %y : tensor<2x3x4xbf16>
+}
+
+// MXFP4 decodes 16 values at once: in the hf layout 8 bytes whose low and
+// high nibbles are interleaved (a vector.shuffle, canonicalized to
+// vector.interleave); E2M1 values from the code bits, times the broadcast
+// E8M0 scale.
+// CHECK-LABEL: func.func @mxfp4_hf
+// CHECK:         linalg.generic
+// CHECK:             scf.for {{.*}} step %c16 {{.*}} -> (vector<16xf32>) {
+// CHECK:               %[[B:.*]] = vector.transfer_read %{{.*}} : tensor<136xi8>, vector<8xi8>
+// CHECK:               %[[C:.*]] = vector.interleave %{{.*}}, %{{.*}} : vector<8xi8> -> vector<16xi8>
+// CHECK:               %[[V:.*]] = arith.bitcast %{{.*}} : vector<16xi32> to vector<16xf32>
+// CHECK:               %[[S:.*]] = vector.broadcast %{{.*}} : f32 to vector<16xf32>
+// CHECK:               %[[W:.*]] = arith.mulf %[[V]], %[[S]] : vector<16xf32>
+// CHECK:               vector.fma %{{.*}}, %[[W]], %{{.*}} : vector<16xf32>
+func.func @mxfp4_hf(%x: tensor<4x64xf32>, %w: !quant4.blocked<4x64, #quant4.mxfp4<layout = hf>>) -> tensor<4x4xf32> {
+  %y = quant4.matmul %x, %w : tensor<4x64xf32>, !quant4.blocked<4x64, #quant4.mxfp4<layout = hf>> -> tensor<4x4xf32>
+  return %y : tensor<4x4xf32>
 }

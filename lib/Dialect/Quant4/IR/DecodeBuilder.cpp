@@ -112,6 +112,30 @@ Value DecodeBuilder::splat(Value scalar, Value like) {
   return vector::BroadcastOp::create(b, loc, type, scalar);
 }
 
+Value DecodeBuilder::e2m1ToF32(Value codes) {
+  auto type = cast<VectorType>(codes.getType()).clone(b.getI32Type());
+  auto c = [&](int64_t v) { return splat(i32(v), codes); };
+  Value code = arith::ExtUIOp::create(b, loc, type, codes);
+  // Code s e1 e0 m: e = 0 gives m * 0.5; otherwise 2^(e-1) * (1 + m/2),
+  // i.e. exponent field e + 126 and mantissa top bit m. Sign in bit 31.
+  Value e = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, code, c(1)), c(3));
+  Value m = arith::AndIOp::create(b, loc, code, c(1));
+  Value normal = arith::OrIOp::create(
+      b, loc,
+      arith::ShLIOp::create(b, loc, arith::AddIOp::create(b, loc, e, c(126)),
+                            c(23)),
+      arith::ShLIOp::create(b, loc, m, c(22)));
+  Value half = arith::MulIOp::create(b, loc, m, c(0x3F000000));
+  Value isSmall =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, e, c(0));
+  Value magnitude = arith::SelectOp::create(b, loc, isSmall, half, normal);
+  Value sign = arith::ShLIOp::create(
+      b, loc, arith::AndIOp::create(b, loc, code, c(8)), c(28));
+  Value bits = arith::OrIOp::create(b, loc, magnitude, sign);
+  return arith::BitcastOp::create(b, loc, type.clone(b.getF32Type()), bits);
+}
+
 Value DecodeBuilder::i32(int64_t value) {
   return arith::ConstantIntOp::create(b, loc, b.getI32Type(), value);
 }

@@ -58,6 +58,9 @@ public:
   Value nibbles(Value bytes, Value shift);
   /// `scalar` broadcast to the shape of `like` (a vector).
   Value splat(Value scalar, Value like);
+  /// 4-bit E2M1 codes (a vector of i8) -> their float32 values, built from
+  /// the bits (equal to lib/Format's e2m1Values table, -0 included).
+  Value e2m1ToF32(Value codes);
   /// An i32 constant.
   Value i32(int64_t value);
   /// Converts an index value to i32.

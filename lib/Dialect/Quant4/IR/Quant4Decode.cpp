@@ -17,6 +17,7 @@
 #include "Format/NF4.h"
 #include "Format/Q4K.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <array>
 
@@ -199,4 +200,42 @@ Value MXFP4Attr::buildDecode(OpBuilder &builder, Location loc, Value storage,
   }
   Value value = d.lookup(::quant4::format::e2m1Values(), d.nibble(byte, shift));
   return arith::MulFOp::create(builder, loc, value, d.e8m0ToF32(scale));
+}
+
+/// 16 values: one half of a ggml block (16 bytes, one nibble each) or 8 hf
+/// bytes (low and high nibbles interleaved).
+int64_t MXFP4Attr::getDecodeVectorWidth() const { return 16; }
+
+/// The same float operation as buildDecode (E2M1 value * E8M0 scale) on
+/// `width` consecutive values; the E2M1 values come from the code bits
+/// instead of the table (the same floats).
+Value MXFP4Attr::buildVectorDecode(OpBuilder &builder, Location loc,
+                                   Value storage, Value numBlocks, Value block,
+                                   Value index, int64_t width) const {
+  ::quant4::format::BlockLayout layout = getBlockLayout();
+  DecodeBuilder d(builder, loc, storage);
+  Value base = d.groupOffset(layout, 0, numBlocks, block);
+  Value codes, scale;
+  if (getLayout() == MXFP4Layout::ggml) {
+    assert(16 % width == 0 && "values of one half block");
+    scale = d.loadByte(base);
+    Value bytes =
+        d.loadBytes(d.add(d.add(base, kGgmlMXFP4Qs), d.rem(index, 16)), width);
+    Value shift = arith::MulIOp::create(builder, loc, d.toI32(d.div(index, 16)),
+                                        d.i32(4));
+    codes = d.nibbles(bytes, shift);
+  } else {
+    assert(width % 2 == 0 && "whole bytes");
+    scale = d.loadByte(d.groupOffset(layout, 1, numBlocks, block));
+    Value bytes = d.loadBytes(d.add(base, d.div(index, 2)), width / 2);
+    Value low = d.nibbles(bytes, d.i32(0));
+    Value high = d.nibbles(bytes, d.i32(4));
+    SmallVector<int64_t> interleave;
+    for (int64_t i = 0; i < width / 2; ++i)
+      interleave.append({i, width / 2 + i});
+    codes = vector::ShuffleOp::create(builder, loc, low, high, interleave);
+  }
+  Value values = d.e2m1ToF32(codes);
+  return arith::MulFOp::create(builder, loc, values,
+                               d.splat(d.e8m0ToF32(scale), values));
 }
