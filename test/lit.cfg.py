@@ -14,7 +14,7 @@ config.test_exec_root = os.path.join(config.quant4_obj_root, "test")
 
 config.substitutions.append(("%golden", config.quant4_golden_dir))
 config.substitutions.append(("%quant4_src", config.quant4_src_root))
-config.substitutions.append(("%quant4_obj", config.quant4_obj_root))
+config.substitutions.append(("%quant4_build", config.quant4_obj_root))
 # The pinned @huggingface/gguf parser (`make npm-deps`) for GGUF interop tests.
 config.substitutions.append(
     ("%npm_modules", os.path.join(config.quant4_obj_root, "npm", "node_modules")))
