@@ -33,7 +33,9 @@ def Quant4_Q4KAttr
   }];
 }
 
-def Quant4_NF4Attr : Quant4_FormatAttr<"NF4", "nf4"> {
+def Quant4_NF4Attr
+    : Quant4_FormatAttr<"NF4", "nf4",
+                        ["getDecodeVectorWidth", "buildVectorDecode"]> {
   let summary = "bitsandbytes NF4: 16-value normal-float codebook per block";
   let description = [{
     bitsandbytes' 4-bit NormalFloat: blocks of `block_size` consecutive

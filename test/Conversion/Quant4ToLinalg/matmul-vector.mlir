@@ -45,18 +45,23 @@ func.func @q4_k(%x: tensor<4x512xf32>, %w: !quant4.blocked<8x512, #quant4.q4_k>)
   return %y : tensor<4x8xf32>
 }
 
-// A format without a vector decode of its own (NF4) gets the interface's
-// default: 8 scalar decodes gathered with vector.from_elements; bf16
-// activations are extended as a vector. (One group per block: the loop
-// over groups folds away.)
+// NF4 decodes 16 values from 8 bytes: high nibbles first, interleaved with
+// the low ones; the 16-entry codebook is a tree of 15 selects on the code
+// bits, times the broadcast absmax; bf16 activations are extended as a
+// vector. (One group per block: the loop over groups folds away.)
 // CHECK-LABEL: func.func @nf4_bf16
 // CHECK:         linalg.generic
-// CHECK:             scf.for {{.*}} step %c8 {{.*}} -> (vector<8xf32>) {
-// CHECK:               %[[WV:.*]] = vector.from_elements {{.*}} : vector<8xf32>
-// CHECK:               %[[XH:.*]] = vector.transfer_read {{.*}} : tensor<2x3x2x64xbf16>, vector<8xbf16>
-// CHECK:               %[[XF:.*]] = arith.extf %[[XH]] : vector<8xbf16> to vector<8xf32>
-// CHECK:               vector.fma %[[XF]], %[[WV]], %{{.*}} : vector<8xf32>
-// CHECK:           vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<8xf32> into f32
+// CHECK:             scf.for {{.*}} step %c16 {{.*}} -> (vector<16xf32>) {
+// CHECK:               %[[B:.*]] = vector.transfer_read %{{.*}} : tensor<288xi8>, vector<8xi8>
+// CHECK:               %[[HI:.*]] = arith.shrui %[[B]]
+// CHECK:               %[[C:.*]] = vector.interleave %{{.*}}, %{{.*}} : vector<8xi8> -> vector<16xi8>
+// CHECK-COUNT-15:      arith.select %{{.*}} : vector<16xi1>, vector<16xf32>
+// CHECK:               %[[A:.*]] = vector.broadcast %{{.*}} : f32 to vector<16xf32>
+// CHECK:               %[[WV:.*]] = arith.mulf %{{.*}}, %[[A]] : vector<16xf32>
+// CHECK:               %[[XH:.*]] = vector.transfer_read {{.*}} : tensor<2x3x2x64xbf16>, vector<16xbf16>
+// CHECK:               %[[XF:.*]] = arith.extf %[[XH]] : vector<16xbf16> to vector<16xf32>
+// CHECK:               vector.fma %[[XF]], %[[WV]], %{{.*}} : vector<16xf32>
+// CHECK:           vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<16xf32> into f32
 func.func @nf4_bf16(%x: tensor<2x3x128xbf16>, %w: !quant4.blocked<4x128, #quant4.nf4>) -> tensor<2x3x4xbf16> {
   %y = quant4.matmul %x, %w : tensor<2x3x128xbf16>, !quant4.blocked<4x128, #quant4.nf4> -> tensor<2x3x4xbf16>
   return %y : tensor<2x3x4xbf16>

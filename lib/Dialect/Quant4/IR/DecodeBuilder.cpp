@@ -156,6 +156,30 @@ Value DecodeBuilder::lookup(ArrayRef<float> table, Value i32Index) {
   return tensor::ExtractOp::create(b, loc, constant, idx);
 }
 
+Value DecodeBuilder::lookup16(ArrayRef<float> table, Value codes) {
+  assert(table.size() == 16 && "a 4-bit code table");
+  auto floats = cast<VectorType>(codes.getType()).clone(b.getF32Type());
+  SmallVector<Value> level;
+  for (float v : table)
+    level.push_back(arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(floats, b.getF32FloatAttr(v))));
+  auto byte = [&](int64_t v) {
+    return splat(arith::ConstantIntOp::create(b, loc, b.getI8Type(), v), codes);
+  };
+  // Bit `bit` of the code picks between neighbouring entries of a level.
+  for (int64_t bit = 0; level.size() > 1; ++bit) {
+    Value isSet = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ne,
+        arith::AndIOp::create(b, loc, codes, byte(1 << bit)), byte(0));
+    SmallVector<Value> next;
+    for (size_t i = 0; i < level.size(); i += 2)
+      next.push_back(
+          arith::SelectOp::create(b, loc, isSet, level[i + 1], level[i]));
+    level = std::move(next);
+  }
+  return level.front();
+}
+
 Value DecodeBuilder::e8m0ToF32(Value byte) {
   // e << 23 is 2^(e-127) for 1 <= e <= 254; e = 0 is the subnormal 2^-127
   // (only the top mantissa bit set); e = 0xFF is NaN.

@@ -69,6 +69,9 @@ public:
   Value toF32(Value i32Value);
   /// table[i32Index] from a constant f32 table.
   Value lookup(ArrayRef<float> table, Value i32Index);
+  /// table[codes] for a vector of 4-bit codes (i8) and a 16-entry table: a
+  /// tree of selects on the code bits (no memory access).
+  Value lookup16(ArrayRef<float> table, Value codes);
   /// OCP E8M0 scale byte (i32) -> 2^(e-127) as f32; 0 gives the subnormal
   /// 2^-127, 0xFF gives NaN (lib/Format's e8m0ToFloat).
   Value e8m0ToF32(Value byte);

@@ -143,6 +143,23 @@ static ArrayRef<float> nestedAbsmaxMap() {
   return map;
 }
 
+/// The block's absmax: a float32, or with double quant
+/// map[q] * absmax2[block / 256] + offset.
+static Value buildNF4Absmax(DecodeBuilder &d,
+                            const ::quant4::format::BlockLayout &layout,
+                            bool doubleQuant, Value numBlocks, Value block) {
+  if (!doubleQuant)
+    return d.loadF32(d.groupOffset(layout, 1, numBlocks, block));
+  OpBuilder &builder = d.builder();
+  Location loc = d.location();
+  Value q = d.loadByte(d.groupOffset(layout, 1, numBlocks, block));
+  Value absmax2 = d.loadF32(d.groupOffset(layout, 2, numBlocks, block));
+  Value offset = d.loadF32(d.groupOffset(layout, 3, numBlocks, block));
+  Value scaled = arith::MulFOp::create(builder, loc,
+                                       d.lookup(nestedAbsmaxMap(), q), absmax2);
+  return arith::AddFOp::create(builder, loc, scaled, offset);
+}
+
 Value NF4Attr::buildDecode(OpBuilder &builder, Location loc, Value storage,
                            Value numBlocks, Value block, Value index) const {
   ::quant4::format::BlockLayout layout = getBlockLayout();
@@ -156,20 +173,34 @@ Value NF4Attr::buildDecode(OpBuilder &builder, Location loc, Value storage,
       d.i32(4));
   Value code =
       d.lookup(::quant4::format::nf4Codebook(), d.nibble(codeByte, shift));
-
-  Value absmax;
-  if (!getDoubleQuant()) {
-    absmax = d.loadF32(d.groupOffset(layout, 1, numBlocks, block));
-  } else {
-    // absmax = map[q] * absmax2[block / 256] + offset.
-    Value q = d.loadByte(d.groupOffset(layout, 1, numBlocks, block));
-    Value absmax2 = d.loadF32(d.groupOffset(layout, 2, numBlocks, block));
-    Value offset = d.loadF32(d.groupOffset(layout, 3, numBlocks, block));
-    Value scaled = arith::MulFOp::create(
-        builder, loc, d.lookup(nestedAbsmaxMap(), q), absmax2);
-    absmax = arith::AddFOp::create(builder, loc, scaled, offset);
-  }
+  Value absmax = buildNF4Absmax(d, layout, getDoubleQuant(), numBlocks, block);
   return arith::MulFOp::create(builder, loc, code, absmax);
+}
+
+/// 16 values from 8 bytes (blocks hold at least 32).
+int64_t NF4Attr::getDecodeVectorWidth() const { return 16; }
+
+/// The same float operation as buildDecode (codebook value * absmax) on
+/// `width` consecutive values: high and low nibbles interleaved, the
+/// codebook looked up with selects.
+Value NF4Attr::buildVectorDecode(OpBuilder &builder, Location loc,
+                                 Value storage, Value numBlocks, Value block,
+                                 Value index, int64_t width) const {
+  assert(width % 2 == 0 && "whole bytes");
+  ::quant4::format::BlockLayout layout = getBlockLayout();
+  DecodeBuilder d(builder, loc, storage);
+  Value bytes = d.loadBytes(
+      d.add(d.groupOffset(layout, 0, numBlocks, block), d.div(index, 2)),
+      width / 2);
+  SmallVector<int64_t> interleave;
+  for (int64_t i = 0; i < width / 2; ++i)
+    interleave.append({i, width / 2 + i});
+  Value codes =
+      vector::ShuffleOp::create(builder, loc, d.nibbles(bytes, d.i32(4)),
+                                d.nibbles(bytes, d.i32(0)), interleave);
+  Value values = d.lookup16(::quant4::format::nf4Codebook(), codes);
+  Value absmax = buildNF4Absmax(d, layout, getDoubleQuant(), numBlocks, block);
+  return arith::MulFOp::create(builder, loc, values, d.splat(absmax, values));
 }
 
 //===----------------------------------------------------------------------===//
