@@ -57,7 +57,9 @@ def Quant4GPUMarkKernelArgs
     those the kernel only loads from also `llvm.readonly`. LLVM can then
     keep the accumulator in a register instead of storing it every
     iteration, hoist the per-block scale loads out of the element loop and
-    read weights through the non-coherent cache (`ld.global.nc`).
+    read weights through the non-coherent cache (`ld.global.nc`). Every
+    memref argument also gets `llvm.align = 16` (the ABI: cuMemAlloc gives
+    256), so a block's byte loads can merge into 16-byte vector loads.
   }];
 }
 
@@ -84,6 +86,42 @@ def Quant4GPUSplitReduction
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def Quant4GPUGemv : Pass<"quant4-gpu-gemv", "::mlir::func::FuncOp"> {
+  let summary = "GEMV-class quant4.matmul (M <= max-rows) as one gpu.launch";
+  let description = [{
+    Replaces a static `quant4.matmul` with at most `max-rows` rows, f32
+    result and accumulator and weights from `quant4.from_bytes` of i8
+    storage by a `gpu.launch` that reads the captured tensors (one-shot
+    bufferization makes the reads loads) and writes a fresh buffer.
+    threadIdx.x = lane * (32 / L) + column in the warp: L lanes (a power of
+    two, at most 32 and the K blocks per row, about 2^15 threads in all)
+    share one output column's K blocks, and a warp's 32 / L columns share
+    each activation load. A lane decodes a whole block once, value by
+    value, through the format's `buildDecode` with constant (or
+    group-relative) value indices, so the decode's index arithmetic folds
+    and its byte loads are at constant offsets from the block base, and
+    multiplies each value with all M rows of x (2 columns per thread when
+    M > 1); small-integer `uitofp`s become exponent-bit tricks and float
+    ops may contract. The lanes' sums meet in `gpu.shuffle xor`
+    butterflies; lane 0 stores the M outputs. Other matmuls are left to
+    the split-K path.
+  }];
+  let options = [
+    Option<"maxRows", "max-rows", "int64_t", /*default=*/"16",
+           "Largest M lowered here">,
+    Option<"threads", "threads", "int64_t", /*default=*/"128",
+           "Threads per launch block">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
   ];
 }

@@ -14,6 +14,10 @@ using namespace mlir;
 
 namespace {
 
+/// Kernel pointers are 16-byte aligned (the ABI; cuMemAlloc gives 256), so
+/// LLVM may merge a block's byte loads into 16-byte vector loads.
+constexpr int64_t kArgAlignment = 16;
+
 /// True when every use of `arg` is a memref.load from it.
 static bool onlyLoaded(BlockArgument arg) {
   return llvm::all_of(arg.getUsers(), [](Operation *user) {
@@ -25,6 +29,8 @@ struct MarkKernelArgs
     : quant4::impl::Quant4GPUMarkKernelArgsBase<MarkKernelArgs> {
   void runOnOperation() override {
     UnitAttr unit = UnitAttr::get(&getContext());
+    IntegerAttr align =
+        IntegerAttr::get(IntegerType::get(&getContext(), 64), kArgAlignment);
     getOperation().walk([&](gpu::GPUFuncOp func) {
       if (!func.isKernel() || func.isExternal())
         return;
@@ -33,6 +39,7 @@ struct MarkKernelArgs
           continue;
         unsigned i = arg.getArgNumber();
         func.setArgAttr(i, LLVM::LLVMDialect::getNoAliasAttrName(), unit);
+        func.setArgAttr(i, LLVM::LLVMDialect::getAlignAttrName(), align);
         if (onlyLoaded(arg))
           func.setArgAttr(i, LLVM::LLVMDialect::getReadonlyAttrName(), unit);
       }

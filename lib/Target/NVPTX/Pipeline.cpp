@@ -29,6 +29,12 @@ static void addCleanup(OpPassManager &pm) {
 
 void mlir::quant4::buildNVPTXBufferizeStage(
     OpPassManager &pm, const NVPTXPipelineOptions &options) {
+  if (options.gemvMaxRows > 0) {
+    Quant4GPUGemvOptions gemv;
+    gemv.maxRows = options.gemvMaxRows;
+    gemv.threads = options.threads;
+    pm.addNestedPass<func::FuncOp>(createQuant4GPUGemv(gemv));
+  }
   pm.addPass(createConvertQuant4ToLinalg());
   addCleanup(pm);
   if (options.lanes > 1) {

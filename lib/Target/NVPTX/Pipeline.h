@@ -32,6 +32,11 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::desc("Threads sharing one output's K blocks at M = 1 (split "
                      "reduction; 1 = one thread per output)"),
       llvm::cl::init(32)};
+  Option<int64_t> gemvMaxRows{
+      *this, "gemv-max-rows",
+      llvm::cl::desc("Matmuls with at most this many rows get the GEMV "
+                     "kernel (quant4-gpu-gemv; 0 = split-K path for all)"),
+      llvm::cl::init(16)};
   Option<bool> emitBinary{
       *this, "emit-binary",
       llvm::cl::desc("End with gpu-module-to-binary (PTX text); off stops "

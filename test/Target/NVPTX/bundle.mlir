@@ -15,16 +15,22 @@
 !q = !quant4.blocked<256x512, #quant4.q4_k>
 !m = !quant4.blocked<256x512, #quant4.mxfp4<layout = hf>>
 
-// The split-K partial sums live in a scratch buffer (s0) that the runtime
-// allocates; the second kernel sums them into the output.
+// The GEMV (M <= 16) is one kernel on the arguments; the split-K GEMM's
+// partial sums live in a scratch buffer (s0) that the runtime allocates, and
+// its second kernel sums them into the output.
 // CHECK:      quant4-nvptx-bundle 1
 // CHECK-NEXT: func gemv 3
 // CHECK-NEXT: arg 0 2048 memref<1x512xf32>
 // CHECK-NEXT: arg 1 73728 memref<73728xi8>
 // CHECK-NEXT: arg 2 1024 memref<1x256xf32>
-// CHECK-NEXT: scratch 0 32768 memref<1x256x32xf32>
-// CHECK-NEXT: launch k.gemv_kernel.ptx gemv_kernel 1 64 1 32 4 1 s0 a0 a1
-// CHECK-NEXT: launch k.gemv_kernel_0.ptx gemv_kernel 2 1 1 128 1 1 a2 s0
+// CHECK-NEXT: launch k.gemv_kernel.ptx gemv_kernel 4 1 1 32 4 1 a1 a0 a2
+// CHECK-NEXT: func splitk 3
+// CHECK-NEXT: arg 0 34816 memref<17x512xf32>
+// CHECK-NEXT: arg 1 73728 memref<73728xi8>
+// CHECK-NEXT: arg 2 17408 memref<17x256xf32>
+// CHECK-NEXT: scratch 0 139264 memref<17x256x8xf32>
+// CHECK-NEXT: launch k.splitk_kernel.ptx splitk_kernel 1 16 17 8 16 1 s0 a0 a1
+// CHECK-NEXT: launch k.splitk_kernel_0.ptx splitk_kernel 2 17 1 128 1 1 a2 s0
 // CHECK-NEXT: func dequant 2
 // CHECK-NEXT: arg 0 69632 memref<69632xi8>
 // CHECK-NEXT: arg 1 524288 memref<256x512xf32>
@@ -34,18 +40,20 @@
 // PTX:      .version 8.0
 // PTX:      .target sm_90
 // PTX:      .visible .entry gemv_kernel(
-// PTX-NEXT:   .param .u64 .ptr .align 1 gemv_kernel_param_0,
-// PTX-NEXT:   .param .u64 .ptr .align 1 gemv_kernel_param_1,
-// PTX-NEXT:   .param .u64 .ptr .align 1 gemv_kernel_param_2
+// PTX-NEXT:   .param .u64 .ptr .align 16 gemv_kernel_param_0,
+// PTX-NEXT:   .param .u64 .ptr .align 16 gemv_kernel_param_1,
+// PTX-NEXT:   .param .u64 .ptr .align 16 gemv_kernel_param_2
 // PTX-NEXT: )
 // PTX-NEXT: .maxntid 32, 4, 1
-// Weights and activations are read-only: the non-coherent cache path.
-// PTX:      ld.global.nc.b8
+// Weights and activations are read-only: the non-coherent cache path, in
+// 16-byte loads.
+// PTX:      ld.global.nc.v4.b32
 
-// SM80:     launch s.gemv_kernel.ptx gemv_kernel 4 1 1 64 1 1 a2 a0 a1
+// SM80:     launch s.gemv_kernel.ptx gemv_kernel 8 1 1 32 2 1 a1 a0 a2
+// SM80:     launch s.splitk_kernel.ptx splitk_kernel 4 17 1 64 1 1 a2 a0 a1
 // SM80-NOT: scratch
 // SM80-PTX: .target sm_80
-// SM80-PTX: .maxntid 64, 1, 1
+// SM80-PTX: .maxntid 32, 2, 1
 
 // ERR: cannot write {{.*}}no-such-dir{{.*}}.ptx
 
@@ -53,6 +61,12 @@ func.func @gemv(%x: tensor<1x512xf32>, %raw: tensor<73728xi8>) -> tensor<1x256xf
   %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
   %y = quant4.matmul %x, %w : tensor<1x512xf32>, !q -> tensor<1x256xf32>
   return %y : tensor<1x256xf32>
+}
+
+func.func @splitk(%x: tensor<17x512xf32>, %raw: tensor<73728xi8>) -> tensor<17x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
+  %y = quant4.matmul %x, %w : tensor<17x512xf32>, !q -> tensor<17x256xf32>
+  return %y : tensor<17x256xf32>
 }
 
 func.func @dequant(%raw: tensor<69632xi8>) -> tensor<256x512xf32> {

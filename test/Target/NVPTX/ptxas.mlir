@@ -1,4 +1,5 @@
-// The PTX of every format, GEMV, GEMM and dequantize, must assemble with
+// The PTX of every format, GEMV (quant4-gpu-gemv), split-K GEMM and
+// dequantize, must assemble with
 // CUDA's ptxas for sm_90 (and the sm_80 variant for sm_80). Without ptxas
 // this test is UNSUPPORTED, never passing.
 //
@@ -6,17 +7,19 @@
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: q4-nvptx %s -o %t/k
 // RUN: %ptxas -arch=sm_90 %t/k.q4k_kernel.ptx -o %t/q4k_kernel.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.q4k_kernel_0.ptx -o %t/q4k_kernel_0.cubin
 // RUN: %ptxas -arch=sm_90 %t/k.nf4_kernel.ptx -o %t/nf4_kernel.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.nf4_kernel_1.ptx -o %t/nf4_kernel_1.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.nf4_kernel_2.ptx -o %t/nf4_kernel_2.cubin
 // RUN: %ptxas -arch=sm_90 %t/k.nested_kernel.ptx -o %t/nested_kernel.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.nested_kernel_3.ptx -o %t/nested_kernel_3.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.nested_kernel_4.ptx -o %t/nested_kernel_4.cubin
 // RUN: %ptxas -arch=sm_90 %t/k.mxfp4_kernel.ptx -o %t/mxfp4_kernel.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.mxfp4_kernel_5.ptx -o %t/mxfp4_kernel_5.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.mxfp4_kernel_6.ptx -o %t/mxfp4_kernel_6.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.gemm_kernel.ptx -o %t/gemm_kernel.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.gemm_kernel_0.ptx -o %t/gemm_kernel_0.cubin
 // RUN: %ptxas -arch=sm_90 %t/k.dequant_kernel.ptx -o %t/dequant_kernel.cubin
+// The GEMV kernels (M <= 16) keep their decoded values and sums in
+// registers: no local memory.
+// RUN: %ptxas -arch=sm_90 -v %t/k.q4k_kernel.ptx -o %t/v.cubin 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=NOSPILL
+// RUN: %ptxas -arch=sm_90 -v %t/k.nf4_kernel.ptx -o %t/v.cubin 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=NOSPILL
+// NOSPILL: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
 // RUN: q4-nvptx %s -o %t/a --chip=sm_80 --features=+ptx70
 // RUN: %ptxas -arch=sm_80 %t/a.q4k_kernel.ptx -o %t/a.cubin
 // ptxas itself can fail this test: PTX for sm_90 does not assemble for sm_75.
@@ -49,6 +52,12 @@ func.func @mxfp4(%x: tensor<4x512xf32>, %raw: tensor<69632xi8>) -> tensor<4x256x
   %w = quant4.from_bytes %raw : tensor<69632xi8> -> !m
   %y = quant4.matmul %x, %w : tensor<4x512xf32>, !m -> tensor<4x256xf32>
   return %y : tensor<4x256xf32>
+}
+
+func.func @gemm(%x: tensor<32x512xf32>, %raw: tensor<73728xi8>) -> tensor<32x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
+  %y = quant4.matmul %x, %w : tensor<32x512xf32>, !q -> tensor<32x256xf32>
+  return %y : tensor<32x256xf32>
 }
 
 func.func @dequant(%raw: tensor<73728xi8>) -> tensor<256x512xf32> {

@@ -1,13 +1,18 @@
-// Each stage of --quant4-nvptx-pipeline on a GEMV (M = 1) and a small GEMM
-// (M = 4), Q4_K and NF4 (whose codebook global must end up in the kernel).
+// Each stage of --quant4-nvptx-pipeline's split-K path (gemv-max-rows=0; the
+// GEMV kernel has its own test, gemv.mlir) on a GEMV (M = 1) and a small
+// GEMM (M = 4), Q4_K and NF4 (whose codebook global must end up in the
+// kernel).
 //
-// RUN: q4-opt %s --quant4-nvptx-bufferize | FileCheck %s --check-prefix=BUF
-// RUN: q4-opt %s --quant4-nvptx-bufferize --quant4-nvptx-map-to-gpu \
-// RUN:   | FileCheck %s --check-prefix=GPU
-// RUN: q4-opt %s --quant4-nvptx-bufferize --quant4-nvptx-map-to-gpu \
-// RUN:   --quant4-nvptx-to-nvvm | FileCheck %s --check-prefix=NVVM
-// RUN: q4-opt %s --quant4-nvptx-pipeline | FileCheck %s --check-prefix=PTX
-// RUN: q4-opt %s --quant4-nvptx-pipeline="chip=sm_80 features=+ptx70 threads=64 lanes=1" \
+// RUN: q4-opt %s --quant4-nvptx-bufferize=gemv-max-rows=0 \
+// RUN:   | FileCheck %s --check-prefix=BUF
+// RUN: q4-opt %s --quant4-nvptx-bufferize=gemv-max-rows=0 \
+// RUN:   --quant4-nvptx-map-to-gpu | FileCheck %s --check-prefix=GPU
+// RUN: q4-opt %s --quant4-nvptx-bufferize=gemv-max-rows=0 \
+// RUN:   --quant4-nvptx-map-to-gpu --quant4-nvptx-to-nvvm \
+// RUN:   | FileCheck %s --check-prefix=NVVM
+// RUN: q4-opt %s --quant4-nvptx-pipeline=gemv-max-rows=0 \
+// RUN:   | FileCheck %s --check-prefix=PTX
+// RUN: q4-opt %s --quant4-nvptx-pipeline="chip=sm_80 features=+ptx70 threads=64 lanes=1 gemv-max-rows=0" \
 // RUN:   | FileCheck %s --check-prefix=SM80
 
 !q = !quant4.blocked<256x512, #quant4.q4_k>
@@ -59,9 +64,10 @@
 // GPU:             memref.get_global @[[TABLE:.*]] : memref<16xf32>
 // GPU:           memref.global "private" constant @[[TABLE]] : memref<16xf32>
 
-// Kernel memrefs become noalias pointers, readonly where only loaded.
+// Kernel memrefs become 16-byte aligned noalias pointers, readonly where
+// only loaded.
 // NVVM:        gpu.module @gemv_kernel [#nvvm.target<chip = "sm_90", features = "+ptx80">]
-// NVVM:          llvm.func @gemv_kernel(%{{.*}}: !llvm.ptr {llvm.noalias}, %{{.*}}: !llvm.ptr {llvm.noalias, llvm.readonly}, %{{.*}}: !llvm.ptr {llvm.noalias, llvm.readonly})
+// NVVM:          llvm.func @gemv_kernel(%{{.*}}: !llvm.ptr {llvm.align = 16 : i64, llvm.noalias}, %{{.*}}: !llvm.ptr {llvm.align = 16 : i64, llvm.noalias, llvm.readonly}, %{{.*}}: !llvm.ptr {llvm.align = 16 : i64, llvm.noalias, llvm.readonly})
 // NVVM-SAME:       nvvm.kernel
 // NVVM:            nvvm.read.ptx.sreg.ctaid.y
 // NVVM:            nvvm.read.ptx.sreg.tid.x
