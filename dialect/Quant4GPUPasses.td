@@ -94,8 +94,9 @@ def Quant4GPUGemv : Pass<"quant4-gpu-gemv", "::mlir::func::FuncOp"> {
   let summary = "GEMV-class quant4.matmul (M <= max-rows) as one gpu.launch";
   let description = [{
     Replaces a static `quant4.matmul` with at most `max-rows` rows, f32
-    result and accumulator and weights from `quant4.from_bytes` of i8
-    storage by a `gpu.launch` that reads the captured tensors (one-shot
+    result and accumulator and weights from `quant4.from_bytes` (a ui8
+    function argument read only by from_bytes is retyped to i8, as
+    convert-quant4-to-linalg would) by a `gpu.launch` that reads the captured tensors (one-shot
     bufferization makes the reads loads) and writes a fresh buffer.
     threadIdx.x = lane * (32 / L) + column in the warp: L lanes (a power of
     two, at most 32 and the K blocks per row, about 2^15 threads in all)

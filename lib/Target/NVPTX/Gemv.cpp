@@ -263,12 +263,35 @@ static void allowContraction(Operation *root) {
   });
 }
 
+/// True when `fromBytes` reads i8 storage, after retyping a ui8 function
+/// argument that only from_bytes ops read to i8 (the same bytes; the type
+/// convert-quant4-to-linalg gives it anyway, and the only byte type
+/// bufferization and arith accept).
+static bool hasSignlessBytes(FromBytesOp fromBytes) {
+  Value bytes = fromBytes.getBytes();
+  auto type = cast<RankedTensorType>(bytes.getType());
+  if (type.getElementType().isSignlessInteger(8))
+    return true;
+  auto arg = dyn_cast<BlockArgument>(bytes);
+  auto func = arg ? dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp())
+                  : func::FuncOp();
+  if (!func || arg.getOwner() != &func.getBody().front() ||
+      !llvm::all_of(arg.getUsers(), llvm::IsaPred<FromBytesOp>))
+    return false;
+  arg.setType(type.clone(IntegerType::get(type.getContext(), 8)));
+  SmallVector<Type> inputs(func.getArgumentTypes());
+  inputs[arg.getArgNumber()] = arg.getType();
+  func.setFunctionType(FunctionType::get(func.getContext(), inputs,
+                                         func.getResultTypes()));
+  return true;
+}
+
 struct Gemv : mlir::quant4::impl::Quant4GPUGemvBase<Gemv> {
   using Base::Base;
 
   /// The shape of `op` if it is GEMV-class and this lowering handles it:
   /// static [M, K] x [N, K] with M <= maxRows, f32 result and accumulator,
-  /// weights from from_bytes of signless i8 storage.
+  /// weights from from_bytes of i8 (or retyped ui8) storage.
   std::optional<GemvShape> match(MatmulOp op) {
     auto xType = cast<RankedTensorType>(op.getActivations().getType());
     auto yType = cast<RankedTensorType>(op.getResult().getType());
@@ -277,7 +300,7 @@ struct Gemv : mlir::quant4::impl::Quant4GPUGemvBase<Gemv> {
     if (!fromBytes || xType.getRank() != 2 || !xType.hasStaticShape() ||
         !wType.hasStaticShape() || !yType.getElementType().isF32() ||
         !op.getAccumulatorType().isF32() ||
-        !fromBytes.getBytes().getType().getElementType().isSignlessInteger(8))
+        !hasSignlessBytes(fromBytes))
       return std::nullopt;
     GemvShape s;
     s.rows = xType.getDimSize(0);

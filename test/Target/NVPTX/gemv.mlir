@@ -47,6 +47,11 @@
 // CHECK:           gpu.shuffle  xor %{{.*}}, %c8_i32
 // CHECK:           gpu.shuffle  xor %{{.*}}, %c4_i32
 // CHECK-NOT:       gpu.shuffle
+// ui8 storage (the from_bytes ABI's other byte type): the argument becomes
+// i8, as convert-quant4-to-linalg would make it.
+// CHECK-LABEL: func.func @bytes_ui8(
+// CHECK-SAME:      %{{.*}}: tensor<1x512xf32>, %{{.*}}: tensor<73728xi8>)
+// CHECK:         gpu.launch
 // At M = 17 the split-K path takes over.
 // CHECK-LABEL: func.func @gemm(
 // CHECK-NOT:     gpu.launch
@@ -66,6 +71,9 @@
 // PTX:         gpu.binary @nf4_kernel
 // PTX-SAME:    ld.global.nc.v4.b32
 // PTX-SAME:    shfl.sync.bfly.b32
+// PTX-LABEL: func.func @bytes_ui8(
+// PTX-SAME:      %{{.*}}: memref<73728xi8>
+// PTX:         gpu.launch_func @bytes_ui8_kernel::@bytes_ui8_kernel
 
 func.func @q4k(%x: tensor<4x512xf32>, %raw: tensor<73728xi8>) -> tensor<4x256xf32> {
   %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
@@ -76,6 +84,12 @@ func.func @q4k(%x: tensor<4x512xf32>, %raw: tensor<73728xi8>) -> tensor<4x256xf3
 func.func @nf4(%x: tensor<1x512xf32>, %raw: tensor<73728xi8>) -> tensor<1x256xf32> {
   %w = quant4.from_bytes %raw : tensor<73728xi8> -> !n
   %y = quant4.matmul %x, %w : tensor<1x512xf32>, !n -> tensor<1x256xf32>
+  return %y : tensor<1x256xf32>
+}
+
+func.func @bytes_ui8(%x: tensor<1x512xf32>, %raw: tensor<73728xui8>) -> tensor<1x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<73728xui8> -> !q
+  %y = quant4.matmul %x, %w : tensor<1x512xf32>, !q -> tensor<1x256xf32>
   return %y : tensor<1x256xf32>
 }
 
