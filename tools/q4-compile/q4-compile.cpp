@@ -1,18 +1,27 @@
-//===- q4-compile.cpp - compile quant4 functions to a shared library ------===//
+//===- q4-compile.cpp - ahead-of-time compiler for quant4 modules ---------===//
 //
-//   q4-compile FILE.mlir -o model.so [--header model.h] [--entry NAME ...]
-//              [--mcpu host|x86-64-v3|...] [--emit obj|so] [--threads N]
+//   q4-compile FILE.mlir --target=cpu -o OUT.so [--emit=mlir|llvm|obj|shared]
+//              [--cpu=native|<name>] [--header OUT.h] [--entry NAME ...]
+//              [--threads N]
+//   q4-compile FILE.mlir --target=nvptx --chip=sm_90 -o OUT [--emit=mlir]
 //
-// Argument parsing only; the compiler lives in lib/Target/CPU.
+// cpu: a shared library (default) exporting `q4_<entry>` plain-pointer C
+// functions, plus the header declaring them (OUT with the extension replaced
+// by .h unless --header says otherwise). nvptx: OUT.manifest and one
+// OUT.<kernel module>.ptx per kernel module, which lib/Runtime loads.
+// Argument parsing only; the compilers live in lib/Target/CPU and NVPTX.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Target/CPU/AotCompiler.h"
 #include "Target/CPU/CHeader.h"
+#include "Target/NVPTX/KernelBundle.h"
+#include "Target/NVPTX/Pipeline.h"
 #include "Tools/InitQuant4.h"
 #include "Tools/ThreadsOption.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -23,36 +32,123 @@
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
+namespace cl = llvm::cl;
 
-static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
-                                            llvm::cl::desc("<input.mlir>"),
-                                            llvm::cl::Required);
-static llvm::cl::opt<std::string> outputFile("o", llvm::cl::desc("Output file"),
-                                             llvm::cl::Required);
-static llvm::cl::opt<std::string>
-    headerFile("header", llvm::cl::desc("Also write a C header here"));
-static llvm::cl::list<std::string>
-    entries("entry", llvm::cl::desc("Entry function (default: every public "
-                                    "function)"));
-static llvm::cl::opt<std::string>
-    cpu("mcpu", llvm::cl::desc("Target CPU (default: host)"),
-        llvm::cl::init("host"));
-static llvm::cl::opt<std::string>
-    emit("emit", llvm::cl::desc("obj: an object file; so: a shared library"),
-         llvm::cl::init("so"));
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
+                                      cl::Required);
+static cl::opt<std::string> outputFile("o",
+                                       cl::desc("Output file (prefix for "
+                                                "--target=nvptx)"),
+                                       cl::Required);
+static cl::opt<std::string> target("target", cl::desc("cpu | nvptx"),
+                                   cl::init("cpu"));
+static cl::opt<std::string>
+    emit("emit",
+         cl::desc("cpu: mlir | llvm | obj | shared (default); nvptx: ptx "
+                  "(default: manifest + PTX files) | mlir"),
+         cl::init(""));
+static cl::opt<std::string> cpu("cpu",
+                                cl::desc("Target CPU: native (default) or an "
+                                         "LLVM CPU name such as x86-64-v3"),
+                                cl::init("native"));
+static cl::alias cpuAlias("mcpu", cl::aliasopt(cpu),
+                          cl::desc("Alias for --cpu"));
+static cl::opt<std::string> chip("chip", cl::desc("GPU architecture (nvptx)"),
+                                 cl::init("sm_90"));
+static cl::opt<std::string>
+    headerFile("header", cl::desc("C header path (cpu; default: OUT with the "
+                                  "extension replaced by .h)"));
+static cl::list<std::string>
+    entries("entry",
+            cl::desc("Entry function (default: every public function)"));
 
 static int fail(const std::string &message) {
   llvm::errs() << "q4-compile: " << message << "\n";
   return 1;
 }
 
+/// Writes `text` to `path`.
+static int writeText(StringRef path, StringRef text) {
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return fail("cannot write '" + path.str() + "': " + ec.message());
+  out.os() << text;
+  out.keep();
+  return 0;
+}
+
+static int compileForCPU(ModuleOp module, unsigned threads) {
+  std::string kind = emit.empty() ? "shared" : emit.getValue();
+  std::optional<mlir::quant4::AotOutput> output =
+      llvm::StringSwitch<std::optional<mlir::quant4::AotOutput>>(kind)
+          .Case("mlir", mlir::quant4::AotOutput::MLIR)
+          .Case("llvm", mlir::quant4::AotOutput::LLVMIR)
+          .Cases("obj", "shared", mlir::quant4::AotOutput::Object)
+          .Default(std::nullopt);
+  if (!output)
+    return fail("--emit for --target=cpu must be mlir, llvm, obj or shared, "
+                "got '" +
+                kind + "'");
+  mlir::quant4::AotOptions options;
+  options.cpu = cpu == "native" ? "host" : cpu.getValue();
+  options.threads = threads;
+  std::string path = outputFile;
+  if (kind == "shared")
+    path += ".o";
+  std::vector<mlir::quant4::EntrySignature> signatures;
+  if (failed(mlir::quant4::compileToFile(module, entries, options, *output,
+                                         path, signatures)))
+    return 1;
+  if (kind == "shared") {
+    std::string error;
+    LogicalResult linked =
+        mlir::quant4::linkSharedLibrary(path, outputFile, options, error);
+    llvm::sys::fs::remove(path);
+    if (failed(linked))
+      return fail(error);
+  }
+  if (kind != "shared" && kind != "obj")
+    return 0;
+
+  SmallString<256> header(headerFile.empty() ? outputFile : headerFile);
+  if (headerFile.empty())
+    llvm::sys::path::replace_extension(header, ".h");
+  std::string guard = "Q4_" + llvm::sys::path::stem(header).upper() + "_H";
+  for (char &c : guard)
+    if (!llvm::isAlnum(c))
+      c = '_';
+  return writeText(header, mlir::quant4::writeCHeader(guard, signatures));
+}
+
+static int compileForNVPTX(ModuleOp module, MLIRContext &context) {
+  if (!emit.empty() && emit != "ptx" && emit != "mlir")
+    return fail("--emit for --target=nvptx must be ptx or mlir, got '" + emit +
+                "'");
+  if (!headerFile.empty() || !entries.empty())
+    return fail("--header and --entry apply to --target=cpu only");
+  PassManager pm(&context);
+  mlir::quant4::NVPTXPipelineOptions options;
+  options.chip = chip;
+  mlir::quant4::buildNVPTXPipeline(pm, options);
+  if (failed(pm.run(module)))
+    return 1;
+  if (emit == "mlir") {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module.print(os);
+    return writeText(outputFile, text);
+  }
+  return failed(mlir::quant4::writeKernelBundle(module, outputFile)) ? 1 : 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::quant4::ThreadsOption threads(
-      "OpenMP threads (> 1 links libomp; default 1)");
-  llvm::cl::ParseCommandLineOptions(argc, argv, "quant4 AOT compiler\n");
-  if (emit != "obj" && emit != "so")
-    return fail("--emit must be 'obj' or 'so'");
+      "OpenMP threads of the CPU code (> 1 links libomp; default 1)");
+  cl::ParseCommandLineOptions(argc, argv, "quant4 ahead-of-time compiler\n");
+  if (target != "cpu" && target != "nvptx")
+    return fail("--target must be cpu or nvptx, got '" + target + "'");
 
   DialectRegistry registry;
   mlir::quant4::registerQuant4Dialects(registry);
@@ -63,38 +159,7 @@ int main(int argc, char **argv) {
       parseSourceFile<ModuleOp>(inputFile, sourceMgr, &context);
   if (!module)
     return 1;
-
-  mlir::quant4::AotOptions options;
-  options.cpu = cpu;
-  options.threads = threads.getValue();
-  std::string objectPath = outputFile;
-  if (emit == "so")
-    objectPath += ".o";
-  std::vector<mlir::quant4::EntrySignature> signatures;
-  if (failed(mlir::quant4::compileToObject(*module, entries, options,
-                                           objectPath, signatures)))
-    return 1;
-  if (emit == "so") {
-    std::string error;
-    LogicalResult linked =
-        mlir::quant4::linkSharedLibrary(objectPath, outputFile, options, error);
-    llvm::sys::fs::remove(objectPath);
-    if (failed(linked))
-      return fail(error);
-  }
-
-  if (!headerFile.empty()) {
-    std::string guard =
-        "Q4_" + llvm::sys::path::stem(headerFile).upper() + "_H";
-    for (char &c : guard)
-      if (!llvm::isAlnum(c))
-        c = '_';
-    std::error_code ec;
-    llvm::ToolOutputFile out(headerFile, ec, llvm::sys::fs::OF_Text);
-    if (ec)
-      return fail("cannot write '" + headerFile + "': " + ec.message());
-    out.os() << mlir::quant4::writeCHeader(guard, signatures);
-    out.keep();
-  }
-  return 0;
+  if (target == "nvptx")
+    return compileForNVPTX(*module, context);
+  return compileForCPU(*module, threads.getValue());
 }

@@ -46,10 +46,9 @@ createTargetMachine(const AotOptions &options, std::string &error) {
                                   llvm::Reloc::PIC_, std::nullopt, level));
 }
 
-LogicalResult
-mlir::quant4::compileToObject(ModuleOp module, ArrayRef<std::string> entries,
-                              const AotOptions &options, StringRef objectPath,
-                              std::vector<EntrySignature> &signatures) {
+LogicalResult mlir::quant4::compileToFile(
+    ModuleOp module, ArrayRef<std::string> entries, const AotOptions &options,
+    AotOutput kind, StringRef path, std::vector<EntrySignature> &signatures) {
   SmallVector<func::FuncOp> funcs;
   if (entries.empty()) {
     for (auto func : module.getOps<func::FuncOp>())
@@ -78,6 +77,18 @@ mlir::quant4::compileToObject(ModuleOp module, ArrayRef<std::string> entries,
   if (failed(pm.run(module)))
     return failure();
 
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec,
+                           kind == AotOutput::Object ? llvm::sys::fs::OF_None
+                                                     : llvm::sys::fs::OF_Text);
+  if (ec)
+    return module.emitError("cannot write '") << path << "': " << ec.message();
+  if (kind == AotOutput::MLIR) {
+    module.print(out.os());
+    out.keep();
+    return success();
+  }
+
   std::string error;
   std::unique_ptr<llvm::TargetMachine> machine =
       createTargetMachine(options, error);
@@ -98,11 +109,11 @@ mlir::quant4::compileToObject(ModuleOp module, ArrayRef<std::string> entries,
     return module.emitError("LLVM optimization failed: ")
            << llvm::toString(std::move(err));
 
-  std::error_code ec;
-  llvm::ToolOutputFile out(objectPath, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return module.emitError("cannot write '")
-           << objectPath << "': " << ec.message();
+  if (kind == AotOutput::LLVMIR) {
+    llvmModule->print(out.os(), nullptr);
+    out.keep();
+    return success();
+  }
   llvm::legacy::PassManager codegen;
   if (machine->addPassesToEmitFile(codegen, out.os(), nullptr,
                                    llvm::CodeGenFileType::ObjectFile))

@@ -30,12 +30,33 @@ struct AotOptions {
   int64_t threads = 1;
 };
 
+/// What compileToFile writes.
+enum class AotOutput {
+  /// The module after the CPU pipeline (LLVM dialect), as MLIR text.
+  MLIR,
+  /// The optimized LLVM IR, as text.
+  LLVMIR,
+  /// A position-independent object file.
+  Object,
+};
+
 /// Checks and marks the entries (all public functions when `entries` is
-/// empty), lowers `module` in place and writes an object file to
-/// `objectPath`. Fills `signatures` in entry order.
-LogicalResult compileToObject(ModuleOp module, ArrayRef<std::string> entries,
-                              const AotOptions &options, StringRef objectPath,
-                              std::vector<EntrySignature> &signatures);
+/// empty), lowers `module` in place and writes `kind` to `path`. Fills
+/// `signatures` in entry order.
+LogicalResult compileToFile(ModuleOp module, ArrayRef<std::string> entries,
+                            const AotOptions &options, AotOutput kind,
+                            StringRef path,
+                            std::vector<EntrySignature> &signatures);
+
+/// compileToFile(..., AotOutput::Object, ...).
+inline LogicalResult compileToObject(ModuleOp module,
+                                     ArrayRef<std::string> entries,
+                                     const AotOptions &options,
+                                     StringRef objectPath,
+                                     std::vector<EntrySignature> &signatures) {
+  return compileToFile(module, entries, options, AotOutput::Object, objectPath,
+                       signatures);
+}
 
 /// Links `objectPath` into the shared library `libraryPath` with the first
 /// of `cc`, `clang`, `gcc` found on PATH (or LLVM's tools directory), with
