@@ -17,17 +17,15 @@
 #include "Target/CPU/CHeader.h"
 #include "Target/NVPTX/KernelBundle.h"
 #include "Target/NVPTX/Pipeline.h"
-#include "Tools/InitQuant4.h"
 #include "Tools/ThreadsOption.h"
+#include "Tools/ToolContext.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -84,7 +82,7 @@ static int compileForCPU(ModuleOp module, unsigned threads) {
       llvm::StringSwitch<std::optional<mlir::quant4::AotOutput>>(kind)
           .Case("mlir", mlir::quant4::AotOutput::MLIR)
           .Case("llvm", mlir::quant4::AotOutput::LLVMIR)
-          .Cases("obj", "shared", mlir::quant4::AotOutput::Object)
+          .Cases({"obj", "shared"}, mlir::quant4::AotOutput::Object)
           .Default(std::nullopt);
   if (!output)
     return fail("--emit for --target=cpu must be mlir, llvm, obj or shared, "
@@ -150,13 +148,9 @@ int main(int argc, char **argv) {
   if (target != "cpu" && target != "nvptx")
     return fail("--target must be cpu or nvptx, got '" + target + "'");
 
-  DialectRegistry registry;
-  mlir::quant4::registerQuant4Dialects(registry);
-  MLIRContext context(registry);
-  llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(inputFile, sourceMgr, &context);
+  mlir::quant4::ToolContext tool;
+  MLIRContext &context = tool.getContext();
+  OwningOpRef<ModuleOp> module = tool.parseFile(inputFile);
   if (!module)
     return 1;
   if (target == "nvptx")

@@ -11,14 +11,12 @@
 
 #include "Target/NVPTX/KernelBundle.h"
 #include "Target/NVPTX/Pipeline.h"
-#include "Tools/InitQuant4.h"
+#include "Tools/ToolContext.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -42,14 +40,9 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv, "quant4 NVPTX compiler\n");
 
-  DialectRegistry registry;
-  mlir::quant4::registerQuant4Dialects(registry);
-  MLIRContext context(registry);
-
-  llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(input, sourceMgr, &context);
+  mlir::quant4::ToolContext tool;
+  MLIRContext &context = tool.getContext();
+  OwningOpRef<ModuleOp> module = tool.parseFile(input);
   if (!module)
     return 1;
 

@@ -8,14 +8,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "Target/CPU/JitRunner.h"
-#include "Tools/InitQuant4.h"
 #include "Tools/ThreadsOption.h"
+#include "Tools/ToolContext.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -54,13 +52,8 @@ int main(int argc, char **argv) {
     if (!::quant4::cpu::readNpy(inputs[i], args[i], error))
       return fail(error);
 
-  DialectRegistry registry;
-  mlir::quant4::registerQuant4Dialects(registry);
-  MLIRContext context(registry);
-  llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(inputFile, sourceMgr, &context);
+  mlir::quant4::ToolContext tool;
+  OwningOpRef<ModuleOp> module = tool.parseFile(inputFile);
   if (!module)
     return 1;
 

@@ -1,32 +1,7 @@
 /* Driver for aot-plain.mlir: calls the pointer-only entry points q4-compile
    exports (q4_<name>), with buffers sized by the header's macros.
      aot_plain_main W_BYTES X_F32 GEMV_OUT DEQUANT_OUT BYTES_OUT */
-#include <stdio.h>
-#include <stdlib.h>
-
-static void *readFile(const char *path, long expected) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    perror(path);
-    exit(1);
-  }
-  void *data = malloc(expected);
-  if (fread(data, 1, expected, f) != (size_t)expected || fgetc(f) != EOF) {
-    fprintf(stderr, "%s: expected %ld bytes\n", path, expected);
-    exit(1);
-  }
-  fclose(f);
-  return data;
-}
-
-static void writeFile(const char *path, const void *data, long bytes) {
-  FILE *f = fopen(path, "wb");
-  if (!f || fwrite(data, 1, bytes, f) != (size_t)bytes) {
-    perror(path);
-    exit(1);
-  }
-  fclose(f);
-}
+#include "raw_io.h"
 
 int main(int argc, char **argv) {
   if (argc != 6)
