@@ -7,7 +7,9 @@
 //
 // cpu: a shared library (default) exporting `q4_<entry>` plain-pointer C
 // functions, plus the header declaring them (OUT with the extension replaced
-// by .h unless --header says otherwise). nvptx: OUT.manifest and one
+// by .h unless --header says otherwise). Tensors named by quant4.weight ops
+// are read from their GGUF / safetensors files (relative to --weights-dir,
+// default the input's directory) and embedded. nvptx: OUT.manifest and one
 // OUT.<kernel module>.ptx per kernel module, which lib/Runtime loads.
 // Argument parsing only; the compilers live in lib/Target/CPU and NVPTX.
 //
@@ -56,6 +58,10 @@ static cl::opt<std::string> chip("chip", cl::desc("GPU architecture (nvptx)"),
 static cl::opt<std::string>
     headerFile("header", cl::desc("C header path (cpu; default: OUT with the "
                                   "extension replaced by .h)"));
+static cl::opt<std::string> weightsDir(
+    "weights-dir",
+    cl::desc("Directory that relative model-file paths of quant4.weight ops "
+             "are resolved against (default: the input file's directory)"));
 static cl::list<std::string>
     entries("entry",
             cl::desc("Entry function (default: every public function)"));
@@ -91,6 +97,9 @@ static int compileForCPU(ModuleOp module, unsigned threads) {
   mlir::quant4::AotOptions options;
   options.cpu = cpu == "native" ? "host" : cpu.getValue();
   options.threads = threads;
+  options.weightsDir = weightsDir;
+  if (weightsDir.empty() && inputFile != "-")
+    options.weightsDir = llvm::sys::path::parent_path(inputFile).str();
   std::string path = outputFile;
   if (kind == "shared")
     path += ".o";

@@ -1,6 +1,8 @@
 //===- AotCompiler.cpp - ahead-of-time compilation to a shared library ----===//
 
 #include "Target/CPU/AotCompiler.h"
+#include "Dialect/Quant4/IR/Quant4Ops.h"
+#include "Dialect/Quant4/Transforms/Passes.h"
 #include "Target/CPU/Pipeline.h"
 #include "Target/CPU/PlainCWrappers.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -71,6 +73,13 @@ LogicalResult mlir::quant4::compileToFile(
   }
 
   PassManager pm(module.getContext());
+  // Weights named in model files are read now and embedded in the library.
+  if (module.walk([](WeightOp) { return WalkResult::interrupt(); })
+          .wasInterrupted()) {
+    Quant4ImportWeightsOptions importOptions;
+    importOptions.baseDir = options.weightsDir;
+    pm.addPass(createQuant4ImportWeights(importOptions));
+  }
   CPUPipelineOptions pipelineOptions;
   pipelineOptions.threads = options.threads;
   buildCPUPipeline(pm, pipelineOptions);

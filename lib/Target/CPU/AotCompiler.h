@@ -28,6 +28,9 @@ struct AotOptions {
   unsigned optLevel = 3;
   /// OpenMP threads; > 1 links the library against libomp.
   int64_t threads = 1;
+  /// Where relative model-file paths of quant4.weight ops are resolved; the
+  /// tensors they name are embedded in the output (quant4-import-weights).
+  std::string weightsDir;
 };
 
 /// What compileToFile writes.

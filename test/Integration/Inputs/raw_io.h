@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 /* Reads exactly `expected` bytes (the whole file) or exits. */
-static void *readFile(const char *path, long expected) {
+static inline void *readFile(const char *path, long expected) {
   FILE *f = fopen(path, "rb");
   if (!f) {
     perror(path);
@@ -21,7 +21,7 @@ static void *readFile(const char *path, long expected) {
   return data;
 }
 
-static void writeFile(const char *path, const void *data, long bytes) {
+static inline void writeFile(const char *path, const void *data, long bytes) {
   FILE *f = fopen(path, "wb");
   if (!f || fwrite(data, 1, bytes, f) != (size_t)bytes) {
     perror(path);
