@@ -21,12 +21,6 @@ std::vector<uint8_t> bytesOf(const std::string &s) {
   return std::vector<uint8_t>(s.begin(), s.end());
 }
 
-std::vector<uint8_t> floatBytes(const std::vector<float> &v) {
-  std::vector<uint8_t> out(v.size() * 4);
-  std::memcpy(out.data(), v.data(), out.size());
-  return out;
-}
-
 /// A bitsandbytes-style checkpoint of the golden 64x4096 NF4 case, nested.
 SafetensorsWriter nf4Checkpoint(const std::string &state) {
   SafetensorsWriter w;

@@ -67,28 +67,19 @@ namespace {
 // Byte views and constants
 //===----------------------------------------------------------------------===//
 
-struct FromBytesLowering : OpConversionPattern<FromBytesOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// from_bytes / to_bytes: both sides are the same bytes once blocked types
+/// become their storage tensors; only the byte element type may change.
+/// (from_bytes' dynamic-dimension operands are not needed: the storage size
+/// is the byte tensor's own.)
+template <typename OpTy> struct ByteViewLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult
-  matchAndRewrite(FromBytesOp op, OpAdaptor adaptor,
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getResult().getType()));
-    rewriter.replaceOp(
-        op, castBytes(rewriter, op.getLoc(), adaptor.getBytes(), type));
-    return success();
-  }
-};
-
-struct ToBytesLowering : OpConversionPattern<ToBytesOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(ToBytesOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getResult().getType()));
-    rewriter.replaceOp(
-        op, castBytes(rewriter, op.getLoc(), adaptor.getInput(), type));
+        this->getTypeConverter()->convertType(op.getResult().getType()));
+    rewriter.replaceOp(op, castBytes(rewriter, op.getLoc(),
+                                     adaptor.getOperands().front(), type));
     return success();
   }
 };
@@ -586,8 +577,9 @@ bool mlir::quant4::isConstantQuantize(QuantizeOp op) {
 void mlir::quant4::populateQuant4ToLinalgConversionPatterns(
     TypeConverter &typeConverter, RewritePatternSet &patterns,
     const Quant4ToLinalgOptions &options) {
-  patterns.add<ByteCastLowering, FromBytesLowering, ToBytesLowering,
-               ConstantLowering, ConstantQuantizeLowering, DequantizeLowering>(
+  patterns.add<ByteCastLowering, ByteViewLowering<FromBytesOp>,
+               ByteViewLowering<ToBytesOp>, ConstantLowering,
+               ConstantQuantizeLowering, DequantizeLowering>(
       typeConverter, patterns.getContext());
   patterns.add<MatmulLowering>(typeConverter, patterns.getContext(), options);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
