@@ -127,4 +127,36 @@ def Quant4GPUGemv : Pass<"quant4-gpu-gemv", "::mlir::func::FuncOp"> {
   ];
 }
 
+def Quant4GPUMmaGemm : Pass<"quant4-gpu-mma-gemm", "::mlir::func::FuncOp"> {
+  let summary = "GEMM-class quant4.matmul (M >= min-rows) on tensor cores";
+  let description = [{
+    Replaces a static `quant4.matmul` with at least `min-rows` rows, f32
+    result and accumulator and weights from `quant4.from_bytes` of i8
+    storage by a `gpu.launch` built directly (it reads the captured tensors,
+    which one-shot bufferization turns into loads, and writes a fresh
+    buffer). One launch block of 8 warps computes a BM x BN output tile
+    (BM = 64 or 128 rows of x, BN = 64 or 128 weight rows) over K steps of
+    32: its threads convert the x tile to f16 and decode the weight tile
+    value by value through the format's `buildDecode` (f32, then f16), both
+    into padded workgroup memory; after a barrier each warp loads its
+    m16n8k16 fragments with `nvgpu.ldmatrix` and accumulates with
+    `nvgpu.mma.sync` into f32 registers. Rows and columns past M and N are
+    clamped on load and masked on store. Other matmuls are left alone.
+  }];
+  let options = [
+    Option<"minRows", "min-rows", "int64_t", /*default=*/"17",
+           "Smallest M lowered here">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // QUANT4_GPU_PASSES

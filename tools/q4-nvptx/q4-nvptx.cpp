@@ -1,7 +1,7 @@
 //===- q4-nvptx.cpp - quant4 -> PTX files + launch manifest ---------------===//
 //
 //   q4-nvptx IN.mlir -o OUT [--chip=sm_90] [--features=+ptx80]
-//   [--block-threads=128]
+//   [--block-threads=128] [--mma-min-rows=17]
 //
 // Runs --quant4-nvptx-pipeline on IN.mlir and writes OUT.manifest and
 // OUT.<kernel module>.ptx (see lib/Target/NVPTX/KernelBundle.h), which
@@ -25,6 +25,11 @@ static cl::opt<std::string> input(cl::Positional, cl::desc("<input.mlir>"),
                                   cl::Required);
 static cl::opt<std::string> output("o", cl::desc("Output prefix"),
                                    cl::value_desc("prefix"), cl::Required);
+static cl::opt<int64_t>
+    mmaMinRows("mma-min-rows",
+               cl::desc("Smallest M of the tensor-core GEMM kernel (0 = "
+                        "off)"),
+               cl::init(17));
 static cl::opt<std::string> chip("chip", cl::desc("GPU architecture"),
                                  cl::init("sm_90"));
 static cl::opt<std::string> features("features", cl::desc("PTX features"),
@@ -48,6 +53,7 @@ int main(int argc, char **argv) {
 
   PassManager pm(&context);
   quant4::NVPTXPipelineOptions options;
+  options.mmaMinRows = mmaMinRows;
   options.chip = chip;
   options.features = features;
   options.threads = threads;

@@ -34,7 +34,10 @@ struct MarkKernelArgs
     getOperation().walk([&](gpu::GPUFuncOp func) {
       if (!func.isKernel() || func.isExternal())
         return;
-      for (BlockArgument arg : func.getArguments()) {
+      // The body's block arguments past the function's inputs are
+      // workgroup / private attributions, not kernel parameters.
+      for (BlockArgument arg :
+           func.getArguments().take_front(func.getNumArguments())) {
         if (!isa<MemRefType>(arg.getType()))
           continue;
         unsigned i = arg.getArgNumber();

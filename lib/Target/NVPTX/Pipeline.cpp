@@ -5,6 +5,7 @@
 #include "Target/NVPTX/Passes.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/SCFToGPU/SCFToGPUPass.h"
@@ -29,6 +30,11 @@ static void addCleanup(OpPassManager &pm) {
 
 void mlir::quant4::buildNVPTXBufferizeStage(
     OpPassManager &pm, const NVPTXPipelineOptions &options) {
+  if (options.mmaMinRows > 0) {
+    Quant4GPUMmaGemmOptions mma;
+    mma.minRows = options.mmaMinRows;
+    pm.addNestedPass<func::FuncOp>(createQuant4GPUMmaGemm(mma));
+  }
   if (options.gemvMaxRows > 0) {
     Quant4GPUGemvOptions gemv;
     gemv.maxRows = options.gemvMaxRows;
@@ -86,6 +92,7 @@ void mlir::quant4::buildNVPTXToNVVMStage(OpPassManager &pm,
   pm.addNestedPass<gpu::GPUModuleOp>(createQuant4GPUMarkKernelArgs());
   pm.addNestedPass<gpu::GPUModuleOp>(createLoopInvariantCodeMotionPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createSCFToControlFlowPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertNVGPUToNVVMPass());
   ConvertGpuOpsToNVVMOpsOptions toNVVM;
   toNVVM.useBarePtrCallConv = true;
   pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToNVVMOps(toNVVM));

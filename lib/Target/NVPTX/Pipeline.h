@@ -37,6 +37,12 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::desc("Matmuls with at most this many rows get the GEMV "
                      "kernel (quant4-gpu-gemv; 0 = split-K path for all)"),
       llvm::cl::init(16)};
+  Option<int64_t> mmaMinRows{
+      *this, "mma-min-rows",
+      llvm::cl::desc("Matmuls with at least this many rows get the tensor-core "
+                     "GEMM kernel (quant4-gpu-mma-gemm; 0 = off); it runs "
+                     "before the GEMV kernel"),
+      llvm::cl::init(17)};
   Option<bool> emitBinary{
       *this, "emit-binary",
       llvm::cl::desc("End with gpu-module-to-binary (PTX text); off stops "

@@ -7,7 +7,9 @@
 // RUN: q4-nvptx %s -o %t/k
 // RUN: FileCheck %s --input-file=%t/k.manifest
 // RUN: FileCheck %s --check-prefix=PTX --input-file=%t/k.gemv_kernel.ptx
-// RUN: q4-nvptx %s -o %t/s --block-threads=64 --lanes=1 --chip=sm_80 --features=+ptx70
+// RUN: q4-nvptx %s -o %t/p --mma-min-rows=0
+// RUN: FileCheck %s --check-prefix=SPLITK --input-file=%t/p.manifest
+// RUN: q4-nvptx %s -o %t/s --block-threads=64 --lanes=1 --chip=sm_80 --features=+ptx70 --mma-min-rows=0
 // RUN: FileCheck %s --check-prefix=SM80 --input-file=%t/s.manifest
 // RUN: FileCheck %s --check-prefix=SM80-PTX --input-file=%t/s.gemv_kernel.ptx
 // RUN: not q4-nvptx %s -o %t/no-such-dir/k 2>&1 | FileCheck %s --check-prefix=ERR
@@ -15,9 +17,9 @@
 !q = !quant4.blocked<256x512, #quant4.q4_k>
 !m = !quant4.blocked<256x512, #quant4.mxfp4<layout = hf>>
 
-// The GEMV (M <= 16) is one kernel on the arguments; the split-K GEMM's
-// partial sums live in a scratch buffer (s0) that the runtime allocates, and
-// its second kernel sums them into the output.
+// The GEMV (M <= 16) and the tensor-core GEMM (M >= 17: 64 x 64 tiles,
+// 256 threads, workgroup memory inside the PTX) are one kernel each on the
+// arguments.
 // CHECK:      quant4-nvptx-bundle 1
 // CHECK-NEXT: func gemv 3
 // CHECK-NEXT: arg 0 2048 memref<1x512xf32>
@@ -28,14 +30,23 @@
 // CHECK-NEXT: arg 0 34816 memref<17x512xf32>
 // CHECK-NEXT: arg 1 73728 memref<73728xi8>
 // CHECK-NEXT: arg 2 17408 memref<17x256xf32>
-// CHECK-NEXT: scratch 0 139264 memref<17x256x8xf32>
-// CHECK-NEXT: launch k.splitk_kernel.ptx splitk_kernel 1 16 17 8 16 1 s0 a0 a1
-// CHECK-NEXT: launch k.splitk_kernel_0.ptx splitk_kernel 2 17 1 128 1 1 a2 s0
+// CHECK-NEXT: launch k.splitk_kernel.ptx splitk_kernel 4 1 1 256 1 1 a0 a1 a2
 // CHECK-NEXT: func dequant 2
 // CHECK-NEXT: arg 0 69632 memref<69632xi8>
 // CHECK-NEXT: arg 1 524288 memref<256x512xf32>
 // CHECK-NEXT: launch k.dequant_kernel.ptx dequant_kernel 4 256 1 128 1 1 a0 a1
 // CHECK-NOT:  launch
+
+// Without it, the split-K GEMM's partial sums live in a scratch buffer (s0)
+// that the runtime allocates, and its second kernel sums them into the
+// output.
+// SPLITK:      func splitk 3
+// SPLITK-NEXT: arg 0 34816 memref<17x512xf32>
+// SPLITK-NEXT: arg 1 73728 memref<73728xi8>
+// SPLITK-NEXT: arg 2 17408 memref<17x256xf32>
+// SPLITK-NEXT: scratch 0 139264 memref<17x256x8xf32>
+// SPLITK-NEXT: launch p.splitk_kernel.ptx splitk_kernel 1 16 17 8 16 1 s0 a0 a1
+// SPLITK-NEXT: launch p.splitk_kernel_0.ptx splitk_kernel 2 17 1 128 1 1 a2 s0
 
 // PTX:      .version 8.0
 // PTX:      .target sm_90

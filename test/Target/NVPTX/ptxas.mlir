@@ -1,5 +1,5 @@
-// The PTX of every format, GEMV (quant4-gpu-gemv), split-K GEMM and
-// dequantize, must assemble with
+// The PTX of every format, GEMV (quant4-gpu-gemv), tensor-core GEMM
+// (quant4-gpu-mma-gemm), split-K GEMM and dequantize, must assemble with
 // CUDA's ptxas for sm_90 (and the sm_80 variant for sm_80). Without ptxas
 // this test is UNSUPPORTED, never passing.
 //
@@ -11,7 +11,11 @@
 // RUN: %ptxas -arch=sm_90 %t/k.nested_kernel.ptx -o %t/nested_kernel.cubin
 // RUN: %ptxas -arch=sm_90 %t/k.mxfp4_kernel.ptx -o %t/mxfp4_kernel.cubin
 // RUN: %ptxas -arch=sm_90 %t/k.gemm_kernel.ptx -o %t/gemm_kernel.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.gemm_kernel_0.ptx -o %t/gemm_kernel_0.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.gemm_nf4_kernel.ptx -o %t/gemm_nf4_kernel.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.gemm_mxfp4_kernel.ptx -o %t/gemm_mxfp4_kernel.cubin
+// RUN: q4-nvptx %s -o %t/s --mma-min-rows=0
+// RUN: %ptxas -arch=sm_90 %t/s.gemm_kernel.ptx -o %t/s_gemm_kernel.cubin
+// RUN: %ptxas -arch=sm_90 %t/s.gemm_kernel_0.ptx -o %t/s_gemm_kernel_0.cubin
 // RUN: %ptxas -arch=sm_90 %t/k.dequant_kernel.ptx -o %t/dequant_kernel.cubin
 // The GEMV kernels (M <= 16) keep their decoded values and sums in
 // registers: no local memory.
@@ -19,9 +23,15 @@
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
 // RUN: %ptxas -arch=sm_90 -v %t/k.nf4_kernel.ptx -o %t/v.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
+// So do the tensor-core kernels (accumulators, fragments, decoded values).
+// RUN: %ptxas -arch=sm_90 -v %t/k.gemm_kernel.ptx -o %t/v.cubin 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=NOSPILL
+// RUN: %ptxas -arch=sm_90 -v %t/k.gemm_mxfp4_kernel.ptx -o %t/v.cubin 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=NOSPILL
 // NOSPILL: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
 // RUN: q4-nvptx %s -o %t/a --chip=sm_80 --features=+ptx70
 // RUN: %ptxas -arch=sm_80 %t/a.q4k_kernel.ptx -o %t/a.cubin
+// RUN: %ptxas -arch=sm_80 %t/a.gemm_kernel.ptx -o %t/a_gemm.cubin
 // ptxas itself can fail this test: PTX for sm_90 does not assemble for sm_75.
 // RUN: not %ptxas -arch=sm_75 %t/k.q4k_kernel.ptx -o %t/bad.cubin
 
@@ -58,6 +68,18 @@ func.func @gemm(%x: tensor<32x512xf32>, %raw: tensor<73728xi8>) -> tensor<32x256
   %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
   %y = quant4.matmul %x, %w : tensor<32x512xf32>, !q -> tensor<32x256xf32>
   return %y : tensor<32x256xf32>
+}
+
+func.func @gemm_nf4(%x: tensor<64x512xf32>, %raw: tensor<73728xi8>) -> tensor<64x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<73728xi8> -> !n
+  %y = quant4.matmul %x, %w : tensor<64x512xf32>, !n -> tensor<64x256xf32>
+  return %y : tensor<64x256xf32>
+}
+
+func.func @gemm_mxfp4(%x: tensor<160x512xf32>, %raw: tensor<69632xi8>) -> tensor<160x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<69632xi8> -> !m
+  %y = quant4.matmul %x, %w : tensor<160x512xf32>, !m -> tensor<160x256xf32>
+  return %y : tensor<160x256xf32>
 }
 
 func.func @dequant(%raw: tensor<73728xi8>) -> tensor<256x512xf32> {

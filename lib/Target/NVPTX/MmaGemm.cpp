@@ -1,0 +1,327 @@
+//===- MmaGemm.cpp - GEMM-class quant4.matmul on tensor cores -------------===//
+//
+// quant4-gpu-mma-gemm: a `quant4.matmul` with many rows (M >= min-rows)
+// becomes a gpu.launch built here, before bufferization (like
+// quant4-gpu-gemv, the launch reads the tensors it captures):
+//
+//   launch block (bx, by): output tile rows [by*BM, +BM) x cols [bx*BN, +BN)
+//   8 warps as 2 (M) x 4 (N), warp tile (BM/2) x (BN/4) of m16n8 fragments
+//   acc[mt][nt] = 0                                  // vector<2x2xf32> each
+//   for s = 0; s < K / 32; ++s:                      // K steps of BK = 32
+//     As[r][c] = f16(x[min(row, M-1)][32s + c])      // the thread's slice
+//     Bs[n][c] = f16(decode(min(col, N-1), 32s + c)) // buildDecode, f32
+//     barrier
+//     for kk in {0, 16}:
+//       a[mt] = ldmatrix.x4 As[warp rows + 16mt ..][kk ..]
+//       b[nt] = ldmatrix.x2 Bs[warp cols + 8nt ..][kk ..]
+//       acc[mt][nt] = mma.sync.m16n8k16 f16 x f16 + f32
+//     barrier
+//   y[row][col] = acc (rows < M, cols < N)
+//
+// As and Bs are workgroup memory with rows padded from 32 to 40 halves (80
+// bytes), so the eight 16-byte rows an ldmatrix reads fall in distinct
+// banks. Weight rows [N, K] are K-contiguous, which is the "col" layout
+// mma.sync wants for B, so both tiles load without transposition.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Dialect/Quant4/IR/Quant4Ops.h"
+#include "Dialect/Quant4/IR/Quant4Types.h"
+#include "Target/NVPTX/Passes.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+namespace mlir::quant4 {
+#define GEN_PASS_DEF_QUANT4GPUMMAGEMM
+#include "dialect/Quant4GPUPasses.h.inc"
+} // namespace mlir::quant4
+
+using namespace mlir;
+using namespace mlir::quant4;
+
+namespace {
+
+constexpr int64_t kWarps = 8, kWarpsM = 2, kWarpsN = 4;
+constexpr int64_t kThreads = kWarps * 32;
+/// K values per step: one barrier-separated stage of the tiles. Every block
+/// size (32, 64, 256) is a multiple.
+constexpr int64_t kStepK = 32;
+/// Workgroup row length in halves: kStepK plus 8 of padding.
+constexpr int64_t kRowPitch = kStepK + 8;
+
+/// Static facts about one GEMM-class matmul and its tiling.
+struct MmaShape {
+  int64_t rows, cols, depth;       // M, N, K
+  int64_t blockSize;               // B
+  int64_t blocksPerRow, numBlocks; // K / B, N * K / B
+  int64_t tileM, tileN;            // BM, BN (output tile per launch block)
+  int64_t fragsM, fragsN;          // m16 / n8 fragments per warp
+};
+
+/// The kernel body: everything inside the gpu.launch.
+class MmaKernelBuilder {
+public:
+  MmaKernelBuilder(OpBuilder &b, Location loc, const MmaShape &s,
+                   BlockFormatAttrInterface format, Value x, Value storage,
+                   Value y)
+      : b(b), loc(loc), s(s), format(format), x(x), storage(storage), y(y) {}
+
+  void build(gpu::LaunchOp launch) {
+    Value tid = launch.getThreadIds().x;
+    tileA = launch.getWorkgroupAttributions()[0];
+    tileB = launch.getWorkgroupAttributions()[1];
+    rowBase = mul(launch.getBlockIds().y, idx(s.tileM));
+    colBase = mul(launch.getBlockIds().x, idx(s.tileN));
+    Value warp = arith::DivUIOp::create(b, loc, tid, idx(32));
+    lane = arith::RemUIOp::create(b, loc, tid, idx(32));
+    warpRow = mul(arith::DivUIOp::create(b, loc, warp, idx(kWarpsN)),
+                  idx(s.tileM / kWarpsM));
+    warpCol = mul(arith::RemUIOp::create(b, loc, warp, idx(kWarpsN)),
+                  idx(s.tileN / kWarpsN));
+
+    auto accType = VectorType::get({2, 2}, b.getF32Type());
+    Value zero = arith::ConstantOp::create(
+        b, loc, accType, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
+    SmallVector<Value> init(s.fragsM * s.fragsN, zero);
+    auto loop = scf::ForOp::create(
+        b, loc, idx(0), idx(s.depth / kStepK), idx(1), init,
+        [&](OpBuilder &, Location, Value step, ValueRange acc) {
+          stageActivations(tid, step);
+          stageWeights(tid, step);
+          gpu::BarrierOp::create(b, loc);
+          SmallVector<Value> result(acc);
+          for (int64_t kk = 0; kk < kStepK; kk += 16)
+            result = multiplyFragments(kk, result);
+          gpu::BarrierOp::create(b, loc);
+          scf::YieldOp::create(b, loc, result);
+        });
+    storeOutput(loop.getResults());
+    gpu::TerminatorOp::create(b, loc);
+  }
+
+private:
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value l, Value r) {
+    return b.createOrFold<arith::AddIOp>(loc, l, r,
+                                         arith::IntegerOverflowFlags::nuw);
+  }
+  Value mul(Value l, Value r) {
+    return b.createOrFold<arith::MulIOp>(loc, l, r,
+                                         arith::IntegerOverflowFlags::nuw);
+  }
+  Value clampTo(Value v, int64_t size) {
+    return arith::MinUIOp::create(b, loc, v, idx(size - 1));
+  }
+  Value toHalf(Value v) {
+    return arith::TruncFOp::create(b, loc, b.getF16Type(), v);
+  }
+
+  /// The thread's slice of a [rows x kStepK] tile staged by kThreads
+  /// threads: row `tid / T` and values [c, c + n) with T = kStepK / n
+  /// threads per row and c = (tid % T) * n, so a warp reads whole rows
+  /// (coalesced) and each thread a contiguous run.
+  struct Slice {
+    Value row, col;
+    int64_t count;
+  };
+  Slice sliceOf(Value tid, int64_t rows) {
+    int64_t count = rows * kStepK / kThreads;
+    int64_t perRow = kStepK / count;
+    return {arith::DivUIOp::create(b, loc, tid, idx(perRow)),
+            mul(arith::RemUIOp::create(b, loc, tid, idx(perRow)), idx(count)),
+            count};
+  }
+
+  /// As[r][c..] = f16(x[row][32 step + c..]); rows past M read row M - 1
+  /// (their outputs are not stored).
+  void stageActivations(Value tid, Value step) {
+    Slice slice = sliceOf(tid, s.tileM);
+    Value row = clampTo(add(rowBase, slice.row), s.rows);
+    Value k = add(mul(step, idx(kStepK)), slice.col);
+    for (int64_t j = 0; j < slice.count; ++j) {
+      Value v =
+          tensor::ExtractOp::create(b, loc, x, ValueRange{row, add(k, idx(j))});
+      if (v.getType() != b.getF32Type())
+        v = arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+      memref::StoreOp::create(b, loc, toHalf(v), tileA,
+                              ValueRange{slice.row, add(slice.col, idx(j))});
+    }
+  }
+
+  /// Bs[n][c..] = f16(decode(weight row col, 32 step + c..)); columns past N
+  /// decode row N - 1. The value index inside the block is the step's
+  /// offset in its block plus a constant, so the decode's group arithmetic
+  /// folds (a step never straddles a block).
+  void stageWeights(Value tid, Value step) {
+    Slice slice = sliceOf(tid, s.tileN);
+    Value col = clampTo(add(colBase, slice.row), s.cols);
+    int64_t stepsPerBlock = s.blockSize / kStepK;
+    Value block = add(mul(col, idx(s.blocksPerRow)),
+                      arith::DivUIOp::create(b, loc, step, idx(stepsPerBlock)));
+    Value first =
+        add(mul(arith::RemUIOp::create(b, loc, step, idx(stepsPerBlock)),
+                idx(kStepK)),
+            slice.col);
+    Value numBlocks = idx(s.numBlocks);
+    for (int64_t j = 0; j < slice.count; ++j) {
+      Value w = format.buildDecode(b, loc, storage, numBlocks, block,
+                                   add(first, idx(j)));
+      memref::StoreOp::create(b, loc, toHalf(w), tileB,
+                              ValueRange{slice.row, add(slice.col, idx(j))});
+    }
+  }
+
+  /// acc + the products of the k16 slice at column kk of both tiles.
+  SmallVector<Value> multiplyFragments(int64_t kk, ArrayRef<Value> acc) {
+    Type half = b.getF16Type();
+    // ldmatrix.x4 on a 16x16 A fragment: lane l gives the address of row
+    // l % 16, column 8 (l / 16); x2 on an 8(n)x16(k) B fragment: lane l
+    // (< 16) gives row l % 8, column 8 ((l / 8) % 2).
+    Value aRow = arith::RemUIOp::create(b, loc, lane, idx(16));
+    Value aCol = add(
+        idx(kk), mul(arith::DivUIOp::create(b, loc, lane, idx(16)), idx(8)));
+    Value bRow = arith::RemUIOp::create(b, loc, lane, idx(8));
+    Value bCol = add(
+        idx(kk),
+        mul(arith::RemUIOp::create(
+                b, loc, arith::DivUIOp::create(b, loc, lane, idx(8)), idx(2)),
+            idx(8)));
+    SmallVector<Value> a, w;
+    for (int64_t mt = 0; mt < s.fragsM; ++mt)
+      a.push_back(nvgpu::LdMatrixOp::create(
+          b, loc, VectorType::get({4, 2}, half), tileA,
+          ValueRange{add(add(warpRow, idx(16 * mt)), aRow), aCol},
+          /*transpose=*/false, /*numTiles=*/4));
+    for (int64_t nt = 0; nt < s.fragsN; ++nt)
+      w.push_back(nvgpu::LdMatrixOp::create(
+          b, loc, VectorType::get({2, 2}, half), tileB,
+          ValueRange{add(add(warpCol, idx(8 * nt)), bRow), bCol},
+          /*transpose=*/false, /*numTiles=*/2));
+    SmallVector<Value> result;
+    for (int64_t mt = 0; mt < s.fragsM; ++mt)
+      for (int64_t nt = 0; nt < s.fragsN; ++nt)
+        result.push_back(nvgpu::MmaSyncOp::create(
+            b, loc, a[mt], w[nt], acc[mt * s.fragsN + nt],
+            ArrayRef<int64_t>{16, 8, 16}));
+    return result;
+  }
+
+  /// Accumulator element [i][j] of fragment (mt, nt) is output row
+  /// 16 mt + lane / 4 + 8 i, column 8 nt + 2 (lane % 4) + j of the warp
+  /// tile; stored where inside M x N.
+  void storeOutput(ValueRange acc) {
+    Value row0 = add(add(rowBase, warpRow),
+                     arith::DivUIOp::create(b, loc, lane, idx(4)));
+    Value col0 = add(add(colBase, warpCol),
+                     mul(arith::RemUIOp::create(b, loc, lane, idx(4)), idx(2)));
+    for (int64_t mt = 0; mt < s.fragsM; ++mt)
+      for (int64_t nt = 0; nt < s.fragsN; ++nt)
+        for (int64_t i = 0; i < 2; ++i)
+          for (int64_t j = 0; j < 2; ++j) {
+            Value row = add(row0, idx(16 * mt + 8 * i));
+            Value col = add(col0, idx(8 * nt + j));
+            Value inside = arith::AndIOp::create(
+                b, loc,
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
+                                      idx(s.rows)),
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col,
+                                      idx(s.cols)));
+            Value v = vector::ExtractOp::create(b, loc, acc[mt * s.fragsN + nt],
+                                                ArrayRef<int64_t>{i, j});
+            scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
+              memref::StoreOp::create(b, loc, v, y, ValueRange{row, col});
+              scf::YieldOp::create(b, loc);
+            });
+          }
+  }
+
+  OpBuilder &b;
+  Location loc;
+  const MmaShape &s;
+  BlockFormatAttrInterface format;
+  Value x, storage, y;
+  Value tileA, tileB, lane, rowBase, colBase, warpRow, warpCol;
+};
+
+struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
+  using Base::Base;
+
+  /// The shape and tiling of `op` if it is GEMM-class and this lowering
+  /// handles it: static [M, K] x [N, K], M >= minRows, f32 result and
+  /// accumulator, weights from from_bytes of i8 storage, block size a
+  /// multiple of the K step.
+  std::optional<MmaShape> match(MatmulOp op) {
+    auto xType = cast<RankedTensorType>(op.getActivations().getType());
+    auto yType = cast<RankedTensorType>(op.getResult().getType());
+    BlockedTensorType wType = op.getWeights().getType();
+    auto fromBytes = op.getWeights().getDefiningOp<FromBytesOp>();
+    if (minRows <= 0 || !fromBytes || xType.getRank() != 2 ||
+        !xType.hasStaticShape() || !wType.hasStaticShape() ||
+        !yType.getElementType().isF32() || !op.getAccumulatorType().isF32() ||
+        !cast<RankedTensorType>(fromBytes.getBytes().getType())
+             .getElementType()
+             .isSignlessInteger(8))
+      return std::nullopt;
+    MmaShape s;
+    s.rows = xType.getDimSize(0);
+    s.depth = xType.getDimSize(1);
+    s.cols = wType.getShape()[0];
+    BlockFormatAttrInterface format = wType.getFormat();
+    s.blockSize = format.getBlockSize();
+    if (s.rows < minRows || s.blockSize % kStepK != 0)
+      return std::nullopt;
+    s.blocksPerRow = s.depth / s.blockSize;
+    s.numBlocks = s.cols * s.blocksPerRow;
+    // 128 x 128 tiles when M is large; at M <= 64 one row tile of 64 and
+    // 64-wide column tiles, so N / 64 launch blocks share the GPU.
+    s.tileM = s.rows > 64 ? 128 : 64;
+    s.tileN = s.rows > 64 ? 128 : 64;
+    s.fragsM = s.tileM / kWarpsM / 16;
+    s.fragsN = s.tileN / kWarpsN / 8;
+    return s;
+  }
+
+  void rewrite(MatmulOp op, const MmaShape &s) {
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    auto yType = cast<RankedTensorType>(op.getResult().getType());
+    auto buffer = memref::AllocOp::create(
+        b, loc, MemRefType::get(yType.getShape(), yType.getElementType()));
+    auto c = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, loc, v).getResult();
+    };
+    Value one = c(1);
+    auto launch = gpu::LaunchOp::create(
+        b, loc, c(llvm::divideCeil(s.cols, s.tileN)),
+        c(llvm::divideCeil(s.rows, s.tileM)), one, c(kThreads), one, one);
+    auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
+                                                gpu::AddressSpace::Workgroup);
+    for (int64_t rows : {s.tileM, s.tileN})
+      launch.addWorkgroupAttribution(
+          MemRefType::get({rows, kRowPitch}, b.getF16Type(),
+                          MemRefLayoutAttrInterface(), workgroup),
+          loc);
+    OpBuilder body = OpBuilder::atBlockBegin(&launch.getBody().front());
+    Value storage = op.getWeights().getDefiningOp<FromBytesOp>().getBytes();
+    MmaKernelBuilder(body, loc, s, op.getWeights().getType().getFormat(),
+                     op.getActivations(), storage, buffer)
+        .build(launch);
+    b.setInsertionPointAfter(launch);
+    auto result = bufferization::ToTensorOp::create(
+        b, loc, yType, buffer, /*restrict=*/true, /*writable=*/true);
+    op.replaceAllUsesWith(result.getResult());
+    op.erase();
+  }
+
+  void runOnOperation() override {
+    SmallVector<std::pair<MatmulOp, MmaShape>> work;
+    getOperation().walk([&](MatmulOp op) {
+      if (std::optional<MmaShape> s = match(op))
+        work.emplace_back(op, *s);
+    });
+    for (auto &[op, s] : work)
+      rewrite(op, s);
+  }
+};
+
+} // namespace

@@ -1,0 +1,97 @@
+// quant4-gpu-mma-gemm: GEMM-class matmuls (M >= 17) as one gpu.launch per
+// matmul on tensor cores: 8 warps per launch block, x and decoded weight
+// tiles of 32 K values in padded f16 workgroup memory, nvgpu.ldmatrix
+// fragments and nvgpu.mma.sync m16n8k16 with f32 accumulators; through the
+// whole pipeline these become ldmatrix and mma.sync PTX.
+//
+// RUN: q4-opt %s --quant4-gpu-mma-gemm | FileCheck %s
+// RUN: q4-opt %s --quant4-nvptx-pipeline | FileCheck %s --check-prefix=PTX
+// RUN: q4-opt %s --quant4-gpu-mma-gemm=min-rows=81 \
+// RUN:   | FileCheck %s --check-prefix=ROWS
+
+!q = !quant4.blocked<256x512, #quant4.q4_k>
+!n = !quant4.blocked<200x512, #quant4.nf4>
+
+// M = 80 > 64: 128 x 128 tiles, 2 x 1 launch blocks of 256 threads; warp
+// tile 64 x 32 = 4 x 4 fragments; 512 / 32 = 16 K steps.
+// CHECK-LABEL: func.func @q4k(
+// CHECK-SAME:      %[[X:.*]]: tensor<80x512xf32>, %[[RAW:.*]]: tensor<73728xi8>)
+// CHECK:         %[[Y:.*]] = memref.alloc() : memref<80x256xf32>
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c2, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}}) threads({{.*}}) in ({{.*}} = %c256, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}})
+// CHECK-SAME:      workgroup(%[[AS:[^ ]*]] : memref<128x40xf16, #gpu.address_space<workgroup>>, %[[BS:[^ ]*]] : memref<128x40xf16, #gpu.address_space<workgroup>>)
+// CHECK:           scf.for %{{.*}} = %c0{{.*}} to %c16{{.*}} step %c1{{.*}} iter_args({{.*}}) -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>)
+// Rows past M = 80 read row 79.
+// CHECK:             arith.minui %{{.*}}, %c79
+// CHECK:             %[[XV:.*]] = tensor.extract %[[X]]
+// CHECK:             %[[XH:.*]] = arith.truncf %[[XV]] : f32 to f16
+// CHECK:             memref.store %[[XH]], %[[AS]]
+// CHECK:             tensor.extract %[[RAW]]
+// CHECK:             arith.truncf %{{.*}} : f32 to f16
+// CHECK:             memref.store %{{.*}}, %[[BS]]
+// CHECK:             gpu.barrier
+// CHECK-COUNT-4:     nvgpu.ldmatrix %[[AS]][{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<128x40xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// CHECK-COUNT-4:     nvgpu.ldmatrix %[[BS]][{{.*}}] {numTiles = 2 : i32, transpose = false} : memref<128x40xf16, #gpu.address_space<workgroup>> -> vector<2x2xf16>
+// CHECK-COUNT-16:    nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// CHECK-COUNT-4:     nvgpu.ldmatrix %[[AS]]
+// CHECK-COUNT-4:     nvgpu.ldmatrix %[[BS]]
+// CHECK-COUNT-16:    nvgpu.mma.sync
+// CHECK:             gpu.barrier
+// CHECK-NOT:         nvgpu.mma.sync
+// CHECK:             scf.yield
+// Stores masked to M x N.
+// CHECK:           vector.extract %{{.*}}[0, 0] : f32 from vector<2x2xf32>
+// CHECK:           scf.if
+// CHECK-NEXT:        memref.store %{{.*}}, %[[Y]]
+// CHECK:         bufferization.to_tensor %[[Y]] restrict writable
+
+// M = 24 <= 64: 64 x 64 tiles (N = 200: 4 launch blocks, the last partial),
+// warp tile 32 x 16 = 2 x 2 fragments; NF4 through the same decode hook.
+// CHECK-LABEL: func.func @nf4(
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c4, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}}) threads({{.*}}) in ({{.*}} = %c256, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}})
+// CHECK-SAME:      workgroup(%{{.*}} : memref<64x40xf16, #gpu.address_space<workgroup>>, %{{.*}} : memref<64x40xf16, #gpu.address_space<workgroup>>)
+// CHECK:           arith.minui %{{.*}}, %c199
+// CHECK:             gpu.barrier
+// CHECK-COUNT-2:     nvgpu.ldmatrix {{.*}} -> vector<4x2xf16>
+// CHECK-COUNT-2:     nvgpu.ldmatrix {{.*}} -> vector<2x2xf16>
+// CHECK-COUNT-4:     nvgpu.mma.sync
+// CHECK:             nvgpu.ldmatrix
+// CHECK-COUNT-4:     nvgpu.mma.sync
+// CHECK-NOT:         nvgpu.mma.sync
+// CHECK:             gpu.barrier
+// At M = 16 the GEMV kernel (or split-K) takes over.
+// CHECK-LABEL: func.func @gemv(
+// CHECK-NOT:     gpu.launch
+// CHECK:         quant4.matmul
+
+// The threshold is an option: M = 80 < 81 stays a quant4.matmul.
+// ROWS-LABEL: func.func @q4k(
+// ROWS-NOT:     gpu.launch
+// ROWS:         quant4.matmul
+
+// PTX-LABEL: func.func @q4k(
+// PTX:         gpu.launch_func @q4k_kernel::@q4k_kernel blocks in (%{{.*}}, %{{.*}}, %{{.*}}) threads in (%{{.*}}, %{{.*}}, %{{.*}})
+// PTX:       gpu.binary @q4k_kernel
+// PTX-SAME:    .shared .align 2 .b8 __wg_q4k_kernel_0[10240];
+// PTX-SAME:    .shared .align 2 .b8 __wg_q4k_kernel_1[10240];
+// PTX-SAME:    ldmatrix.sync.aligned.m8n8.x4.shared.b16
+// PTX-SAME:    ldmatrix.sync.aligned.m8n8.x2.shared.b16
+// PTX-SAME:    mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// PTX-SAME:    bar.sync
+
+func.func @q4k(%x: tensor<80x512xf32>, %raw: tensor<73728xi8>) -> tensor<80x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
+  %y = quant4.matmul %x, %w : tensor<80x512xf32>, !q -> tensor<80x256xf32>
+  return %y : tensor<80x256xf32>
+}
+
+func.func @nf4(%x: tensor<24x512xf32>, %raw: tensor<57600xi8>) -> tensor<24x200xf32> {
+  %w = quant4.from_bytes %raw : tensor<57600xi8> -> !n
+  %y = quant4.matmul %x, %w : tensor<24x512xf32>, !n -> tensor<24x200xf32>
+  return %y : tensor<24x200xf32>
+}
+
+func.func @gemv(%x: tensor<16x512xf32>, %raw: tensor<73728xi8>) -> tensor<16x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
+  %y = quant4.matmul %x, %w : tensor<16x512xf32>, !q -> tensor<16x256xf32>
+  return %y : tensor<16x256xf32>
+}
