@@ -23,9 +23,9 @@
 using namespace mlir;
 using namespace mlir::quant4;
 
-/// A TargetMachine for the host triple and `cpu`, emitting PIC code.
-static std::unique_ptr<llvm::TargetMachine>
-createTargetMachine(const AotOptions &options, std::string &error) {
+std::unique_ptr<llvm::TargetMachine>
+mlir::quant4::createHostTargetMachine(const AotOptions &options,
+                                      std::string &error) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
@@ -51,21 +51,11 @@ createTargetMachine(const AotOptions &options, std::string &error) {
 LogicalResult mlir::quant4::compileToFile(
     ModuleOp module, ArrayRef<std::string> entries, const AotOptions &options,
     AotOutput kind, StringRef path, std::vector<EntrySignature> &signatures) {
-  SmallVector<func::FuncOp> funcs;
-  if (entries.empty()) {
-    for (auto func : module.getOps<func::FuncOp>())
-      if (func.isPublic() && !func.isExternal())
-        funcs.push_back(func);
-  } else {
-    for (const std::string &name : entries) {
-      auto func = module.lookupSymbol<func::FuncOp>(name);
-      if (!func)
-        return module.emitError("no function named '") << name << "'";
-      funcs.push_back(func);
-    }
-  }
+  FailureOr<SmallVector<func::FuncOp>> funcs = collectEntries(module, entries);
+  if (failed(funcs))
+    return failure();
   signatures.clear();
-  for (func::FuncOp func : funcs) {
+  for (func::FuncOp func : *funcs) {
     FailureOr<EntrySignature> signature = prepareEntry(func);
     if (failed(signature))
       return failure();
@@ -100,7 +90,7 @@ LogicalResult mlir::quant4::compileToFile(
 
   std::string error;
   std::unique_ptr<llvm::TargetMachine> machine =
-      createTargetMachine(options, error);
+      createHostTargetMachine(options, error);
   if (!machine)
     return module.emitError("no target machine: ") << error;
   llvm::LLVMContext context;
@@ -135,7 +125,8 @@ LogicalResult mlir::quant4::compileToFile(
 LogicalResult mlir::quant4::linkSharedLibrary(StringRef objectPath,
                                               StringRef libraryPath,
                                               const AotOptions &options,
-                                              std::string &error) {
+                                              std::string &error,
+                                              ArrayRef<std::string> extraArgs) {
   std::string driver;
   for (StringRef name : {"cc", "clang", "gcc"}) {
     llvm::ErrorOr<std::string> path = llvm::sys::findProgramByName(name);
@@ -155,6 +146,7 @@ LogicalResult mlir::quant4::linkSharedLibrary(StringRef objectPath,
   // OpenMP-lowered code calls libomp's __kmpc_* entry points.
   if (options.threads > 1)
     args.push_back("-l:libomp.so.5");
+  args.append(extraArgs.begin(), extraArgs.end());
   int rc =
       llvm::sys::ExecuteAndWait(driver, args, std::nullopt, {}, 0, 0, &error);
   if (rc != 0) {

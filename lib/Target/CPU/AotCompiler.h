@@ -15,8 +15,13 @@
 #include "Target/CPU/EntrySignature.h"
 #include "mlir/IR/BuiltinOps.h"
 
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace llvm {
+class TargetMachine;
+} // namespace llvm
 
 namespace mlir::quant4 {
 
@@ -63,9 +68,16 @@ inline LogicalResult compileToObject(ModuleOp module,
 
 /// Links `objectPath` into the shared library `libraryPath` with the first
 /// of `cc`, `clang`, `gcc` found on PATH (or LLVM's tools directory), with
-/// libomp when `options.threads > 1`.
+/// libomp when `options.threads > 1`, then `extraArgs` (archives, -l...).
 LogicalResult linkSharedLibrary(StringRef objectPath, StringRef libraryPath,
-                                const AotOptions &options, std::string &error);
+                                const AotOptions &options, std::string &error,
+                                ArrayRef<std::string> extraArgs = {});
+
+/// A TargetMachine for the host triple and `options.cpu` at
+/// `options.optLevel`, emitting position-independent code; null (and
+/// `error`) when LLVM has no such target.
+std::unique_ptr<llvm::TargetMachine>
+createHostTargetMachine(const AotOptions &options, std::string &error);
 
 } // namespace mlir::quant4
 

@@ -29,7 +29,25 @@ static std::optional<NpyType> abiElementType(Type type) {
   return std::nullopt;
 }
 
-FailureOr<EntrySignature> mlir::quant4::prepareEntry(func::FuncOp func) {
+FailureOr<SmallVector<func::FuncOp>>
+mlir::quant4::collectEntries(ModuleOp module, ArrayRef<std::string> names) {
+  SmallVector<func::FuncOp> funcs;
+  if (names.empty()) {
+    for (auto func : module.getOps<func::FuncOp>())
+      if (func.isPublic() && !func.isExternal())
+        funcs.push_back(func);
+    return funcs;
+  }
+  for (const std::string &name : names) {
+    auto func = module.lookupSymbol<func::FuncOp>(name);
+    if (!func)
+      return module.emitError("no function named '") << name << "'";
+    funcs.push_back(func);
+  }
+  return funcs;
+}
+
+FailureOr<EntrySignature> mlir::quant4::getEntrySignature(func::FuncOp func) {
   EntrySignature signature;
   signature.name = func.getSymName().str();
   auto add = [&](Type type, std::vector<AbiTensor> &tensors) {
@@ -53,6 +71,12 @@ FailureOr<EntrySignature> mlir::quant4::prepareEntry(func::FuncOp func) {
   for (Type type : func.getResultTypes())
     if (failed(add(type, signature.results)))
       return failure();
-  func->setAttr("llvm.emit_c_interface", UnitAttr::get(func.getContext()));
+  return signature;
+}
+
+FailureOr<EntrySignature> mlir::quant4::prepareEntry(func::FuncOp func) {
+  FailureOr<EntrySignature> signature = getEntrySignature(func);
+  if (succeeded(signature))
+    func->setAttr("llvm.emit_c_interface", UnitAttr::get(func.getContext()));
   return signature;
 }

@@ -12,6 +12,7 @@
 
 #include "Target/CPU/Npy.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 
 #include <string>
 #include <vector>
@@ -33,8 +34,17 @@ struct EntrySignature {
   std::vector<AbiTensor> args, results;
 };
 
-/// Checks that `func` has an ABI signature and marks it
-/// `llvm.emit_c_interface`. Emits an error at the function otherwise.
+/// The functions named in `names`, or every public function with a body
+/// when `names` is empty; emits an error for a name not in `module`.
+FailureOr<SmallVector<func::FuncOp>>
+collectEntries(ModuleOp module, ArrayRef<std::string> names);
+
+/// The ABI signature of `func`; emits an error at the function when it has
+/// none. The GPU host library (lib/Target/NVPTX/HostLibrary.h) takes the same
+/// tensors as device pointers.
+FailureOr<EntrySignature> getEntrySignature(func::FuncOp func);
+
+/// getEntrySignature, and marks `func` `llvm.emit_c_interface`.
 FailureOr<EntrySignature> prepareEntry(func::FuncOp func);
 
 } // namespace mlir::quant4
