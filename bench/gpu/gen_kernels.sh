@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Compiles the benchmark's kernels HERE (needs q4-nvptx, i.e. MLIR) into
 # bench/gpu/kernels/<format>_<N>x<K>.{manifest,*.ptx}, each bundle holding
-# functions m1, m4, m16:  (x: MxK f32, storage bytes, y: MxN f32).
+# functions m1, m4, m16:  (x: MxK f32, storage bytes, y: MxN f32), and the
+# GEMM class (tensor cores) in <format>_<N>x<K>_gemm.*: m64, m2048.
 # run.sh carries these to the GPU machine, which has no MLIR.
-#   bench/gpu/gen_kernels.sh [BUILD_DIR] [extra q4-nvptx flags]
+#   [QUANT4_KERNELS="gemv gemm"] bench/gpu/gen_kernels.sh [BUILD_DIR] \
+#     [extra q4-nvptx flags]
+# QUANT4_KERNELS picks the bundles rebuilt (the others are left as they are).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-/work/build-gpu}
 shift || true
 q4nvptx=$build/bin/q4-nvptx
 out=$here/kernels
-rm -rf "$out" && mkdir -p "$out"
+mkdir -p "$out"
 
 storage_bytes() { # format n k
   local n=$2 k=$3
@@ -28,25 +31,34 @@ attr() {
   esac
 }
 
-for fmt in q4k nf4 mxfp4; do
-  for shape in 4096x4096 11008x4096 14336x4096 4096x14336; do
-    n=${shape%x*} k=${shape#*x}
-    b=$(storage_bytes $fmt $n $k)
-    src=$out/${fmt}_${shape}.mlir
-    {
-      echo "!w = !quant4.blocked<${n}x${k}, $(attr $fmt)>"
-      for m in 1 4 16; do
-        cat <<MLIR
+for class in ${QUANT4_KERNELS:-gemv gemm}; do
+  case $class in
+  gemv) suffix= ms="1 4 16" ;;
+  gemm) suffix=_gemm ms="64 2048" ;;
+  *) echo "unknown kernel class $class" >&2 && exit 1 ;;
+  esac
+  for fmt in q4k nf4 mxfp4; do
+    for shape in 4096x4096 11008x4096 14336x4096 4096x14336; do
+      n=${shape%x*} k=${shape#*x}
+      b=$(storage_bytes $fmt $n $k)
+      bundle=${fmt}_${shape}${suffix}
+      rm -f "$out/$bundle".*
+      src=$out/$bundle.mlir
+      {
+        echo "!w = !quant4.blocked<${n}x${k}, $(attr $fmt)>"
+        for m in $ms; do
+          cat <<MLIR
 func.func @m$m(%x: tensor<${m}x${k}xf32>, %raw: tensor<${b}xi8>) -> tensor<${m}x${n}xf32> {
   %w = quant4.from_bytes %raw : tensor<${b}xi8> -> !w
   %y = quant4.matmul %x, %w : tensor<${m}x${k}xf32>, !w -> tensor<${m}x${n}xf32>
   return %y : tensor<${m}x${n}xf32>
 }
 MLIR
-      done
-    } >"$src"
-    "$q4nvptx" "$src" -o "$out/${fmt}_${shape}" "$@"
-    rm "$src"
+        done
+      } >"$src"
+      "$q4nvptx" "$src" -o "$out/$bundle" "$@"
+      rm "$src"
+    done
   done
 done
 ls "$out" | wc -l

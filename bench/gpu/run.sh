@@ -5,6 +5,7 @@
 # there), checks and times the PTX kernels compiled here by gen_kernels.sh
 # (bench/gpu/kernels), measures the d2d copy, cuBLAS bf16 and tinygemm int4
 # on the same shapes, and prints one table. Logs go to $OUT (or /tmp).
+# QUANT4_BENCH_MS="64,2048" restricts the M values (quant4 and torch).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${OUT:-/tmp/q4-gpu-bench}
@@ -20,7 +21,8 @@ cmake "${gen[@]}" -S "$root/bench/gpu" -B "$build" -DCMAKE_CXX_COMPILER=g++ \
   cmake --build "$build" -j 16 >>"$out/build.log" 2>&1 ||
   { tail -30 "$out/build.log"; exit 1; }
 
-timeout 300 "$build/q4-gpu-bench" "$root/bench/gpu/kernels" 2>&1 |
+ms=(); [ -n "${QUANT4_BENCH_MS:-}" ] && ms=(--ms "$QUANT4_BENCH_MS")
+timeout 300 "$build/q4-gpu-bench" "$root/bench/gpu/kernels" "${ms[@]}" 2>&1 |
   tee "$out/quant4.txt"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 

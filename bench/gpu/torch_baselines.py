@@ -6,13 +6,16 @@ size 128). Times with CUDA events (warm-up, median of many), weights rotated
 over enough copies to exceed L2. Prints one line per measurement:
   RESULT <kind> <N> <K> <M> <median_us> <min_us> <max_us> <note>
 """
+import os
 import statistics
 import sys
 
 import torch
 
 SHAPES = [(4096, 4096), (11008, 4096), (14336, 4096), (4096, 14336)]
-MS = [1, 4, 16]
+# QUANT4_BENCH_MS (e.g. "64,2048") restricts the M values, as for run.sh.
+MS = [int(m) for m in
+      os.environ.get("QUANT4_BENCH_MS", "1,4,16,64,2048").split(",")]
 L2_BYTES = 50 * 2**20
 WARMUP, ITERS = 10, 100
 
