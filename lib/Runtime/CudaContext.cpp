@@ -37,6 +37,7 @@ Expected<ContextRef> Context::create(CudaDriverRef driver, int ordinal) {
                   "cuDevicePrimaryCtxRetain");
       !s)
     return s;
+  context->retained_ = true;
   if (Status s = context->makeCurrent(); !s)
     return s;
   return context;
@@ -49,8 +50,29 @@ Expected<ContextRef> Context::createDefault(int ordinal) {
   return create(driver.take(), ordinal);
 }
 
+Expected<ContextRef> Context::borrow(CudaDriverRef driver, CUcontext handle) {
+  if (!driver || !handle)
+    return Status::error("Context::borrow: no driver or context");
+  ContextRef context(new Context());
+  context->driver_ = std::move(driver);
+  context->context_ = handle;
+  const CudaDriver &d = *context->driver_;
+  // cuCtxGetDevice asks the current context.
+  if (Status s = d.check(d.ctxPushCurrent(handle), "cuCtxPushCurrent"); !s)
+    return s;
+  Status s = d.check(d.ctxGetDevice(&context->device_), "cuCtxGetDevice");
+  CUcontext popped = nullptr;
+  (void)d.ctxPopCurrent(&popped);
+  if (!s)
+    return s;
+  char name[256] = {};
+  if (d.deviceGetName(name, sizeof(name) - 1, context->device_) == CUDA_SUCCESS)
+    context->name_ = name;
+  return context;
+}
+
 Context::~Context() {
-  if (context_)
+  if (retained_)
     (void)driver_->primaryCtxRelease(device_);
 }
 

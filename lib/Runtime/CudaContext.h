@@ -25,6 +25,10 @@ public:
   static Expected<ContextRef> create(CudaDriverRef driver, int ordinal = 0);
   /// CudaDriver::load() then create().
   static Expected<ContextRef> createDefault(int ordinal = 0);
+  /// A context the caller owns (e.g. the one a stream belongs to); it is
+  /// neither retained nor released here and must outlive the result.
+  static Expected<ContextRef> borrow(CudaDriverRef driver,
+                                     cuda::CUcontext context);
 
   ~Context();
   Context(const Context &) = delete;
@@ -32,6 +36,7 @@ public:
 
   const CudaDriver &driver() const { return *driver_; }
   cuda::CUdevice device() const { return device_; }
+  cuda::CUcontext get() const { return context_; }
   const std::string &deviceName() const { return name_; }
 
   /// Makes the context current on the calling thread.
@@ -47,6 +52,8 @@ private:
   CudaDriverRef driver_;
   cuda::CUdevice device_ = 0;
   cuda::CUcontext context_ = nullptr;
+  /// The primary context retained by create(), released on destruction.
+  bool retained_ = false;
   std::string name_;
 };
 

@@ -4,6 +4,8 @@
 
 #include <dlfcn.h>
 
+#include <utility>
+
 namespace quant4::runtime {
 
 using namespace cuda;
@@ -52,9 +54,17 @@ std::string CudaDriver::errorName(CUresult result) const {
   return "CUDA error " + std::to_string(result);
 }
 
+/// The CUresult of the last failed check() on this thread.
+static thread_local CUresult lastFailure = CUDA_SUCCESS;
+
+CUresult CudaDriver::takeLastFailure() {
+  return std::exchange(lastFailure, CUDA_SUCCESS);
+}
+
 Status CudaDriver::check(CUresult result, std::string_view call) const {
   if (result == CUDA_SUCCESS)
     return Status::success();
+  lastFailure = result;
   std::string message = std::string(call) + ": " + errorName(result);
   const char *description = nullptr;
   if (getErrorString(result, &description) == CUDA_SUCCESS && description)

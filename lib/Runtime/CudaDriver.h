@@ -41,6 +41,10 @@ public:
 
   /// Success for CUDA_SUCCESS, else "<call>: <CUDA_ERROR_NAME>: <description>".
   Status check(cuda::CUresult result, std::string_view call) const;
+  /// The CUresult of the last check() on this thread that failed, or
+  /// CUDA_SUCCESS; resets it. Lets a C API return the CUDA error code of a
+  /// failed Status.
+  static cuda::CUresult takeLastFailure();
   /// The error's name (e.g. "CUDA_ERROR_INVALID_PTX"), or "CUDA error <n>"
   /// when the driver does not know it.
   std::string errorName(cuda::CUresult result) const;

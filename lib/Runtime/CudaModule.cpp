@@ -20,9 +20,8 @@ std::vector<void *> KernelArgs::pointers() {
 /// The hardware limit on threads per block of every GPU since sm_20.
 static constexpr unsigned kMaxThreadsPerBlock = 1024;
 
-Status Kernel::launch(Dim3 grid, Dim3 block, KernelArgs &args,
-                      const Stream &stream, unsigned sharedBytes,
-                      int expectedArgs) const {
+Status Kernel::launch(Dim3 grid, Dim3 block, KernelArgs &args, CUstream stream,
+                      unsigned sharedBytes, int expectedArgs) const {
   std::string where = "launch of " + name_;
   if (grid.x == 0 || grid.y == 0 || grid.z == 0)
     return Status::error(where + ": empty grid");
@@ -38,7 +37,7 @@ Status Kernel::launch(Dim3 grid, Dim3 block, KernelArgs &args,
   std::vector<void *> params = args.pointers();
   Status s = driver_->check(
       driver_->launchKernel(function_, grid.x, grid.y, grid.z, block.x, block.y,
-                            block.z, sharedBytes, stream.get(),
+                            block.z, sharedBytes, stream,
                             params.empty() ? nullptr : params.data(), nullptr),
       "cuLaunchKernel");
   if (!s)

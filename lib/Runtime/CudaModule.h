@@ -54,6 +54,11 @@ public:
   const std::string &name() const { return name_; }
   /// `args` must hold exactly `expectedArgs` values when that is >= 0.
   Status launch(Dim3 grid, Dim3 block, KernelArgs &args, const Stream &stream,
+                unsigned sharedBytes = 0, int expectedArgs = -1) const {
+    return launch(grid, block, args, stream.get(), sharedBytes, expectedArgs);
+  }
+  /// The same on a raw stream (null: the context's default stream).
+  Status launch(Dim3 grid, Dim3 block, KernelArgs &args, cuda::CUstream stream,
                 unsigned sharedBytes = 0, int expectedArgs = -1) const;
 
 private:

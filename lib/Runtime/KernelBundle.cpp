@@ -18,21 +18,48 @@ Expected<KernelBundle> KernelBundle::load(ContextRef context,
       parseBundleManifest(text.str());
   if (!functions)
     return Status::error(manifestPath + ": " + functions.message());
-
-  KernelBundle bundle;
-  bundle.functions_ = functions.take();
   size_t slash = manifestPath.rfind('/');
   std::string directory =
       slash == std::string::npos ? "" : manifestPath.substr(0, slash + 1);
+  return build(std::move(context), functions.take(),
+               [&](const std::string &ptxFile) -> Expected<std::string> {
+                 std::string path = directory + ptxFile;
+                 std::ifstream ptx(path, std::ios::binary);
+                 if (!ptx)
+                   return Status::error("KernelBundle::load: cannot open " +
+                                        path);
+                 std::ostringstream contents;
+                 contents << ptx.rdbuf();
+                 return contents.str();
+               });
+}
+
+Expected<KernelBundle> KernelBundle::create(ContextRef context,
+                                            const std::string &manifest,
+                                            const ImageLookup &lookup) {
+  Expected<std::vector<BundleFunction>> functions =
+      parseBundleManifest(manifest);
+  if (!functions)
+    return functions.status();
+  return build(std::move(context), functions.take(), lookup);
+}
+
+Expected<KernelBundle>
+KernelBundle::build(ContextRef context, std::vector<BundleFunction> functions,
+                    const ImageLookup &lookup) {
+  KernelBundle bundle;
+  bundle.functions_ = std::move(functions);
   for (const BundleFunction &function : bundle.functions_) {
     std::vector<Kernel> kernels;
     for (const BundleLaunch &launch : function.launches) {
       std::shared_ptr<Module> &module = bundle.modules_[launch.ptxFile];
       if (!module) {
-        Expected<Module> loaded =
-            Module::loadFile(context, directory + launch.ptxFile);
+        Expected<std::string> image = lookup(launch.ptxFile);
+        if (!image)
+          return image.status();
+        Expected<Module> loaded = Module::load(context, *image);
         if (!loaded)
-          return loaded.status();
+          return Status::error(launch.ptxFile + ": " + loaded.message());
         module = std::make_shared<Module>(loaded.take());
       }
       Expected<Kernel> kernel = module->kernel(launch.kernel);
@@ -77,16 +104,32 @@ Status KernelBundle::run(const std::string &name,
                            " of " + name + " needs " +
                            std::to_string(function->arguments[i].bytes) +
                            " bytes (" + function->arguments[i].type + ")");
-  size_t index = function - functions_.data();
+  std::vector<cuda::CUdeviceptr> pointers;
+  for (const DeviceBuffer *argument : arguments)
+    pointers.push_back(argument->get());
+  return run(size_t(function - functions_.data()), pointers, stream.get());
+}
+
+Status KernelBundle::run(size_t index,
+                         const std::vector<cuda::CUdeviceptr> &arguments,
+                         cuda::CUstream stream) const {
+  if (index >= functions_.size())
+    return Status::error("KernelBundle::run: no function " +
+                         std::to_string(index));
+  const BundleFunction &function = functions_[index];
+  if (arguments.size() != function.arguments.size())
+    return Status::error("KernelBundle::run: " + function.name + " takes " +
+                         std::to_string(function.arguments.size()) +
+                         " arguments, got " + std::to_string(arguments.size()));
   const std::vector<Kernel> &kernels = kernels_[index];
   const std::vector<DeviceBuffer> &scratch = scratch_[index];
-  for (size_t l = 0; l < function->launches.size(); ++l) {
-    const BundleLaunch &launch = function->launches[l];
+  for (size_t l = 0; l < function.launches.size(); ++l) {
+    const BundleLaunch &launch = function.launches[l];
     KernelArgs args;
     for (const BundleOperand &operand : launch.operands) {
       switch (operand.kind) {
       case BundleOperand::Kind::Argument:
-        args.pointer(*arguments[operand.value]);
+        args.pointer(arguments[operand.value]);
         break;
       case BundleOperand::Kind::Scratch:
         args.pointer(scratch[operand.value]);

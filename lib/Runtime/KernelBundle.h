@@ -1,6 +1,7 @@
 //===- KernelBundle.h - Run what q4-nvptx compiled --------------*- C++ -*-===//
 //
-// Loads <prefix>.manifest and the PTX files it names (one Module each) and
+// Loads <prefix>.manifest and the PTX files it names (one Module each), or the
+// same from memory (a host library's embedded bundle, EmbeddedBundle.h), and
 // runs a host function: its launches, in order, on one stream, with the
 // caller's device buffers as the function's memref arguments and scratch
 // buffers allocated at load (so one bundle runs one function at a time).
@@ -12,6 +13,7 @@
 #include "Runtime/BundleManifest.h"
 #include "Runtime/CudaModule.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -19,9 +21,18 @@ namespace quant4::runtime {
 
 class KernelBundle {
 public:
+  /// The PTX image a manifest's launch names (its file name there).
+  using ImageLookup =
+      std::function<Expected<std::string>(const std::string &file)>;
+
   /// `manifestPath` ends in ".manifest"; PTX files are looked up beside it.
   static Expected<KernelBundle> load(ContextRef context,
                                      const std::string &manifestPath);
+  /// A manifest's text and its PTX images from `lookup` (e.g. embedded in a
+  /// host library), loaded into `context`, which must be current.
+  static Expected<KernelBundle> create(ContextRef context,
+                                       const std::string &manifest,
+                                       const ImageLookup &lookup);
 
   const std::vector<BundleFunction> &functions() const { return functions_; }
   /// nullptr when there is no function `name`.
@@ -32,9 +43,17 @@ public:
   Status run(const std::string &name,
              const std::vector<const DeviceBuffer *> &arguments,
              const Stream &stream) const;
+  /// Enqueues functions()[index] on `stream` (null: the default stream) with
+  /// raw device pointers, whose sizes the caller vouches for.
+  Status run(size_t index, const std::vector<cuda::CUdeviceptr> &arguments,
+             cuda::CUstream stream) const;
 
 private:
   KernelBundle() = default;
+  /// Loads the modules and kernels `functions` launch and their scratch.
+  static Expected<KernelBundle> build(ContextRef context,
+                                      std::vector<BundleFunction> functions,
+                                      const ImageLookup &lookup);
   std::vector<BundleFunction> functions_;
   std::map<std::string, std::shared_ptr<Module>> modules_;
   /// The kernel of each launch, in functions_ order.

@@ -53,6 +53,25 @@ TEST_F(CudaDriverFake, CheckFormatsKnownAndUnknownErrors) {
   EXPECT_EQ(d.check(12345, "cuBar").message(), "cuBar: CUDA error 12345");
 }
 
+TEST_F(CudaDriverFake, LastFailureIsTheLastFailedCheckOnThisThread) {
+  const CudaDriver &d = context->driver();
+  (void)CudaDriver::takeLastFailure();
+  EXPECT_FALSE(d.check(cuda::CUDA_ERROR_INVALID_PTX, "cuFoo").ok());
+  EXPECT_TRUE(d.check(cuda::CUDA_SUCCESS, "cuFoo").ok());
+  EXPECT_EQ(CudaDriver::takeLastFailure(), cuda::CUDA_ERROR_INVALID_PTX);
+  EXPECT_EQ(CudaDriver::takeLastFailure(), cuda::CUDA_SUCCESS);
+}
+
+TEST_F(CudaDriverFake, BorrowedContextIsNotReleased) {
+  Expected<ContextRef> borrowed = Context::borrow(
+      std::shared_ptr<const CudaDriver>(context, &context->driver()),
+      context->get());
+  ASSERT_TRUE(borrowed) << borrowed.message();
+  EXPECT_EQ((*borrowed)->get(), context->get());
+  EXPECT_EQ((*borrowed)->deviceName(), "Fake GPU");
+  EXPECT_FALSE(Context::borrow(nullptr, context->get()));
+}
+
 TEST_F(CudaDriverFake, ContextKnowsItsDevice) {
   EXPECT_EQ(context->deviceName(), "Fake GPU");
   Expected<ContextRef> second = Context::create(

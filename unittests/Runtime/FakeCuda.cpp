@@ -1,23 +1,20 @@
 //===- FakeCuda.cpp - A libcuda.so.1 stand-in for the loader tests --------===//
 //
-// Device memory is host memory; one device named "Fake GPU"; PTX "loads" when
-// it starts with "//" and fails with CUDA_ERROR_INVALID_PTX and a JIT log
-// otherwise; the kernel "store_i32" stores its second argument (i32) through
-// its first (a pointer). QUANT4_FAKE_CUDA_INIT=<n> makes cuInit return n.
+// Device memory is host memory; one device named "Fake GPU" with one primary
+// context, which cuStreamGetCtx reports for every stream; each thread has a
+// stack of current contexts. QUANT4_FAKE_CUDA_INIT=<n> makes cuInit return n.
+// Modules, kernels and launches: FakeCudaModules.cpp.
 //
 //===----------------------------------------------------------------------===//
 
-#include "Runtime/CudaApi.h"
+#include "FakeCuda.h"
 
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 using namespace quant4::runtime::cuda;
-
-#define FAKE extern "C" __attribute__((visibility("default"))) CUresult
-
-static constexpr CUresult kNotFound = 500;
 
 FAKE cuGetErrorName(CUresult error, const char **name) {
   switch (error) {
@@ -33,7 +30,7 @@ FAKE cuGetErrorName(CUresult error, const char **name) {
   case CUDA_ERROR_INVALID_PTX:
     *name = "CUDA_ERROR_INVALID_PTX";
     return CUDA_SUCCESS;
-  case kNotFound:
+  case kFakeNotFound:
     *name = "CUDA_ERROR_NOT_FOUND";
     return CUDA_SUCCESS;
   default:
@@ -84,7 +81,47 @@ FAKE cuDevicePrimaryCtxRetain(CUcontext *context, CUdevice) {
 }
 
 FAKE cuDevicePrimaryCtxRelease_v2(CUdevice) { return CUDA_SUCCESS; }
-FAKE cuCtxSetCurrent(CUcontext) { return CUDA_SUCCESS; }
+
+/// This thread's context stack; its top is the current context.
+static thread_local std::vector<CUcontext> contextStack;
+
+FAKE cuCtxSetCurrent(CUcontext context) {
+  if (contextStack.empty())
+    contextStack.push_back(context);
+  else
+    contextStack.back() = context;
+  return CUDA_SUCCESS;
+}
+
+FAKE cuCtxGetCurrent(CUcontext *context) {
+  *context = contextStack.empty() ? nullptr : contextStack.back();
+  return CUDA_SUCCESS;
+}
+
+FAKE cuCtxPushCurrent_v2(CUcontext context) {
+  contextStack.push_back(context);
+  return CUDA_SUCCESS;
+}
+
+FAKE cuCtxPopCurrent_v2(CUcontext *context) {
+  if (contextStack.empty())
+    return CUDA_ERROR_INVALID_VALUE;
+  *context = contextStack.back();
+  contextStack.pop_back();
+  return CUDA_SUCCESS;
+}
+
+FAKE cuCtxGetDevice(CUdevice *device) {
+  if (contextStack.empty() || !contextStack.back())
+    return CUDA_ERROR_INVALID_VALUE;
+  *device = 0;
+  return CUDA_SUCCESS;
+}
+
+FAKE cuStreamGetCtx(CUstream, CUcontext *context) {
+  *context = reinterpret_cast<CUcontext>(&fakeContext);
+  return CUDA_SUCCESS;
+}
 
 FAKE cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
   *pointer = reinterpret_cast<CUdeviceptr>(std::malloc(bytes));
@@ -120,38 +157,7 @@ FAKE cuMemsetD32Async(CUdeviceptr dst, unsigned value, size_t count, CUstream) {
   return CUDA_SUCCESS;
 }
 
-static int fakeModule, fakeStream;
-
-FAKE cuModuleLoadDataEx(CUmodule *module, const void *image, unsigned count,
-                        CUjit_option *options, void **values) {
-  if (std::strncmp(static_cast<const char *>(image), "//", 2) == 0) {
-    *module = reinterpret_cast<CUmodule>(&fakeModule);
-    return CUDA_SUCCESS;
-  }
-  for (unsigned i = 0; i < count; ++i)
-    if (options[i] == CU_JIT_ERROR_LOG_BUFFER)
-      std::strcpy(static_cast<char *>(values[i]), "ptxas fatal: fake error");
-  return CUDA_ERROR_INVALID_PTX;
-}
-
-FAKE cuModuleUnload(CUmodule) { return CUDA_SUCCESS; }
-
-static int storeI32;
-
-FAKE cuModuleGetFunction(CUfunction *function, CUmodule, const char *name) {
-  if (std::strcmp(name, "store_i32") != 0)
-    return kNotFound;
-  *function = reinterpret_cast<CUfunction>(&storeI32);
-  return CUDA_SUCCESS;
-}
-
-FAKE cuLaunchKernel(CUfunction, unsigned, unsigned, unsigned, unsigned,
-                    unsigned, unsigned, unsigned, CUstream, void **params,
-                    void **) {
-  int32_t *target = *static_cast<int32_t **>(params[0]);
-  *target = *static_cast<int32_t *>(params[1]);
-  return CUDA_SUCCESS;
-}
+static int fakeStream;
 
 FAKE cuStreamCreate(CUstream *stream, unsigned) {
   *stream = reinterpret_cast<CUstream>(&fakeStream);

@@ -119,6 +119,39 @@ TEST_F(KernelBundleFake, RunsLaunchesWithArgumentPointers) {
             "KernelBundle::run: argument 0 of f needs 4 bytes (memref<1xi32>)");
 }
 
+TEST_F(KernelBundleFake, CreatesFromMemoryAndRunsOnRawPointers) {
+  const std::string manifest = "quant4-nvptx-bundle 1\n"
+                               "func f 1\n"
+                               "arg 0 4 memref<1xi32>\n"
+                               "launch m.ptx store_i32 1 1 1 32 1 1 a0 i32:9\n";
+  auto lookup = [](const std::string &name) -> Expected<std::string> {
+    if (name == "m.ptx")
+      return std::string("// fake ptx\n");
+    return Status::error("no image " + name);
+  };
+  Expected<KernelBundle> bundle =
+      KernelBundle::create(context, manifest, lookup);
+  ASSERT_TRUE(bundle) << bundle.message();
+  Expected<DeviceBuffer> out = DeviceBuffer::allocate(context, 4);
+  ASSERT_TRUE(out);
+  // The default stream (null) and raw device pointers.
+  ASSERT_TRUE(bundle->run(0, {out->get()}, nullptr).ok());
+  int32_t value = 0;
+  ASSERT_TRUE(out->download(&value, 4).ok());
+  EXPECT_EQ(value, 9);
+  EXPECT_EQ(bundle->run(1, {out->get()}, nullptr).message(),
+            "KernelBundle::run: no function 1");
+  EXPECT_EQ(bundle->run(0, {}, nullptr).message(),
+            "KernelBundle::run: f takes 1 arguments, got 0");
+
+  std::string other = manifest;
+  other.replace(other.find("m.ptx"), 5, "n.ptx");
+  EXPECT_EQ(KernelBundle::create(context, other, lookup).message(),
+            "no image n.ptx");
+  EXPECT_EQ(KernelBundle::create(context, "bundle 2\n", lookup).message(),
+            "manifest line 1: expected 'quant4-nvptx-bundle 1': 'bundle 2'");
+}
+
 TEST_F(KernelBundleFake, MissingPtxAndKernelAreReported) {
   std::string manifest =
       write("g.manifest", "quant4-nvptx-bundle 1\n"
@@ -126,7 +159,7 @@ TEST_F(KernelBundleFake, MissingPtxAndKernelAreReported) {
                           "launch g.none.ptx k 1 1 1 1 1 1\n");
   Expected<KernelBundle> bundle = KernelBundle::load(context, manifest);
   ASSERT_FALSE(bundle);
-  EXPECT_EQ(bundle.message(), "Module::loadFile: cannot open " +
+  EXPECT_EQ(bundle.message(), "KernelBundle::load: cannot open " +
                                   ::testing::TempDir() + "g.none.ptx");
   write("h.k.ptx", "// fake ptx\n");
   manifest = write("h.manifest", "quant4-nvptx-bundle 1\nfunc h 0\n"

@@ -1,0 +1,15 @@
+//===- FakeCuda.h - Shared bits of the fake libcuda.so.1 --------*- C++ -*-===//
+#ifndef QUANT4_UNITTESTS_RUNTIME_FAKECUDA_H
+#define QUANT4_UNITTESTS_RUNTIME_FAKECUDA_H
+
+#include "Runtime/CudaApi.h"
+
+/// An exported driver entry point.
+#define FAKE                                                                   \
+  extern "C" __attribute__((visibility("default")))                            \
+  quant4::runtime::cuda::CUresult
+
+/// cuda.h's CUDA_ERROR_NOT_FOUND.
+inline constexpr quant4::runtime::cuda::CUresult kFakeNotFound = 500;
+
+#endif // QUANT4_UNITTESTS_RUNTIME_FAKECUDA_H

@@ -1,0 +1,141 @@
+//===- FakeCudaModules.cpp - Modules, kernels and launches of the fake ----===//
+//
+// A module keeps its PTX text. It "loads" when the text starts with "//" and
+// fails with CUDA_ERROR_INVALID_PTX and a JIT log otherwise;
+// QUANT4_FAKE_CUDA_MODULE_LOAD=<n> makes every load return n. A kernel exists
+// when its module declares `.entry <name>(`; the sizes of its parameters come
+// from their `.param .<type>` declarations. The kernel "store_i32" is built in:
+// it stores its second argument (i32) through its first (a pointer). Other
+// launches run nothing; with QUANT4_FAKE_CUDA_LOG=<file> each load and launch
+// appends a line there, for tests to check:
+//
+//   cuModuleLoadDataEx <bytes> bytes
+//   cuLaunchKernel <kernel> grid X Y Z block X Y Z shared S stream 0x<stream>
+//     params 0x<p0> 0x<p1> ...          (on one line)
+//
+//===----------------------------------------------------------------------===//
+
+#include "FakeCuda.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace quant4::runtime::cuda;
+
+namespace {
+
+struct FakeModule {
+  std::string ptx;
+};
+
+struct FakeFunction {
+  std::string name;
+  std::vector<unsigned> paramBytes;
+};
+
+FakeFunction storeI32{"store_i32", {8, 4}};
+
+/// Appends `line` to $QUANT4_FAKE_CUDA_LOG, if set.
+void log(const std::string &line) {
+  static std::mutex mutex;
+  const char *path = std::getenv("QUANT4_FAKE_CUDA_LOG");
+  if (!path)
+    return;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (FILE *file = std::fopen(path, "a")) {
+    std::fprintf(file, "%s\n", line.c_str());
+    std::fclose(file);
+  }
+}
+
+/// The parameter sizes of `.entry name(...)` in `ptx`; false without one.
+bool parseEntry(const std::string &ptx, const std::string &name,
+                std::vector<unsigned> &paramBytes) {
+  std::string head = ".entry " + name + "(";
+  size_t start = ptx.find(head);
+  if (start == std::string::npos)
+    return false;
+  size_t end = ptx.find(')', start);
+  std::istringstream params(
+      ptx.substr(start + head.size(), end - start - head.size()));
+  std::string word;
+  while (params >> word) {
+    if (word != ".param" || !(params >> word))
+      continue;
+    paramBytes.push_back(
+        word.size() > 2 && word.substr(word.size() - 2) == "64" ? 8 : 4);
+  }
+  return true;
+}
+
+} // namespace
+
+FAKE cuModuleLoadDataEx(CUmodule *module, const void *image, unsigned count,
+                        CUjit_option *options, void **values) {
+  const char *text = static_cast<const char *>(image);
+  log("cuModuleLoadDataEx " + std::to_string(std::strlen(text)) + " bytes");
+  if (const char *forced = std::getenv("QUANT4_FAKE_CUDA_MODULE_LOAD"))
+    return std::atoi(forced);
+  if (std::strncmp(text, "//", 2) == 0) {
+    *module = reinterpret_cast<CUmodule>(new FakeModule{text});
+    return CUDA_SUCCESS;
+  }
+  for (unsigned i = 0; i < count; ++i)
+    if (options[i] == CU_JIT_ERROR_LOG_BUFFER)
+      std::strcpy(static_cast<char *>(values[i]), "ptxas fatal: fake error");
+  return CUDA_ERROR_INVALID_PTX;
+}
+
+FAKE cuModuleUnload(CUmodule module) {
+  delete reinterpret_cast<FakeModule *>(module);
+  return CUDA_SUCCESS;
+}
+
+FAKE cuModuleGetFunction(CUfunction *function, CUmodule module,
+                         const char *name) {
+  if (std::strcmp(name, storeI32.name.c_str()) == 0) {
+    *function = reinterpret_cast<CUfunction>(&storeI32);
+    return CUDA_SUCCESS;
+  }
+  // Kernels live as long as the process; the tests make a handful.
+  auto *kernel = new FakeFunction{name, {}};
+  if (!parseEntry(reinterpret_cast<FakeModule *>(module)->ptx, name,
+                  kernel->paramBytes)) {
+    delete kernel;
+    return kFakeNotFound;
+  }
+  *function = reinterpret_cast<CUfunction>(kernel);
+  return CUDA_SUCCESS;
+}
+
+FAKE cuLaunchKernel(CUfunction function, unsigned gx, unsigned gy, unsigned gz,
+                    unsigned bx, unsigned by, unsigned bz, unsigned shared,
+                    CUstream stream, void **params, void **) {
+  const auto *kernel = reinterpret_cast<const FakeFunction *>(function);
+  if (kernel == &storeI32) {
+    int32_t *target = *static_cast<int32_t **>(params[0]);
+    *target = *static_cast<int32_t *>(params[1]);
+    return CUDA_SUCCESS;
+  }
+  char line[256];
+  std::snprintf(line, sizeof(line),
+                "cuLaunchKernel %s grid %u %u %u block %u %u %u shared %u "
+                "stream %p params",
+                kernel->name.c_str(), gx, gy, gz, bx, by, bz, shared,
+                static_cast<void *>(stream));
+  std::string text = line;
+  for (size_t i = 0; i < kernel->paramBytes.size(); ++i) {
+    uint64_t value = 0;
+    std::memcpy(&value, params[i], kernel->paramBytes[i]);
+    std::snprintf(line, sizeof(line), " 0x%" PRIx64, value);
+    text += line;
+  }
+  log(text);
+  return CUDA_SUCCESS;
+}
