@@ -38,6 +38,9 @@ def ConvertQuant4ToLinalg
            "Lower matmul to one iteration per block that sums the block's "
            "products in vectors (the format's buildVectorDecode, vector.fma, "
            "one vector.reduction per block)">,
+    Option<"int8Activations", "int8-activations", "bool", /*default=*/"false",
+           "Lower matmuls with `activations q8_k` (x rounded to Q8_K, "
+           "integer dot products: CPU code); without it they are errors">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -38,4 +38,21 @@ def Quant4_QuantRule : I32EnumAttr<"QuantRule",
   }];
 }
 
+def Quant4_ActivationMode : I32EnumAttr<"ActivationMode",
+    "How quant4.matmul multiplies the activations with the weights", [
+      I32EnumAttrCase<"f32", 0>,
+      I32EnumAttrCase<"q8_k", 1>
+    ]> {
+  let cppNamespace = "::mlir::quant4";
+  let description = [{
+    - `f32` (the default): each weight is decoded to f32 and multiplied with
+      the activation converted to f32.
+    - `q8_k`: like ggml's CPU backend, each 256-value block of activations is
+      first rounded to ggml's `block_q8_K` (an f32 scale and 256 int8 values,
+      bit-exact with lib/Format's `quantizeQ8K`); the weights' integer codes
+      are multiplied with the int8 values in int32, and the block's float
+      scales are applied once per block (docs/CPU.md, "Q8_K activations").
+  }];
+}
+
 #endif // QUANT4_ENUMS

@@ -71,24 +71,39 @@ def Quant4_MatmulOp : Quant4_Op<"matmul", [Pure]> {
     accumulated in `acc_type` (default f32), which must be at least as wide
     as the result element type (C10).
 
+    `activations` selects how the products are formed (default `f32`). With
+    `q8_k` each 256-value block of each activation row is rounded to ggml's
+    Q8_K (int8 values and one f32 scale) and the products are integer dot
+    products with the weights' codes, as ggml's `vec_dot_q4_K_q8_K` does;
+    it needs `#quant4.q4_k` weights (C19) and an f32 accumulator (C20).
+
     ```mlir
     %y = quant4.matmul %x, %w
+        : tensor<8x4096xf32>, !quant4.blocked<11008x4096, #quant4.q4_k>
+        -> tensor<8x11008xf32>
+    %z = quant4.matmul %x, %w activations q8_k
         : tensor<8x4096xf32>, !quant4.blocked<11008x4096, #quant4.q4_k>
         -> tensor<8x11008xf32>
     ```
   }];
   let arguments = (ins Quant4_FloatTensor:$activations,
                        Quant4_BlockedTensorType:$weights,
-                       OptionalAttr<TypeAttrOf<AnyFloat>>:$acc_type);
+                       OptionalAttr<TypeAttrOf<AnyFloat>>:$acc_type,
+                       OptionalAttr<Quant4_ActivationMode>:$activation_mode);
   let results = (outs Quant4_FloatTensor:$result);
   let assemblyFormat = [{
-    $activations `,` $weights attr-dict `:` type($activations) `,`
+    $activations `,` $weights (`activations` $activation_mode^)? attr-dict `:`
+    type($activations) `,`
     qualified(type($weights)) `->` type($result)
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     /// The accumulator element type (acc_type, or f32).
     ::mlir::FloatType getAccumulatorType();
+    /// The activation mode (activation_mode, or f32).
+    ::mlir::quant4::ActivationMode getActivationModeOrDefault() {
+      return getActivationMode().value_or(::mlir::quant4::ActivationMode::f32);
+    }
   }];
 }
 

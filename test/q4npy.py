@@ -19,6 +19,16 @@ comparisons that exit non-zero on a mismatch.
       `quant4.quantize` applied to the golden input as a dense constant
   q4npy.py bytes-equal OUT.npy GOLDEN [GOLDEN ...]
       the bytes equal the concatenated golden files
+  q4npy.py q8k OUT.q8k X.npy
+      every row of x as ggml block_q8_K (a float32 port of
+      quantize_row_q8_K_ref, checked against the golden .q8k by the tests)
+  q4npy.py q8k-matmul-ref OUT.npy X.npy W_DEQUANT.f32 N K
+      y = dequant(Q8_K(x)) @ W^T in float64
+  q4npy.py q8k-probe W.npy Y.npy X.q8k K
+      Q4_K weights [K + K/32, K] that expose a Q8_K activation in y: row n
+      < K has d = 1, all scales 1 and the single code 1 at k = n (y[n] =
+      d_x * q_x[n]); row K + r has dmin = 1 and min 1 for sub-block r only
+      (y = -d_x * sum of that sub-block's codes). Y: those values in float32.
 """
 import sys
 
@@ -134,7 +144,86 @@ def cmd_bytes_equal(argv):
     print("byte-exact: %d bytes" % out.size)
 
 
-COMMANDS = {"raw": cmd_raw, "exact": cmd_exact, "matmul-ref": cmd_matmul_ref,
+QK_K = 256
+Q8K_BYTES = 4 + QK_K + 32
+Q4K_BYTES = 144
+
+
+def quantize_q8k(row):
+    """quantize_row_q8_K_ref on one row of float32 values."""
+    out = bytearray()
+    for x in row.astype(np.float32).reshape(-1, QK_K):
+        ax = np.abs(x)
+        i = int(np.argmax(ax))  # the first of equal maxima, as ggml's scan
+        if ax[i] == 0:
+            out += bytes(Q8K_BYTES)
+            continue
+        iscale = np.float32(-127.0) / x[i]
+        v = (iscale * x).astype(np.float32) + np.float32(12582912.0)
+        q = (v.view("<i4") & 0x007FFFFF) - 0x00400000
+        q = np.minimum(q, 127).astype(np.int8)
+        sums = q.astype(np.int32).reshape(16, 16).sum(axis=1).astype("<i2")
+        d = np.float32(1.0) / iscale
+        out += np.array([d], "<f4").tobytes() + q.tobytes() + sums.tobytes()
+    return bytes(out)
+
+
+def q8k_blocks(data):
+    """(d [B] float32, q [B, 256] int8) of a block_q8_K byte string."""
+    blocks = np.frombuffer(data, dtype="u1").reshape(-1, Q8K_BYTES)
+    d = blocks[:, :4].copy().view("<f4").reshape(-1)
+    q = blocks[:, 4:4 + QK_K].copy().view("i1")
+    return d, q
+
+
+def cmd_q8k(argv):
+    x = np.load(argv[1])
+    with open(argv[0], "wb") as f:
+        for row in x.reshape(-1, x.shape[-1]):
+            f.write(quantize_q8k(row))
+
+
+def cmd_q8k_matmul_ref(argv):
+    x, n, k = np.load(argv[1]), int(argv[3]), int(argv[4])
+    weights = np.fromfile(argv[2], dtype="<f4").reshape(n, k).astype(np.float64)
+    rows = []
+    for row in x.reshape(-1, k):
+        d, q = q8k_blocks(quantize_q8k(row))
+        rows.append((d[:, None] * q.astype(np.float32)).astype(np.float32))
+    xq = np.stack(rows).reshape(x.shape).astype(np.float64)
+    np.save(argv[0], xq @ weights.T)
+
+
+def cmd_q8k_probe(argv):
+    wout, yout, k = argv[0], argv[1], int(argv[3])
+    d, q = q8k_blocks(open(argv[2], "rb").read())
+    nb = k // QK_K
+    blocks = np.zeros((k + k // 32, nb, Q4K_BYTES), dtype="u1")
+    # Rows < K: d = 1.0 (fp16 0x3c00), dmin = 0, sc_j = 1, code 1 at k = n.
+    for n in range(k):
+        block, e = blocks[n, n // QK_K], n % QK_K
+        block[0:2] = (0x00, 0x3C)
+        block[4:8] = 1
+        block[12:16] = 1
+        c, h, l = e // 64, (e % 64) // 32, e % 32
+        block[16 + 32 * c + l] = 1 << (4 * h)
+    # Rows K + r: d = 0, dmin = 1.0, m_j = 1 for sub-block j = r % 8 only.
+    for r in range(k // 32):
+        block, j = blocks[k + r, r // 8], r % 8
+        block[2:4] = (0x00, 0x3C)
+        if j < 4:
+            block[8 + j] = 1
+        else:
+            block[12 + j - 4] = 1 << 4
+    np.save(wout, blocks.reshape(-1))
+    y = (np.repeat(d, QK_K) * q.reshape(-1).astype(np.float32)).astype(np.float32)
+    sums = q.reshape(-1, 32).astype(np.int32).sum(axis=1).astype(np.float32)
+    ymin = -(np.repeat(d, 8) * sums).astype(np.float32)
+    np.save(yout, np.concatenate([y, ymin]).reshape(1, -1))
+
+
+COMMANDS = {"q8k": cmd_q8k, "q8k-matmul-ref": cmd_q8k_matmul_ref,
+            "q8k-probe": cmd_q8k_probe, "raw": cmd_raw, "exact": cmd_exact, "matmul-ref": cmd_matmul_ref,
             "close": cmd_close, "random": cmd_random,
             "quantize-ir": cmd_quantize_ir, "bytes-equal": cmd_bytes_equal}
 

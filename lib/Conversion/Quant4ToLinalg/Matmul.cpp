@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Conversion/Quant4ToLinalg/LoweringUtils.h"
+#include "Conversion/Quant4ToLinalg/MatmulQ8.h"
 #include "Dialect/Quant4/IR/Quant4Ops.h"
 #include "Transforms/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -270,7 +271,10 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
 
     MatmulParts parts{xBlocks, acc, storage, accType, rank, *grid, format};
     linalg::GenericOp generic =
-        options.vectorize
+        op.getActivationModeOrDefault() == ActivationMode::q8_k
+            ? buildQ8KMatmul(rewriter, loc, xBlocks, acc, storage, format,
+                             *grid)
+        : options.vectorize
             ? buildPerBlockReduction(rewriter, loc, parts, buildVectorBlockSum)
         : options.blockSumLoops
             ? buildPerBlockReduction(rewriter, loc, parts, buildScalarBlockSum)

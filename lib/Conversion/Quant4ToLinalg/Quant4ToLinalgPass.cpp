@@ -29,6 +29,14 @@ struct ConvertQuant4ToLinalgPass
         op->emitError("quant4.quantize is only supported on constants (fold "
                       "it with lib/Format)");
         unsupported = true;
+      } else if (auto matmul = dyn_cast<MatmulOp>(op);
+                 matmul && !int8Activations &&
+                 matmul.getActivationModeOrDefault() != ActivationMode::f32) {
+        op->emitError("quant4.matmul activations ")
+            << stringifyActivationMode(matmul.getActivationModeOrDefault())
+            << " is implemented by the CPU pipeline only "
+               "(convert-quant4-to-linalg{int8-activations})";
+        unsupported = true;
       } else if (isa<WeightOp>(op)) {
         op->emitError("quant4.weight must be imported first "
                       "(run quant4-import-weights)");

@@ -27,6 +27,7 @@ void mlir::quant4::buildCPUPipeline(OpPassManager &pm,
   ConvertQuant4ToLinalgOptions convert;
   convert.blockSumLoops = true;
   convert.vectorize = options.vectorize;
+  convert.int8Activations = true;
   pm.addPass(createConvertQuant4ToLinalg(convert));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

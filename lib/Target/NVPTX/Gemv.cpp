@@ -300,6 +300,7 @@ struct Gemv : mlir::quant4::impl::Quant4GPUGemvBase<Gemv> {
     if (!fromBytes || xType.getRank() != 2 || !xType.hasStaticShape() ||
         !wType.hasStaticShape() || !yType.getElementType().isF32() ||
         !op.getAccumulatorType().isF32() ||
+        op.getActivationModeOrDefault() != ActivationMode::f32 ||
         !hasSignlessBytes(fromBytes))
       return std::nullopt;
     GemvShape s;

@@ -90,6 +90,30 @@ func.func @matmul_acc(%x: tensor<1x256xf32>, %w: !quant4.blocked<4x256, #quant4.
 
 // -----
 
+func.func @matmul_q8k_nf4(%x: tensor<1x256xf32>, %w: !quant4.blocked<4x256, #quant4.nf4<block_size = 64>>) {
+  // expected-error @+1 {{activations q8_k needs #quant4.q4_k weights, got #quant4.nf4 (C19)}}
+  %y = quant4.matmul %x, %w activations q8_k : tensor<1x256xf32>, !quant4.blocked<4x256, #quant4.nf4<block_size = 64>> -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_q8k_mxfp4(%x: tensor<1x256xf32>, %w: !quant4.blocked<4x256, #quant4.mxfp4>) {
+  // expected-error @+1 {{activations q8_k needs #quant4.q4_k weights, got #quant4.mxfp4 (C19)}}
+  %y = quant4.matmul %x, %w activations q8_k : tensor<1x256xf32>, !quant4.blocked<4x256, #quant4.mxfp4> -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_q8k_acc(%x: tensor<1x256xf32>, %w: !quant4.blocked<4x256, #quant4.q4_k>) {
+  // expected-error @+1 {{activations q8_k accumulates in f32, got acc_type 'f64' (C20)}}
+  %y = quant4.matmul %x, %w activations q8_k {acc_type = f64} : tensor<1x256xf32>, !quant4.blocked<4x256, #quant4.q4_k> -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
 func.func @from_bytes_dims(%b: tensor<?xi8>) {
   // expected-error @+1 {{expected 1 dynamic dimension operands for '!quant4.blocked<?x256, #quant4.q4_k>', got 0 (C11)}}
   %w = quant4.from_bytes %b : tensor<?xi8> -> !quant4.blocked<?x256, #quant4.q4_k>

@@ -59,6 +59,17 @@ func.func @matmul_batched_acc(%x: tensor<2x?x4096xf16>, %w: !quant4.blocked<64x4
   return %y : tensor<2x?x64xf16>
 }
 
+// CHECK-LABEL: func.func @matmul_q8k
+// CHECK:         quant4.matmul %{{.*}}, %{{.*}} activations q8_k : tensor<4x?x512xbf16>, !quant4.blocked<64x512, #quant4.q4_k> -> tensor<4x?x64xf32>
+// CHECK:         quant4.matmul %{{.*}}, %{{.*}} : tensor<4x?x512xbf16>
+// GENERIC:       "quant4.matmul"(%{{.*}}, %{{.*}}) <{activation_mode = 1 : i32}>
+// GENERIC:       "quant4.matmul"(%{{.*}}, %{{.*}}) <{activation_mode = 0 : i32}>
+func.func @matmul_q8k(%x: tensor<4x?x512xbf16>, %w: !quant4.blocked<64x512, #quant4.q4_k>) -> (tensor<4x?x64xf32>, tensor<4x?x64xf32>) {
+  %y = quant4.matmul %x, %w activations q8_k : tensor<4x?x512xbf16>, !quant4.blocked<64x512, #quant4.q4_k> -> tensor<4x?x64xf32>
+  %z = quant4.matmul %x, %w activations f32 : tensor<4x?x512xbf16>, !quant4.blocked<64x512, #quant4.q4_k> -> tensor<4x?x64xf32>
+  return %y, %z : tensor<4x?x64xf32>, tensor<4x?x64xf32>
+}
+
 // CHECK-LABEL: func.func @byte_views
 // CHECK-SAME:    (%[[RAW:.*]]: tensor<147456xui8>, %[[DYN:.*]]: tensor<?xi8>, %[[N:.*]]: index)
 // CHECK:         %[[W:.*]] = quant4.from_bytes %[[RAW]] : tensor<147456xui8> -> !quant4.blocked<64x4096, #quant4.q4_k>

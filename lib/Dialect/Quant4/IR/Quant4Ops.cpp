@@ -80,6 +80,21 @@ LogicalResult DequantizeOp::verify() {
 // MatmulOp
 //===----------------------------------------------------------------------===//
 
+/// C19, C20: what the integer-activation modes need.
+static LogicalResult verifyActivationMode(MatmulOp op) {
+  if (op.getActivationModeOrDefault() != ActivationMode::q8_k)
+    return success();
+  BlockFormatAttrInterface format = op.getWeights().getType().getFormat();
+  if (!isa<Q4KAttr>(format))
+    return op.emitOpError("activations q8_k needs #quant4.q4_k weights, got ")
+           << format << " (C19)";
+  FloatType acc = op.getAccumulatorType();
+  if (!acc.isF32())
+    return op.emitOpError("activations q8_k accumulates in f32, got acc_type ")
+           << acc << " (C20)";
+  return success();
+}
+
 FloatType MatmulOp::getAccumulatorType() {
   if (std::optional<Type> acc = getAccType())
     return cast<FloatType>(*acc);
@@ -118,7 +133,7 @@ LogicalResult MatmulOp::verify() {
     return emitOpError("accumulator type ")
            << acc << " is narrower than the result element type " << resultElt
            << " (C10)";
-  return success();
+  return verifyActivationMode(*this);
 }
 
 //===----------------------------------------------------------------------===//
