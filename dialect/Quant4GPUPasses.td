@@ -137,8 +137,9 @@ def Quant4GPUMmaGemm : Pass<"quant4-gpu-mma-gemm", "::mlir::func::FuncOp"> {
     buffer). One launch block of 8 warps computes a BM x BN output tile
     (BM = 64 or 128 rows of x, BN = 64 or 128 weight rows) over K steps of
     32: its threads convert the x tile to f16 and decode the weight tile
-    value by value through the format's `buildDecode` (f32, then f16), both
-    into padded workgroup memory; after a barrier each warp loads its
+    value by value through the format's `buildDecode` (f32, then f16), one
+    step ahead into registers, and store them to padded workgroup memory;
+    after a barrier (and the next step's loads) each warp loads its
     m16n8k16 fragments with `nvgpu.ldmatrix` and accumulates with
     `nvgpu.mma.sync` into f32 registers. Rows and columns past M and N are
     clamped on load and masked on store. Other matmuls are left alone.

@@ -7,14 +7,17 @@
 //   launch block (bx, by): output tile rows [by*BM, +BM) x cols [bx*BN, +BN)
 //   8 warps as 2 (M) x 4 (N), warp tile (BM/2) x (BN/4) of m16n8 fragments
 //   acc[mt][nt] = 0                                  // vector<2x2xf32> each
+//   a, w = load(0)                                   // the thread's slices:
+//     a[c] = f16(x[min(row, M-1)][32s + c])          //   f16 registers
+//     w[c] = f16(decode(min(col, N-1), 32s + c))     //   buildDecode, f32
 //   for s = 0; s < K / 32; ++s:                      // K steps of BK = 32
-//     As[r][c] = f16(x[min(row, M-1)][32s + c])      // the thread's slice
-//     Bs[n][c] = f16(decode(min(col, N-1), 32s + c)) // buildDecode, f32
+//     As[r][c..] = a; Bs[n][c..] = w
 //     barrier
+//     a, w = load(min(s + 1, K / 32 - 1))            // in flight during mma
 //     for kk in {0, 16}:
-//       a[mt] = ldmatrix.x4 As[warp rows + 16mt ..][kk ..]
-//       b[nt] = ldmatrix.x2 Bs[warp cols + 8nt ..][kk ..]
-//       acc[mt][nt] = mma.sync.m16n8k16 f16 x f16 + f32
+//       fa[mt] = ldmatrix.x4 As[warp rows + 16mt ..][kk ..]
+//       fb[nt] = ldmatrix.x2 Bs[warp cols + 8nt ..][kk ..]
+//       acc[mt][nt] = mma.sync.m16n8k16(fa[mt], fb[nt], acc[mt][nt])
 //     barrier
 //   y[row][col] = acc (rows < M, cols < N)
 //
@@ -82,20 +85,32 @@ public:
     auto accType = VectorType::get({2, 2}, b.getF32Type());
     Value zero = arith::ConstantOp::create(
         b, loc, accType, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
-    SmallVector<Value> init(s.fragsM * s.fragsN, zero);
+    int64_t numAcc = s.fragsM * s.fragsN;
+    SmallVector<Value> init(numAcc, zero);
+    // Software pipelining through registers: step s + 1's activations and
+    // decoded weights are loaded while step s's tiles feed the mma.
+    Slice sliceA = sliceOf(tid, s.tileM), sliceB = sliceOf(tid, s.tileN);
+    int64_t numSteps = s.depth / kStepK;
+    llvm::append_range(init, loadStep(sliceA, sliceB, idx(0)));
     auto loop = scf::ForOp::create(
-        b, loc, idx(0), idx(s.depth / kStepK), idx(1), init,
-        [&](OpBuilder &, Location, Value step, ValueRange acc) {
-          stageActivations(tid, step);
-          stageWeights(tid, step);
+        b, loc, idx(0), idx(numSteps), idx(1), init,
+        [&](OpBuilder &, Location, Value step, ValueRange iter) {
+          ValueRange staged = iter.drop_front(numAcc);
+          storeSlice(tileA, sliceA, staged.take_front(sliceA.count));
+          storeSlice(tileB, sliceB, staged.drop_front(sliceA.count));
           gpu::BarrierOp::create(b, loc);
-          SmallVector<Value> result(acc);
+          // The last step reloads itself (no branch; the values are unused).
+          Value next = arith::MinUIOp::create(b, loc, add(step, idx(1)),
+                                              idx(numSteps - 1));
+          SmallVector<Value> loaded = loadStep(sliceA, sliceB, next);
+          SmallVector<Value> result(iter.take_front(numAcc));
           for (int64_t kk = 0; kk < kStepK; kk += 16)
             result = multiplyFragments(kk, result);
           gpu::BarrierOp::create(b, loc);
+          llvm::append_range(result, loaded);
           scf::YieldOp::create(b, loc, result);
         });
-    storeOutput(loop.getResults());
+    storeOutput(loop.getResults().take_front(numAcc));
     gpu::TerminatorOp::create(b, loc);
   }
 
@@ -132,28 +147,44 @@ private:
             count};
   }
 
-  /// As[r][c..] = f16(x[row][32 step + c..]); rows past M read row M - 1
-  /// (their outputs are not stored).
-  void stageActivations(Value tid, Value step) {
-    Slice slice = sliceOf(tid, s.tileM);
+  /// The thread's f16 values of K step `step`: its activation slice, then
+  /// its weight slice.
+  SmallVector<Value> loadStep(const Slice &sliceA, const Slice &sliceB,
+                              Value step) {
+    SmallVector<Value> values = loadActivations(sliceA, step);
+    llvm::append_range(values, decodeWeights(sliceB, step));
+    return values;
+  }
+
+  /// tile[r][c + j] = values[j] for the thread's slice.
+  void storeSlice(Value tile, const Slice &slice, ValueRange values) {
+    for (auto [j, v] : llvm::enumerate(values))
+      memref::StoreOp::create(
+          b, loc, v, tile,
+          ValueRange{slice.row, add(slice.col, idx(int64_t(j)))});
+  }
+
+  /// f16(x[row][32 step + c..]) of the slice's tile row; rows past M read
+  /// row M - 1 (their outputs are not stored).
+  SmallVector<Value> loadActivations(const Slice &slice, Value step) {
     Value row = clampTo(add(rowBase, slice.row), s.rows);
     Value k = add(mul(step, idx(kStepK)), slice.col);
+    SmallVector<Value> values;
     for (int64_t j = 0; j < slice.count; ++j) {
       Value v =
           tensor::ExtractOp::create(b, loc, x, ValueRange{row, add(k, idx(j))});
       if (v.getType() != b.getF32Type())
         v = arith::ExtFOp::create(b, loc, b.getF32Type(), v);
-      memref::StoreOp::create(b, loc, toHalf(v), tileA,
-                              ValueRange{slice.row, add(slice.col, idx(j))});
+      values.push_back(toHalf(v));
     }
+    return values;
   }
 
-  /// Bs[n][c..] = f16(decode(weight row col, 32 step + c..)); columns past N
-  /// decode row N - 1. The value index inside the block is the step's
-  /// offset in its block plus a constant, so the decode's group arithmetic
-  /// folds (a step never straddles a block).
-  void stageWeights(Value tid, Value step) {
-    Slice slice = sliceOf(tid, s.tileN);
+  /// f16(decode(weight row col, 32 step + c..)) of the slice's tile row;
+  /// columns past N decode row N - 1. The value index inside the block is
+  /// the step's offset in its block plus a constant, so the decode's group
+  /// arithmetic folds (a step never straddles a block).
+  SmallVector<Value> decodeWeights(const Slice &slice, Value step) {
     Value col = clampTo(add(colBase, slice.row), s.cols);
     int64_t stepsPerBlock = s.blockSize / kStepK;
     Value block = add(mul(col, idx(s.blocksPerRow)),
@@ -163,12 +194,11 @@ private:
                 idx(kStepK)),
             slice.col);
     Value numBlocks = idx(s.numBlocks);
-    for (int64_t j = 0; j < slice.count; ++j) {
-      Value w = format.buildDecode(b, loc, storage, numBlocks, block,
-                                   add(first, idx(j)));
-      memref::StoreOp::create(b, loc, toHalf(w), tileB,
-                              ValueRange{slice.row, add(slice.col, idx(j))});
-    }
+    SmallVector<Value> values;
+    for (int64_t j = 0; j < slice.count; ++j)
+      values.push_back(toHalf(format.buildDecode(b, loc, storage, numBlocks,
+                                                 block, add(first, idx(j)))));
+    return values;
   }
 
   /// acc + the products of the k16 slice at column kk of both tiles.

@@ -13,22 +13,30 @@
 !n = !quant4.blocked<200x512, #quant4.nf4>
 
 // M = 80 > 64: 128 x 128 tiles, 2 x 1 launch blocks of 256 threads; warp
-// tile 64 x 32 = 4 x 4 fragments; 512 / 32 = 16 K steps.
+// tile 64 x 32 = 4 x 4 fragments; 512 / 32 = 16 K steps. Step 0's 16
+// activations and 16 weights per thread are loaded before the loop; each
+// step stores them to workgroup memory and loads the next step's before
+// its mma.
 // CHECK-LABEL: func.func @q4k(
 // CHECK-SAME:      %[[X:.*]]: tensor<80x512xf32>, %[[RAW:.*]]: tensor<73728xi8>)
 // CHECK:         %[[Y:.*]] = memref.alloc() : memref<80x256xf32>
 // CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c2, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}}) threads({{.*}}) in ({{.*}} = %c256, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}})
 // CHECK-SAME:      workgroup(%[[AS:[^ ]*]] : memref<128x40xf16, #gpu.address_space<workgroup>>, %[[BS:[^ ]*]] : memref<128x40xf16, #gpu.address_space<workgroup>>)
-// CHECK:           scf.for %{{.*}} = %c0{{.*}} to %c16{{.*}} step %c1{{.*}} iter_args({{.*}}) -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>)
 // Rows past M = 80 read row 79.
-// CHECK:             arith.minui %{{.*}}, %c79
-// CHECK:             %[[XV:.*]] = tensor.extract %[[X]]
-// CHECK:             %[[XH:.*]] = arith.truncf %[[XV]] : f32 to f16
-// CHECK:             memref.store %[[XH]], %[[AS]]
+// CHECK:           arith.minui %{{.*}}, %c79
+// CHECK:           %[[XV:.*]] = tensor.extract %[[X]]
+// CHECK:           %[[XH:.*]] = arith.truncf %[[XV]] : f32 to f16
+// CHECK:           tensor.extract %[[RAW]]
+// CHECK:           %[[WH:.*]] = arith.truncf %{{.*}} : f32 to f16
+// CHECK:           scf.for %[[STEP:.*]] = %c0{{.*}} to %c16{{.*}} step %c1{{.*}} iter_args({{.*}} = %[[XH]], {{.*}} = %[[WH]], {{.*}}) -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16)
+// CHECK-COUNT-16:    memref.store %{{.*}}, %[[AS]]
+// CHECK-COUNT-16:    memref.store %{{.*}}, %[[BS]]
+// CHECK-NEXT:        gpu.barrier
+// The next step, the last one reloading itself.
+// CHECK:             %[[NEXT:.*]] = arith.addi %[[STEP]], %c1
+// CHECK:             arith.minui %[[NEXT]], %c15
+// CHECK:             tensor.extract %[[X]]
 // CHECK:             tensor.extract %[[RAW]]
-// CHECK:             arith.truncf %{{.*}} : f32 to f16
-// CHECK:             memref.store %{{.*}}, %[[BS]]
-// CHECK:             gpu.barrier
 // CHECK-COUNT-4:     nvgpu.ldmatrix %[[AS]][{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<128x40xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
 // CHECK-COUNT-4:     nvgpu.ldmatrix %[[BS]][{{.*}}] {numTiles = 2 : i32, transpose = false} : memref<128x40xf16, #gpu.address_space<workgroup>> -> vector<2x2xf16>
 // CHECK-COUNT-16:    nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
