@@ -142,11 +142,17 @@ def Quant4GPUMmaGemm : Pass<"quant4-gpu-mma-gemm", "::mlir::func::FuncOp"> {
     after a barrier (and the next step's loads) each warp loads its
     m16n8k16 fragments with `nvgpu.ldmatrix` and accumulates with
     `nvgpu.mma.sync` into f32 registers. Rows and columns past M and N are
-    clamped on load and masked on store. Other matmuls are left alone.
+    clamped on load and masked on store. With few output tiles (M = 64)
+    the K steps are split over grid z (a power of two, at most max-splits,
+    aiming at 528 launch blocks): the kernel writes [splits, M, N] partial
+    sums to a scratch buffer and a second launch adds them into the output.
+    Other matmuls are left alone.
   }];
   let options = [
     Option<"minRows", "min-rows", "int64_t", /*default=*/"17",
            "Smallest M lowered here">,
+    Option<"maxSplits", "max-splits", "int64_t", /*default=*/"8",
+           "Most K splits when there are few output tiles (1 = none)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -51,6 +51,9 @@ constexpr int64_t kThreads = kWarps * 32;
 constexpr int64_t kStepK = 32;
 /// Workgroup row length in halves: kStepK plus 8 of padding.
 constexpr int64_t kRowPitch = kStepK + 8;
+/// Launch blocks a matmul aims for (4 per SM of a 132-SM H100): fewer
+/// output tiles split their K steps over grid z (M = 64).
+constexpr int64_t kTargetBlocks = 4 * 132;
 
 /// Static facts about one GEMM-class matmul and its tiling.
 struct MmaShape {
@@ -59,6 +62,7 @@ struct MmaShape {
   int64_t blocksPerRow, numBlocks; // K / B, N * K / B
   int64_t tileM, tileN;            // BM, BN (output tile per launch block)
   int64_t fragsM, fragsN;          // m16 / n8 fragments per warp
+  int64_t splits;                  // K splits over grid z (1: none)
 };
 
 /// The kernel body: everything inside the gpu.launch.
@@ -90,18 +94,22 @@ public:
     // Software pipelining through registers: step s + 1's activations and
     // decoded weights are loaded while step s's tiles feed the mma.
     Slice sliceA = sliceOf(tid, s.tileM), sliceB = sliceOf(tid, s.tileN);
-    int64_t numSteps = s.depth / kStepK;
-    llvm::append_range(init, loadStep(sliceA, sliceB, idx(0)));
+    // Split z takes K steps [z S, (z + 1) S), S = K / 32 / splits.
+    int64_t splitSteps = s.depth / kStepK / s.splits;
+    Value firstStep =
+        s.splits == 1 ? idx(0) : mul(launch.getBlockIds().z, idx(splitSteps));
+    Value lastStep = add(firstStep, idx(splitSteps - 1));
+    llvm::append_range(init, loadStep(sliceA, sliceB, firstStep));
     auto loop = scf::ForOp::create(
-        b, loc, idx(0), idx(numSteps), idx(1), init,
+        b, loc, firstStep, add(lastStep, idx(1)), idx(1), init,
         [&](OpBuilder &, Location, Value step, ValueRange iter) {
           ValueRange staged = iter.drop_front(numAcc);
           storeSlice(tileA, sliceA, staged.take_front(sliceA.count));
           storeSlice(tileB, sliceB, staged.drop_front(sliceA.count));
           gpu::BarrierOp::create(b, loc);
           // The last step reloads itself (no branch; the values are unused).
-          Value next = arith::MinUIOp::create(b, loc, add(step, idx(1)),
-                                              idx(numSteps - 1));
+          Value next =
+              arith::MinUIOp::create(b, loc, add(step, idx(1)), lastStep);
           SmallVector<Value> loaded = loadStep(sliceA, sliceB, next);
           SmallVector<Value> result(iter.take_front(numAcc));
           for (int64_t kk = 0; kk < kStepK; kk += 16)
@@ -110,7 +118,8 @@ public:
           llvm::append_range(result, loaded);
           scf::YieldOp::create(b, loc, result);
         });
-    storeOutput(loop.getResults().take_front(numAcc));
+    storeOutput(loop.getResults().take_front(numAcc),
+                s.splits > 1 ? launch.getBlockIds().z : Value());
     gpu::TerminatorOp::create(b, loc);
   }
 
@@ -238,8 +247,9 @@ private:
 
   /// Accumulator element [i][j] of fragment (mt, nt) is output row
   /// 16 mt + lane / 4 + 8 i, column 8 nt + 2 (lane % 4) + j of the warp
-  /// tile; stored where inside M x N.
-  void storeOutput(ValueRange acc) {
+  /// tile; stored where inside M x N, at [split, row, col] of the partial
+  /// sums when `split` is set.
+  void storeOutput(ValueRange acc, Value split) {
     Value row0 = add(add(rowBase, warpRow),
                      arith::DivUIOp::create(b, loc, lane, idx(4)));
     Value col0 = add(add(colBase, warpCol),
@@ -259,7 +269,10 @@ private:
             Value v = vector::ExtractOp::create(b, loc, acc[mt * s.fragsN + nt],
                                                 ArrayRef<int64_t>{i, j});
             scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
-              memref::StoreOp::create(b, loc, v, y, ValueRange{row, col});
+              SmallVector<Value> at{row, col};
+              if (split)
+                at.insert(at.begin(), split);
+              memref::StoreOp::create(b, loc, v, y, at);
               scf::YieldOp::create(b, loc);
             });
           }
@@ -272,6 +285,39 @@ private:
   Value x, storage, y;
   Value tileA, tileB, lane, rowBase, colBase, warpRow, warpCol;
 };
+
+/// y[m, n] = sum over z of partial[z, m, n]: one thread per output.
+static void buildSplitSum(OpBuilder &b, Location loc, const MmaShape &s,
+                          Value partial, Value y) {
+  auto c = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
+  };
+  int64_t outputs = s.rows * s.cols;
+  Value one = c(1);
+  auto launch =
+      gpu::LaunchOp::create(b, loc, c(llvm::divideCeil(outputs, kThreads)), one,
+                            one, c(kThreads), one, one);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&launch.getBody().front());
+  Value i = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, launch.getBlockIds().x, c(kThreads)),
+      launch.getThreadIds().x);
+  Value inside =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, i, c(outputs));
+  scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
+    Value m = arith::DivUIOp::create(b, loc, i, c(s.cols));
+    Value n = arith::RemUIOp::create(b, loc, i, c(s.cols));
+    Value sum;
+    for (int64_t z = 0; z < s.splits; ++z) {
+      Value v = memref::LoadOp::create(b, loc, partial, ValueRange{c(z), m, n});
+      sum = sum ? arith::AddFOp::create(b, loc, sum, v).getResult() : v;
+    }
+    memref::StoreOp::create(b, loc, sum, y, ValueRange{m, n});
+    scf::YieldOp::create(b, loc);
+  });
+  gpu::TerminatorOp::create(b, loc);
+}
 
 struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
   using Base::Base;
@@ -308,6 +354,17 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
     s.tileN = s.rows > 64 ? 128 : 64;
     s.fragsM = s.tileM / kWarpsM / 16;
     s.fragsN = s.tileN / kWarpsN / 8;
+    // Few output tiles (M = 64): split the K steps so that about
+    // kTargetBlocks launch blocks run; a power of two dividing the steps.
+    int64_t tiles =
+        llvm::divideCeil(s.rows, s.tileM) * llvm::divideCeil(s.cols, s.tileN);
+    int64_t numSteps = s.depth / kStepK;
+    s.splits = std::max<int64_t>(
+        1, int64_t(llvm::bit_floor(uint64_t(
+               std::min(int64_t(maxSplits),
+                        std::max<int64_t>(1, kTargetBlocks / tiles))))));
+    while (numSteps % s.splits != 0)
+      s.splits /= 2;
     return s;
   }
 
@@ -321,9 +378,16 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
       return arith::ConstantIndexOp::create(b, loc, v).getResult();
     };
     Value one = c(1);
-    auto launch = gpu::LaunchOp::create(
-        b, loc, c(llvm::divideCeil(s.cols, s.tileN)),
-        c(llvm::divideCeil(s.rows, s.tileM)), one, c(kThreads), one, one);
+    // With K splits the mma kernel writes [splits, M, N] partial sums (a
+    // scratch buffer) and a second kernel adds them into y.
+    Value partial = buffer;
+    if (s.splits > 1)
+      partial = memref::AllocOp::create(
+          b, loc, MemRefType::get({s.splits, s.rows, s.cols}, b.getF32Type()));
+    auto launch =
+        gpu::LaunchOp::create(b, loc, c(llvm::divideCeil(s.cols, s.tileN)),
+                              c(llvm::divideCeil(s.rows, s.tileM)), c(s.splits),
+                              c(kThreads), one, one);
     auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
                                                 gpu::AddressSpace::Workgroup);
     for (int64_t rows : {s.tileM, s.tileN})
@@ -334,9 +398,11 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
     OpBuilder body = OpBuilder::atBlockBegin(&launch.getBody().front());
     Value storage = op.getWeights().getDefiningOp<FromBytesOp>().getBytes();
     MmaKernelBuilder(body, loc, s, op.getWeights().getType().getFormat(),
-                     op.getActivations(), storage, buffer)
+                     op.getActivations(), storage, partial)
         .build(launch);
     b.setInsertionPointAfter(launch);
+    if (s.splits > 1)
+      buildSplitSum(b, loc, s, partial, buffer);
     auto result = bufferization::ToTensorOp::create(
         b, loc, yType, buffer, /*restrict=*/true, /*writable=*/true);
     op.replaceAllUsesWith(result.getResult());

@@ -2,9 +2,12 @@
 // matmul on tensor cores: 8 warps per launch block, x and decoded weight
 // tiles of 32 K values in padded f16 workgroup memory, nvgpu.ldmatrix
 // fragments and nvgpu.mma.sync m16n8k16 with f32 accumulators; through the
-// whole pipeline these become ldmatrix and mma.sync PTX.
+// whole pipeline these become ldmatrix and mma.sync PTX. With few output
+// tiles the K steps split over grid z into partial sums that a second
+// launch adds up.
 //
-// RUN: q4-opt %s --quant4-gpu-mma-gemm | FileCheck %s
+// RUN: q4-opt %s --quant4-gpu-mma-gemm=max-splits=1 | FileCheck %s
+// RUN: q4-opt %s --quant4-gpu-mma-gemm | FileCheck %s --check-prefix=SPLIT
 // RUN: q4-opt %s --quant4-nvptx-pipeline | FileCheck %s --check-prefix=PTX
 // RUN: q4-opt %s --quant4-gpu-mma-gemm=min-rows=81 \
 // RUN:   | FileCheck %s --check-prefix=ROWS
@@ -71,6 +74,22 @@
 // CHECK-NOT:     gpu.launch
 // CHECK:         quant4.matmul
 
+// Split K (the default here: 4 output tiles, far below 528 launch
+// blocks): 8 splits of 16 / 8 = 2 K steps each write [8, M, N] partial
+// sums; 24 x 200 / 256 -> 19 launch blocks add them into y.
+// SPLIT-LABEL: func.func @nf4(
+// SPLIT:         %[[Y:.*]] = memref.alloc() : memref<24x200xf32>
+// SPLIT:         %[[P:.*]] = memref.alloc() : memref<8x24x200xf32>
+// SPLIT:         gpu.launch blocks(%{{.*}}, %{{.*}}, %[[Z:[^)]*]]) in ({{.*}} = %c4, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c8)
+// SPLIT:           %[[FIRST:.*]] = arith.muli %[[Z]], %c2
+// SPLIT:           scf.for %{{.*}} = %[[FIRST]] to
+// SPLIT-COUNT-16:    memref.store %{{.*}}, %[[P]][%[[Z]], %{{.*}}, %{{.*}}] : memref<8x24x200xf32>
+// SPLIT:         gpu.launch blocks({{.*}}) in ({{.*}} = %c19, {{.*}}) threads({{.*}}) in ({{.*}} = %c256
+// SPLIT:           scf.if
+// SPLIT-COUNT-8:     memref.load %[[P]]
+// SPLIT:             memref.store %{{.*}}, %[[Y]]
+// SPLIT:         bufferization.to_tensor %[[Y]] restrict writable
+
 // The threshold is an option: M = 80 < 81 stays a quant4.matmul.
 // ROWS-LABEL: func.func @q4k(
 // ROWS-NOT:     gpu.launch
@@ -78,6 +97,7 @@
 
 // PTX-LABEL: func.func @q4k(
 // PTX:         gpu.launch_func @q4k_kernel::@q4k_kernel blocks in (%{{.*}}, %{{.*}}, %{{.*}}) threads in (%{{.*}}, %{{.*}}, %{{.*}})
+// PTX:         gpu.launch_func @q4k_kernel_0::@q4k_kernel
 // PTX:       gpu.binary @q4k_kernel
 // PTX-SAME:    .shared .align 2 .b8 __wg_q4k_kernel_0[10240];
 // PTX-SAME:    .shared .align 2 .b8 __wg_q4k_kernel_1[10240];
