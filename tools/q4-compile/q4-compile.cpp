@@ -3,20 +3,27 @@
 //   q4-compile FILE.mlir --target=cpu -o OUT.so [--emit=mlir|llvm|obj|shared]
 //              [--cpu=native|<name>] [--header OUT.h] [--entry NAME ...]
 //              [--threads N]
-//   q4-compile FILE.mlir --target=nvptx --chip=sm_90 -o OUT [--emit=mlir]
+//   q4-compile FILE.mlir --target=nvptx --chip=sm_90 -o OUT.so
+//              [--emit=mlir|ptx|llvm|obj|shared] [--header OUT.h]
+//              [--entry NAME ...] [--cpu=<name>]
 //
 // cpu: a shared library (default) exporting `q4_<entry>` plain-pointer C
 // functions, plus the header declaring them (OUT with the extension replaced
 // by .h unless --header says otherwise). Tensors named by quant4.weight ops
 // are read from their GGUF / safetensors files (relative to --weights-dir,
-// default the input's directory) and embedded. nvptx: OUT.manifest and one
-// OUT.<kernel module>.ptx per kernel module, which lib/Runtime loads.
+// default the input's directory) and embedded. nvptx: a host library
+// (default) embedding the PTX, exporting `int q4_<entry>(device pointers...,
+// void *stream)` and q4_<lib>_error, plus its header; --emit=ptx writes
+// OUT.manifest and one OUT.<kernel module>.ptx per kernel module instead,
+// which lib/Runtime's KernelBundle loads.
 // Argument parsing only; the compilers live in lib/Target/CPU and NVPTX.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Target/CPU/AotCompiler.h"
 #include "Target/CPU/CHeader.h"
+#include "Target/NVPTX/HostHeader.h"
+#include "Target/NVPTX/HostLibrary.h"
 #include "Target/NVPTX/KernelBundle.h"
 #include "Target/NVPTX/Pipeline.h"
 #include "Tools/ThreadsOption.h"
@@ -44,13 +51,16 @@ static cl::opt<std::string> target("target", cl::desc("cpu | nvptx"),
                                    cl::init("cpu"));
 static cl::opt<std::string>
     emit("emit",
-         cl::desc("cpu: mlir | llvm | obj | shared (default); nvptx: ptx "
-                  "(default: manifest + PTX files) | mlir"),
+         cl::desc("cpu: mlir | llvm | obj | shared (default); nvptx: the "
+                  "same (the host library) or ptx (OUT.manifest + PTX "
+                  "files)"),
          cl::init(""));
-static cl::opt<std::string> cpu("cpu",
-                                cl::desc("Target CPU: native (default) or an "
-                                         "LLVM CPU name such as x86-64-v3"),
-                                cl::init("native"));
+static cl::opt<std::string>
+    cpu("cpu",
+        cl::desc("Target CPU: native (default; nvptx: x86-64, the host "
+                 "wrappers only pack pointers) or an LLVM CPU name such as "
+                 "x86-64-v3"),
+        cl::init("native"));
 static cl::alias cpuAlias("mcpu", cl::aliasopt(cpu),
                           cl::desc("Alias for --cpu"));
 static cl::opt<std::string> chip("chip", cl::desc("GPU architecture (nvptx)"),
@@ -80,6 +90,20 @@ static int writeText(StringRef path, StringRef text) {
   out.os() << text;
   out.keep();
   return 0;
+}
+
+/// Writes the header of a library (--header, or OUT with the extension
+/// replaced by .h): `writer(guard)`.
+static int
+writeHeader(llvm::function_ref<std::string(const std::string &)> writer) {
+  SmallString<256> header(headerFile.empty() ? outputFile : headerFile);
+  if (headerFile.empty())
+    llvm::sys::path::replace_extension(header, ".h");
+  std::string guard = "Q4_" + llvm::sys::path::stem(header).upper() + "_H";
+  for (char &c : guard)
+    if (!llvm::isAlnum(c))
+      c = '_';
+  return writeText(header, writer(guard));
 }
 
 static int compileForCPU(ModuleOp module, unsigned threads) {
@@ -117,36 +141,67 @@ static int compileForCPU(ModuleOp module, unsigned threads) {
   }
   if (kind != "shared" && kind != "obj")
     return 0;
+  return writeHeader([&](const std::string &guard) {
+    return mlir::quant4::writeCHeader(guard, signatures);
+  });
+}
 
-  SmallString<256> header(headerFile.empty() ? outputFile : headerFile);
-  if (headerFile.empty())
-    llvm::sys::path::replace_extension(header, ".h");
-  std::string guard = "Q4_" + llvm::sys::path::stem(header).upper() + "_H";
-  for (char &c : guard)
+/// <lib> of q4_<lib>_error: OUT's name up to its first dot, without a
+/// leading "lib", as a C identifier.
+static std::string defaultLibraryName() {
+  std::string name =
+      llvm::sys::path::filename(outputFile).split('.').first.str();
+  if (StringRef(name).starts_with("lib") && name.size() > 3)
+    name = name.substr(3);
+  for (char &c : name)
     if (!llvm::isAlnum(c))
       c = '_';
-  return writeText(header, mlir::quant4::writeCHeader(guard, signatures));
+  return name;
 }
 
 static int compileForNVPTX(ModuleOp module, MLIRContext &context) {
-  if (!emit.empty() && emit != "ptx" && emit != "mlir")
-    return fail("--emit for --target=nvptx must be ptx or mlir, got '" + emit +
-                "'");
-  if (!headerFile.empty() || !entries.empty())
-    return fail("--header and --entry apply to --target=cpu only");
-  PassManager pm(&context);
+  std::string kind = emit.empty() ? "shared" : emit.getValue();
   mlir::quant4::NVPTXPipelineOptions options;
   options.chip = chip;
-  mlir::quant4::buildNVPTXPipeline(pm, options);
-  if (failed(pm.run(module)))
-    return 1;
-  if (emit == "mlir") {
+  if (kind == "ptx" || kind == "mlir") {
+    if (!headerFile.empty() || !entries.empty())
+      return fail("--header and --entry do not apply to --emit=" + kind);
+    PassManager pm(&context);
+    mlir::quant4::buildNVPTXPipeline(pm, options);
+    if (failed(pm.run(module)))
+      return 1;
+    if (kind == "ptx")
+      return failed(mlir::quant4::writeKernelBundle(module, outputFile)) ? 1
+                                                                         : 0;
     std::string text;
     llvm::raw_string_ostream os(text);
     module.print(os);
     return writeText(outputFile, text);
   }
-  return failed(mlir::quant4::writeKernelBundle(module, outputFile)) ? 1 : 0;
+  std::optional<mlir::quant4::HostOutput> output =
+      llvm::StringSwitch<std::optional<mlir::quant4::HostOutput>>(kind)
+          .Case("llvm", mlir::quant4::HostOutput::LLVMIR)
+          .Case("obj", mlir::quant4::HostOutput::Object)
+          .Case("shared", mlir::quant4::HostOutput::Shared)
+          .Default(std::nullopt);
+  if (!output)
+    return fail("--emit for --target=nvptx must be mlir, ptx, llvm, obj or "
+                "shared, got '" +
+                kind + "'");
+  mlir::quant4::HostLibraryOptions host;
+  if (cpu.getNumOccurrences())
+    host.cpu = cpu == "native" ? "host" : cpu.getValue();
+  host.libraryName = defaultLibraryName();
+  std::vector<mlir::quant4::EntrySignature> signatures;
+  if (failed(mlir::quant4::compileHostLibrary(module, entries, options, host,
+                                              *output, outputFile, signatures)))
+    return 1;
+  if (kind == "llvm")
+    return 0;
+  return writeHeader([&](const std::string &guard) {
+    return mlir::quant4::writeHostCHeader(guard, signatures,
+                                          host.errorFunction());
+  });
 }
 
 int main(int argc, char **argv) {

@@ -11,6 +11,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
+using namespace mlir::quant4;
 
 /// Writes `text` to `path`; false (and a message) on failure.
 static LogicalResult writeFile(Location loc, StringRef path, StringRef text) {
@@ -68,26 +69,23 @@ static FailureOr<int64_t> constantDim(gpu::LaunchFuncOp launch, Value v) {
   return *value;
 }
 
-LogicalResult mlir::quant4::writeKernelBundle(ModuleOp module,
-                                              const std::string &prefix) {
-  std::string base = llvm::sys::path::filename(prefix).str();
+FailureOr<KernelBundleText> mlir::quant4::buildKernelBundle(ModuleOp module,
+                                                            StringRef base) {
+  KernelBundleText bundle;
   llvm::StringMap<std::string> ptxFiles;
   for (auto binary : module.getOps<gpu::BinaryOp>()) {
-    std::string file = base + "." + binary.getName().str() + ".ptx";
+    std::string file = (base + "." + binary.getName() + ".ptx").str();
     auto object = dyn_cast<gpu::ObjectAttr>(binary.getObjects()[0]);
     if (!object || object.getFormat() != gpu::CompilationTarget::Assembly)
       return binary.emitError("expected PTX (gpu-module-to-binary format=isa)");
-    std::string path = llvm::sys::path::parent_path(prefix).str();
-    path = path.empty() ? file : path + "/" + file;
-    if (failed(writeFile(binary.getLoc(), path, object.getObject().getValue())))
-      return failure();
+    bundle.ptx.push_back(
+        {binary.getName().str(), file, object.getObject().getValue().str()});
     ptxFiles[binary.getName()] = file;
   }
   if (!module.getOps<gpu::GPUModuleOp>().empty())
     return module.emitError("gpu.module left: run gpu-module-to-binary first");
 
-  std::string manifest;
-  llvm::raw_string_ostream os(manifest);
+  llvm::raw_string_ostream os(bundle.manifest);
   os << "quant4-nvptx-bundle 1\n";
   for (auto func : module.getOps<func::FuncOp>()) {
     if (func.isExternal())
@@ -156,5 +154,21 @@ LogicalResult mlir::quant4::writeKernelBundle(ModuleOp module,
     if (walk.wasInterrupted())
       return failure();
   }
-  return writeFile(module.getLoc(), prefix + ".manifest", manifest);
+  return bundle;
+}
+
+LogicalResult mlir::quant4::writeKernelBundle(ModuleOp module,
+                                              const std::string &prefix) {
+  FailureOr<KernelBundleText> bundle =
+      buildKernelBundle(module, llvm::sys::path::filename(prefix));
+  if (failed(bundle))
+    return failure();
+  StringRef directory = llvm::sys::path::parent_path(prefix);
+  for (const KernelBundleText::Ptx &ptx : bundle->ptx) {
+    std::string path =
+        directory.empty() ? ptx.file : (directory + "/" + ptx.file).str();
+    if (failed(writeFile(module.getLoc(), path, ptx.text)))
+      return failure();
+  }
+  return writeFile(module.getLoc(), prefix + ".manifest", bundle->manifest);
 }

@@ -31,11 +31,26 @@
 #include "mlir/Support/LogicalResult.h"
 
 #include <string>
+#include <vector>
 
 namespace mlir::quant4 {
 
-/// Writes the bundle next to `prefix` (a path without extension); emits
+/// A bundle in memory: the manifest text and each gpu.binary's PTX.
+struct KernelBundleText {
+  struct Ptx {
+    std::string binary; // the gpu.binary's name
+    std::string file;   // the name the manifest's launch lines use
+    std::string text;
+  };
+  std::string manifest;
+  std::vector<Ptx> ptx;
+};
+
+/// The bundle of `module`, its PTX files named `<base>.<binary>.ptx`; emits
 /// located errors for anything a bare host cannot run.
+FailureOr<KernelBundleText> buildKernelBundle(ModuleOp module, StringRef base);
+
+/// Writes the bundle next to `prefix` (a path without extension).
 LogicalResult writeKernelBundle(ModuleOp module, const std::string &prefix);
 
 } // namespace mlir::quant4

@@ -1,0 +1,247 @@
+//===- HostLibrary.cpp - A C-callable host library around the kernels -----===//
+
+#include "Target/NVPTX/HostLibrary.h"
+#include "Target/CPU/AotCompiler.h"
+#include "Target/CPU/PlainCWrappers.h"
+#include "Target/NVPTX/KernelBundle.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
+
+using namespace mlir;
+using namespace mlir::quant4;
+
+/// Must match lib/Runtime/EmbeddedBundle.h.
+static constexpr uint32_t kBundleVersion = 1;
+/// The names of the PTX files inside the embedded manifest.
+static constexpr const char *kEmbeddedBase = "embedded";
+
+std::string mlir::quant4::hostRuntimeArchive() {
+  return QUANT4_HOST_RUNTIME_ARCHIVE;
+}
+
+/// The index of each entry among the manifest's functions (the module's
+/// functions with a body, in order), after checking that its host function
+/// takes one buffer per tensor of the signature.
+static FailureOr<SmallVector<uint32_t>>
+bundleFunctionIndices(ModuleOp module, ArrayRef<EntrySignature> signatures) {
+  llvm::StringMap<std::pair<uint32_t, func::FuncOp>> functions;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (!func.isExternal())
+      functions[func.getSymName()] = {uint32_t(functions.size()), func};
+  SmallVector<uint32_t> indices;
+  for (const EntrySignature &signature : signatures) {
+    auto found = functions.find(signature.name);
+    if (found == functions.end())
+      return module.emitError("no host function for entry '")
+             << signature.name << "' after the NVPTX pipeline";
+    auto [index, func] = found->second;
+    size_t buffers = signature.args.size() + signature.results.size();
+    if (func.getNumArguments() != buffers)
+      return func.emitError("host function takes ")
+             << func.getNumArguments() << " buffers, the entry's signature "
+             << buffers;
+    indices.push_back(index);
+  }
+  return indices;
+}
+
+/// The GPU kernels are compiled for static shapes only.
+static LogicalResult checkStaticShapes(func::FuncOp func) {
+  for (ArrayRef<Type> types : {func.getArgumentTypes(), func.getResultTypes()})
+    for (Type type : types)
+      if (!cast<ShapedType>(type).hasStaticShape())
+        return func.emitError("GPU entry arguments and results must have "
+                              "static shapes, got ")
+               << type;
+  return success();
+}
+
+/// A private constant holding `data` (with a NUL when `nul`).
+static llvm::GlobalVariable *addBytes(llvm::Module &module, StringRef name,
+                                      StringRef data, bool nul) {
+  llvm::Constant *init =
+      llvm::ConstantDataArray::getString(module.getContext(), data, nul);
+  auto *global =
+      new llvm::GlobalVariable(module, init->getType(), true,
+                               llvm::GlobalValue::PrivateLinkage, init, name);
+  global->setAlignment(llvm::Align(1));
+  return global;
+}
+
+/// The Q4rtBundle constant: the manifest and every PTX image, each PTX in a
+/// section of its own (`.q4.ptx.<gpu.binary>`) so tools can extract it.
+static llvm::Constant *addBundle(llvm::Module &module,
+                                 const KernelBundleText &bundle) {
+  llvm::LLVMContext &context = module.getContext();
+  auto *ptr = llvm::PointerType::getUnqual(context);
+  auto *i32 = llvm::Type::getInt32Ty(context);
+  auto *i64 = llvm::Type::getInt64Ty(context);
+  auto *imageType =
+      llvm::StructType::create(context, {ptr, ptr, i64}, "struct.Q4rtImage");
+  auto *bundleType = llvm::StructType::create(
+      context, {i32, i32, ptr, i64, ptr}, "struct.Q4rtBundle");
+  SmallVector<llvm::Constant *> images;
+  for (const KernelBundleText::Ptx &ptx : bundle.ptx) {
+    llvm::GlobalVariable *text =
+        addBytes(module, "q4.ptx." + ptx.binary, ptx.text, /*nul=*/false);
+    text->setSection(".q4.ptx." + ptx.binary);
+    images.push_back(llvm::ConstantStruct::get(
+        imageType,
+        {addBytes(module, "q4.ptx.name." + ptx.binary, ptx.file, true), text,
+         llvm::ConstantInt::get(i64, ptx.text.size())}));
+  }
+  auto *imagesType = llvm::ArrayType::get(imageType, images.size());
+  auto *imageArray = new llvm::GlobalVariable(
+      module, imagesType, true, llvm::GlobalValue::PrivateLinkage,
+      llvm::ConstantArray::get(imagesType, images), "q4.images");
+  llvm::Constant *value = llvm::ConstantStruct::get(
+      bundleType,
+      {llvm::ConstantInt::get(i32, kBundleVersion),
+       llvm::ConstantInt::get(i32, images.size()),
+       addBytes(module, "q4.manifest", bundle.manifest, false),
+       llvm::ConstantInt::get(i64, bundle.manifest.size()), imageArray});
+  return new llvm::GlobalVariable(module, bundleType, true,
+                                  llvm::GlobalValue::PrivateLinkage, value,
+                                  "q4.bundle");
+}
+
+/// `int q4_<entry>(ptr..., ptr stream)` for every entry, calling
+/// q4rt_launch, and `q4_<lib>_error` calling q4rt_last_error.
+static std::unique_ptr<llvm::Module>
+buildWrapperModule(llvm::LLVMContext &context, const KernelBundleText &bundle,
+                   ArrayRef<EntrySignature> signatures,
+                   ArrayRef<uint32_t> indices, StringRef errorFunction) {
+  auto module = std::make_unique<llvm::Module>("q4_host", context);
+  auto *ptr = llvm::PointerType::getUnqual(context);
+  auto *i32 = llvm::Type::getInt32Ty(context);
+  llvm::Constant *bundleValue = addBundle(*module, bundle);
+  llvm::FunctionCallee launch = module->getOrInsertFunction(
+      "q4rt_launch",
+      llvm::FunctionType::get(i32, {ptr, i32, ptr, ptr, i32, ptr}, false));
+  for (auto [signature, index] : llvm::zip_equal(signatures, indices)) {
+    unsigned buffers = signature.args.size() + signature.results.size();
+    std::string name = plainCName(signature.name);
+    auto *type = llvm::FunctionType::get(
+        i32, SmallVector<llvm::Type *>(buffers + 1, ptr), false);
+    auto *function = llvm::Function::Create(
+        type, llvm::GlobalValue::ExternalLinkage, name, *module);
+    llvm::IRBuilder<> builder(
+        llvm::BasicBlock::Create(context, "entry", function));
+    auto *arrayType = llvm::ArrayType::get(ptr, std::max(buffers, 1u));
+    llvm::Value *args = builder.CreateAlloca(arrayType);
+    for (unsigned i = 0; i < buffers; ++i)
+      builder.CreateStore(
+          function->getArg(i),
+          builder.CreateConstInBoundsGEP2_32(arrayType, args, 0, i));
+    llvm::Value *caller = builder.CreateGlobalString(name, name + ".name");
+    builder.CreateRet(builder.CreateCall(
+        launch, {bundleValue, builder.getInt32(index), caller, args,
+                 builder.getInt32(buffers), function->getArg(buffers)}));
+  }
+  llvm::FunctionCallee lastError = module->getOrInsertFunction(
+      "q4rt_last_error", llvm::FunctionType::get(ptr, false));
+  auto *function = llvm::Function::Create(llvm::FunctionType::get(ptr, false),
+                                          llvm::GlobalValue::ExternalLinkage,
+                                          errorFunction, *module);
+  llvm::IRBuilder<> builder(
+      llvm::BasicBlock::Create(context, "entry", function));
+  builder.CreateRet(builder.CreateCall(lastError));
+  return module;
+}
+
+/// Writes `module` as LLVM IR text or an object file to `path`.
+static LogicalResult emitModule(ModuleOp op, llvm::Module &module,
+                                const HostLibraryOptions &options,
+                                HostOutput kind, StringRef path) {
+  AotOptions target;
+  target.cpu = options.cpu;
+  target.optLevel = 2;
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createHostTargetMachine(target, error);
+  if (!machine)
+    return op.emitError("no host target machine: ") << error;
+  module.setTargetTriple(machine->getTargetTriple());
+  module.setDataLayout(machine->createDataLayout());
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec,
+                           kind == HostOutput::LLVMIR ? llvm::sys::fs::OF_Text
+                                                      : llvm::sys::fs::OF_None);
+  if (ec)
+    return op.emitError("cannot write '") << path << "': " << ec.message();
+  if (kind == HostOutput::LLVMIR) {
+    module.print(out.os(), nullptr);
+  } else {
+    llvm::legacy::PassManager codegen;
+    if (machine->addPassesToEmitFile(codegen, out.os(), nullptr,
+                                     llvm::CodeGenFileType::ObjectFile))
+      return op.emitError("the host target cannot emit object files");
+    codegen.run(module);
+  }
+  out.keep();
+  return success();
+}
+
+LogicalResult mlir::quant4::compileHostLibrary(
+    ModuleOp module, ArrayRef<std::string> entries,
+    const NVPTXPipelineOptions &pipeline, const HostLibraryOptions &options,
+    HostOutput kind, StringRef path, std::vector<EntrySignature> &signatures) {
+  FailureOr<SmallVector<func::FuncOp>> funcs = collectEntries(module, entries);
+  if (failed(funcs))
+    return failure();
+  signatures.clear();
+  for (func::FuncOp func : *funcs) {
+    FailureOr<EntrySignature> signature = getEntrySignature(func);
+    if (failed(signature))
+      return failure();
+    if (failed(checkStaticShapes(func)))
+      return failure();
+    if (plainCName(signature->name) == options.errorFunction())
+      return func.emitError("entry point ")
+             << options.errorFunction()
+             << " would clash with the library's error function; rename the "
+                "function or the library";
+    signatures.push_back(std::move(*signature));
+  }
+  PassManager pm(module.getContext());
+  buildNVPTXPipeline(pm, pipeline);
+  if (failed(pm.run(module)))
+    return failure();
+  FailureOr<KernelBundleText> bundle = buildKernelBundle(module, kEmbeddedBase);
+  if (failed(bundle))
+    return failure();
+  FailureOr<SmallVector<uint32_t>> indices =
+      bundleFunctionIndices(module, signatures);
+  if (failed(indices))
+    return failure();
+
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> wrappers = buildWrapperModule(
+      context, *bundle, signatures, *indices, options.errorFunction());
+  if (kind != HostOutput::Shared)
+    return emitModule(module, *wrappers, options, kind, path);
+
+  std::string object = (path + ".o").str();
+  if (failed(
+          emitModule(module, *wrappers, options, HostOutput::Object, object)))
+    return failure();
+  std::string archive = hostRuntimeArchive();
+  std::string error;
+  LogicalResult linked =
+      llvm::sys::fs::exists(archive)
+          ? linkSharedLibrary(object, path, AotOptions(), error,
+                              {archive, "-Wl,--exclude-libs,ALL", "-lstdc++",
+                               "-ldl", "-lpthread"})
+          : failure();
+  if (error.empty() && failed(linked))
+    error = "lib/Runtime's host archive is missing: " + archive;
+  llvm::sys::fs::remove(object);
+  if (failed(linked))
+    return module.emitError("linking the host library failed: ") << error;
+  return success();
+}
