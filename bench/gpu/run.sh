@@ -6,6 +6,8 @@
 # (bench/gpu/kernels), measures the d2d copy, cuBLAS bf16 and tinygemm int4
 # on the same shapes, and prints one table. Logs go to $OUT (or /tmp).
 # QUANT4_BENCH_MS="64,2048" restricts the M values (quant4 and torch).
+# It also links the GPU host library gen_hostlib.sh compiled here
+# (bench/gpu/hostlib) and checks q4_gemv through its C ABI.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${OUT:-/tmp/q4-gpu-bench}
@@ -25,6 +27,11 @@ ms=(); [ -n "${QUANT4_BENCH_MS:-}" ] && ms=(--ms "$QUANT4_BENCH_MS")
 timeout 300 "$build/q4-gpu-bench" "$root/bench/gpu/kernels" "${ms[@]}" 2>&1 |
   tee "$out/quant4.txt"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
+
+if [ -x "$build/q4-hostlib-check" ]; then
+  timeout 120 "$build/q4-hostlib-check" 2>&1 | tee "$out/hostlib.txt"
+  [ "${PIPESTATUS[0]}" = 0 ] || status=1
+fi
 
 PYTHONUNBUFFERED=1 timeout 240 python3 "$root/bench/gpu/torch_baselines.py" \
   2>&1 | tee "$out/torch.txt"
