@@ -8,6 +8,13 @@
 // RUN:   | opt -O3 | llc -O3 -mcpu=znver4 | FileCheck %s --check-prefix=ZNVER4
 // RUN: q4-opt %s --quant4-cpu-pipeline | mlir-translate --mlir-to-llvmir \
 // RUN:   | opt -O3 | llc -O3 -mcpu=x86-64-v3 | FileCheck %s --check-prefix=AVX2
+//
+// With x86-int8-dot (what q4-run picks on an AVX2 host), quant4-x86-int8-dot
+// gives ggml's AVX2 scheme, one vector accumulator per block: vpmaddubsw,
+// then vpmaddwd by the broadcast scale, fused with the add into vpdpwssd on
+// Zen 4.
+// RUN: q4-opt %s --quant4-cpu-pipeline=x86-int8-dot | mlir-translate --mlir-to-llvmir \
+// RUN:   | opt -O3 | llc -O3 -mcpu=znver4 | FileCheck %s --check-prefix=DOT
 
 // ZNVER4-LABEL: gemv:
 // ZNVER4-COUNT-8: vpdpbusd
@@ -15,6 +22,10 @@
 // AVX2-LABEL:   gemv:
 // AVX2-COUNT-8:   vpmaddwd
 // AVX2-NOT:       vcvtdq2ps %ymm
+// DOT-LABEL:    gemv:
+// DOT-NOT:        vpdpbusd
+// DOT-COUNT-8:    vpmaddubsw
+// DOT:            vpdpwssd
 
 !w = !quant4.blocked<64x512, #quant4.q4_k>
 

@@ -68,6 +68,8 @@ void mlir::quant4::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  if (options.x86Int8Dot)
+    pm.addPass(createQuant4X86Int8Dot());
   // Vector transfers become (unmasked, in-bounds) loads; per-block lane sums
   // reduce as a tree.
   ConvertVectorToLLVMPassOptions vectorToLLVM;

@@ -28,6 +28,12 @@ struct CPUPipelineOptions : PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Sum matmul products in vectors of decoded weights "
                      "(false: the scalar per-value loops, K-order sums)"),
       llvm::cl::init(true)};
+  Option<bool> x86Int8Dot{
+      *this, "x86-int8-dot",
+      llvm::cl::desc("Integer dot products of `activations q8_k` matmuls as "
+                     "AVX2 vpmaddubsw + vpmaddwd (quant4-x86-int8-dot; the "
+                     "target must have AVX2)"),
+      llvm::cl::init(false)};
   Option<int64_t> threads{
       *this, "threads",
       llvm::cl::desc("Threads (OpenMP; > 1 needs libomp at run time)"),
