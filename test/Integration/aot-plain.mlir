@@ -18,9 +18,9 @@
 // CHECK:      #define Q4_GEMV_ARG0_ELEMENTS 4096
 // CHECK-NEXT: #define Q4_GEMV_ARG1_ELEMENTS 18432
 // CHECK-NEXT: #define Q4_GEMV_RESULT0_ELEMENTS 8
-// CHECK-NEXT: void q4_gemv(const float *arg0, const uint8_t *arg1, float *result0);
+// CHECK-NEXT: int q4_gemv(const float *arg0, const uint8_t *arg1, float *result0);
 // CHECK:      #define Q4_TWO_RESULT1_ELEMENTS 18432
-// CHECK-NEXT: void q4_two(const uint8_t *arg0, float *result0, uint8_t *result1);
+// CHECK-NEXT: int q4_two(const uint8_t *arg0, float *result0, uint8_t *result1);
 
 !w = !quant4.blocked<8x4096, #quant4.q4_k>
 

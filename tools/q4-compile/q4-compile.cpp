@@ -2,20 +2,23 @@
 //
 //   q4-compile FILE.mlir --target=cpu -o OUT.so [--emit=mlir|llvm|obj|shared]
 //              [--cpu=native|<name>] [--header OUT.h] [--entry NAME ...]
-//              [--threads N]
+//              [--threads N] [--weights=embed|load] [--weights-dir DIR]
+//              [--lib-name LIB]
 //   q4-compile FILE.mlir --target=nvptx --chip=sm_90 -o OUT.so
 //              [--emit=mlir|ptx|llvm|obj|shared] [--header OUT.h]
 //              [--entry NAME ...] [--cpu=<name>]
 //
 // cpu: a shared library (default) exporting `q4_<entry>` plain-pointer C
-// functions, plus the header declaring them (OUT with the extension replaced
-// by .h unless --header says otherwise). Tensors named by quant4.weight ops
-// are read from their GGUF / safetensors files (relative to --weights-dir,
-// default the input's directory) and embedded. nvptx: a host library
-// (default) embedding the PTX, exporting `int q4_<entry>(device pointers...,
-// void *stream)` and q4_<lib>_error, plus its header; --emit=ptx writes
-// OUT.manifest and one OUT.<kernel module>.ptx per kernel module instead,
-// which lib/Runtime's KernelBundle loads.
+// functions and q4_<lib>_error, plus the header declaring them (OUT with the
+// extension replaced by .h unless --header says otherwise). Tensors named by
+// quant4.weight ops are read from their GGUF / safetensors files (relative to
+// --weights-dir, default the input's directory) and embedded, or with
+// --weights=load read by the library when first used (q4_<lib>_init).
+// nvptx: a host library (default) embedding the PTX, exporting
+// `int q4_<entry>(device pointers..., void *stream)` and q4_<lib>_error,
+// plus its header; --emit=ptx writes OUT.manifest and one
+// OUT.<kernel module>.ptx per kernel module instead, which lib/Runtime's
+// KernelBundle loads.
 // Argument parsing only; the compilers live in lib/Target/CPU and NVPTX.
 //
 //===----------------------------------------------------------------------===//
@@ -72,6 +75,18 @@ static cl::opt<std::string> weightsDir(
     "weights-dir",
     cl::desc("Directory that relative model-file paths of quant4.weight ops "
              "are resolved against (default: the input file's directory)"));
+static cl::opt<std::string> weightsMode(
+    "weights",
+    cl::desc("cpu: embed (default: quant4.weight tensors are read now and "
+             "embedded) | load (read from the model files when the library "
+             "is first used; relative paths against --weights-dir unless the "
+             "caller names another)"),
+    cl::init("embed"));
+static cl::opt<std::string> libraryName(
+    "lib-name",
+    cl::desc("<lib> of the library functions q4_<lib>_error / "
+             "q4_<lib>_init (default: OUT's name up to its first dot, "
+             "without a leading 'lib')"));
 static cl::list<std::string>
     entries("entry",
             cl::desc("Entry function (default: every public function)"));
@@ -106,6 +121,18 @@ writeHeader(llvm::function_ref<std::string(const std::string &)> writer) {
   return writeText(header, writer(guard));
 }
 
+/// <lib> of q4_<lib>_error (and q4_<lib>_init): --lib-name, else OUT's name
+/// up to its first dot without a leading "lib", as a C identifier.
+static std::string libraryCName() {
+  std::string name = libraryName;
+  if (name.empty()) {
+    name = llvm::sys::path::filename(outputFile).split('.').first.str();
+    if (StringRef(name).starts_with("lib") && name.size() > 3)
+      name = name.substr(3);
+  }
+  return mlir::quant4::cIdentifier(name);
+}
+
 static int compileForCPU(ModuleOp module, unsigned threads) {
   std::string kind = emit.empty() ? "shared" : emit.getValue();
   std::optional<mlir::quant4::AotOutput> output =
@@ -124,17 +151,23 @@ static int compileForCPU(ModuleOp module, unsigned threads) {
   options.weightsDir = weightsDir;
   if (weightsDir.empty() && inputFile != "-")
     options.weightsDir = llvm::sys::path::parent_path(inputFile).str();
+  if (weightsMode != "embed" && weightsMode != "load")
+    return fail("--weights must be embed or load, got '" + weightsMode + "'");
+  options.weights = weightsMode == "load" ? mlir::quant4::WeightsMode::Load
+                                          : mlir::quant4::WeightsMode::Embed;
+  options.libraryName = libraryCName();
   std::string path = outputFile;
   if (kind == "shared")
     path += ".o";
-  std::vector<mlir::quant4::EntrySignature> signatures;
+  mlir::quant4::LibraryInterface library;
   if (failed(mlir::quant4::compileToFile(module, entries, options, *output,
-                                         path, signatures)))
+                                         path, library)))
     return 1;
   if (kind == "shared") {
     std::string error;
     LogicalResult linked =
-        mlir::quant4::linkSharedLibrary(path, outputFile, options, error);
+        mlir::quant4::linkSharedLibrary(path, outputFile, options, error,
+                                        mlir::quant4::runtimeLinkArgs(library));
     llvm::sys::fs::remove(path);
     if (failed(linked))
       return fail(error);
@@ -142,21 +175,8 @@ static int compileForCPU(ModuleOp module, unsigned threads) {
   if (kind != "shared" && kind != "obj")
     return 0;
   return writeHeader([&](const std::string &guard) {
-    return mlir::quant4::writeCHeader(guard, signatures);
+    return mlir::quant4::writeCHeader(guard, library);
   });
-}
-
-/// <lib> of q4_<lib>_error: OUT's name up to its first dot, without a
-/// leading "lib", as a C identifier.
-static std::string defaultLibraryName() {
-  std::string name =
-      llvm::sys::path::filename(outputFile).split('.').first.str();
-  if (StringRef(name).starts_with("lib") && name.size() > 3)
-    name = name.substr(3);
-  for (char &c : name)
-    if (!llvm::isAlnum(c))
-      c = '_';
-  return name;
 }
 
 static int compileForNVPTX(ModuleOp module, MLIRContext &context) {
@@ -191,7 +211,7 @@ static int compileForNVPTX(ModuleOp module, MLIRContext &context) {
   mlir::quant4::HostLibraryOptions host;
   if (cpu.getNumOccurrences())
     host.cpu = cpu == "native" ? "host" : cpu.getValue();
-  host.libraryName = defaultLibraryName();
+  host.libraryName = libraryCName();
   std::vector<mlir::quant4::EntrySignature> signatures;
   if (failed(mlir::quant4::compileHostLibrary(module, entries, options, host,
                                               *output, outputFile, signatures)))

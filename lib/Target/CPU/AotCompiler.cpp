@@ -5,6 +5,7 @@
 #include "Dialect/Quant4/Transforms/Passes.h"
 #include "Target/CPU/Pipeline.h"
 #include "Target/CPU/PlainCWrappers.h"
+#include "Target/CPU/WeightArguments.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -13,6 +14,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -48,24 +50,57 @@ mlir::quant4::createHostTargetMachine(const AotOptions &options,
                                   llvm::Reloc::PIC_, std::nullopt, level));
 }
 
-LogicalResult mlir::quant4::compileToFile(
-    ModuleOp module, ArrayRef<std::string> entries, const AotOptions &options,
-    AotOutput kind, StringRef path, std::vector<EntrySignature> &signatures) {
+/// Sets up `library` for `options`: its name and weights directory (made
+/// absolute, so that a library loaded from elsewhere still finds the files).
+static void initLibrary(const AotOptions &options, LibraryInterface &library) {
+  library = LibraryInterface();
+  library.name = options.libraryName;
+  library.weightsMode = options.weights;
+  SmallString<256> dir(options.weightsDir.empty() ? "." : options.weightsDir);
+  llvm::sys::fs::make_absolute(dir);
+  llvm::sys::path::remove_dots(dir, /*remove_dot_dot=*/true);
+  library.weightsDir = std::string(dir);
+}
+
+/// An entry point whose symbol is one of the library functions' is an error.
+static LogicalResult checkNames(func::FuncOp func,
+                                const LibraryInterface &library) {
+  std::string symbol = plainCName(func.getSymName().str());
+  if (symbol == library.errorFunction() || symbol == library.initFunction())
+    return func.emitError("entry point ")
+           << symbol << " would clash with the library function of '"
+           << library.name << "'; rename the function or the library";
+  return success();
+}
+
+LogicalResult mlir::quant4::compileToFile(ModuleOp module,
+                                          ArrayRef<std::string> entries,
+                                          const AotOptions &options,
+                                          AotOutput kind, StringRef path,
+                                          LibraryInterface &library) {
   FailureOr<SmallVector<func::FuncOp>> funcs = collectEntries(module, entries);
   if (failed(funcs))
     return failure();
-  signatures.clear();
+  initLibrary(options, library);
   for (func::FuncOp func : *funcs) {
-    FailureOr<EntrySignature> signature = prepareEntry(func);
-    if (failed(signature))
+    FailureOr<EntrySignature> signature =
+        prepareEntry(func, /*allowDynamicDims=*/true);
+    if (failed(signature) || failed(checkNames(func, library)))
       return failure();
-    signatures.push_back(std::move(*signature));
+    library.entries.push_back(std::move(*signature));
   }
 
   PassManager pm(module.getContext());
-  // Weights named in model files are read now and embedded in the library.
-  if (module.walk([](WeightOp) { return WalkResult::interrupt(); })
-          .wasInterrupted()) {
+  bool hasWeights =
+      module.walk([](WeightOp) { return WalkResult::interrupt(); })
+          .wasInterrupted();
+  if (hasWeights && library.loadsWeights()) {
+    // Each entry takes its weights as arguments the wrapper binds to the
+    // model files when the library is first used.
+    if (failed(bindWeightArguments(module, *funcs, library)))
+      return failure();
+  } else if (hasWeights) {
+    // Weights named in model files are read now and embedded.
     Quant4ImportWeightsOptions importOptions;
     importOptions.baseDir = options.weightsDir;
     pm.addPass(createQuant4ImportWeights(importOptions));
@@ -98,7 +133,7 @@ LogicalResult mlir::quant4::compileToFile(
       translateModuleToLLVMIR(module, context);
   if (!llvmModule)
     return module.emitError("translation to LLVM IR failed");
-  if (!addPlainCWrappers(*llvmModule, signatures, error))
+  if (!addPlainCWrappers(*llvmModule, library, error))
     return module.emitError(error);
   llvmModule->setTargetTriple(machine->getTargetTriple());
   llvmModule->setDataLayout(machine->createDataLayout());
@@ -120,6 +155,16 @@ LogicalResult mlir::quant4::compileToFile(
   codegen.run(*llvmModule);
   out.keep();
   return success();
+}
+
+std::vector<std::string>
+mlir::quant4::runtimeLinkArgs(const LibraryInterface &library) {
+  if (library.weights.empty())
+    return {};
+  // The archives' symbols stay inside the library, so that two libraries in
+  // one process keep their own weight tables.
+  return {QUANT4_WEIGHT_RUNTIME_ARCHIVE, QUANT4_FORMAT_ARCHIVE,
+          "-Wl,--exclude-libs,ALL", "-lstdc++", "-lm"};
 }
 
 LogicalResult mlir::quant4::linkSharedLibrary(StringRef objectPath,

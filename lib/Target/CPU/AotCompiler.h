@@ -4,8 +4,9 @@
 // The logic behind q4-compile: lowers a module with the CPU pipeline,
 // translates it to LLVM IR, optimizes it and emits a position-independent
 // object file for a chosen CPU, then links it into a shared library with the
-// system's C compiler driver. The library needs only libc (malloc/free) at
-// run time; its entry points are `_mlir_ciface_<name>` (see CHeader.h).
+// system's C compiler driver. The library needs only libc at run time (plus
+// libstdc++ when it reads its weights at load time); its entry points are
+// `q4_<name>` and `_mlir_ciface_<name>` (see PlainCWrappers.h, CHeader.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +14,7 @@
 #define QUANT4_TARGET_CPU_AOTCOMPILER_H
 
 #include "Target/CPU/EntrySignature.h"
+#include "Target/CPU/LibraryInterface.h"
 #include "mlir/IR/BuiltinOps.h"
 
 #include <memory>
@@ -33,9 +35,14 @@ struct AotOptions {
   unsigned optLevel = 3;
   /// OpenMP threads; > 1 links the library against libomp.
   int64_t threads = 1;
-  /// Where relative model-file paths of quant4.weight ops are resolved; the
-  /// tensors they name are embedded in the output (quant4-import-weights).
+  /// Where relative model-file paths of quant4.weight ops are resolved: now
+  /// (embed) or by default when the library is loaded (load).
   std::string weightsDir;
+  /// Embed the tensors quant4.weight ops name (quant4-import-weights) or
+  /// read them when the library is first used (WeightArguments.h).
+  WeightsMode weights = WeightsMode::Embed;
+  /// <lib> of the library functions q4_<lib>_error and q4_<lib>_init.
+  std::string libraryName = "lib";
 };
 
 /// What compileToFile writes.
@@ -49,22 +56,27 @@ enum class AotOutput {
 };
 
 /// Checks and marks the entries (all public functions when `entries` is
-/// empty), lowers `module` in place and writes `kind` to `path`. Fills
-/// `signatures` in entry order.
+/// empty; dynamic dimensions allowed), lowers `module` in place and writes
+/// `kind` to `path`. Fills `library` (entries in order, weights in load
+/// mode).
 LogicalResult compileToFile(ModuleOp module, ArrayRef<std::string> entries,
                             const AotOptions &options, AotOutput kind,
-                            StringRef path,
-                            std::vector<EntrySignature> &signatures);
+                            StringRef path, LibraryInterface &library);
 
 /// compileToFile(..., AotOutput::Object, ...).
 inline LogicalResult compileToObject(ModuleOp module,
                                      ArrayRef<std::string> entries,
                                      const AotOptions &options,
                                      StringRef objectPath,
-                                     std::vector<EntrySignature> &signatures) {
+                                     LibraryInterface &library) {
   return compileToFile(module, entries, options, AotOutput::Object, objectPath,
-                       signatures);
+                       library);
 }
+
+/// What linkSharedLibrary needs besides the object for `library`: the
+/// weight runtime (lib/Runtime/WeightTable.h and lib/Format, linked
+/// privately) and libstdc++ when it reads weights at load time.
+std::vector<std::string> runtimeLinkArgs(const LibraryInterface &library);
 
 /// Links `objectPath` into the shared library `libraryPath` with the first
 /// of `cc`, `clang`, `gcc` found on PATH (or LLVM's tools directory), with

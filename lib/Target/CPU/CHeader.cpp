@@ -3,6 +3,8 @@
 #include "Target/CPU/CHeader.h"
 #include "Target/CPU/PlainCWrappers.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 #include <cctype>
 
 #include <sstream>
@@ -26,30 +28,12 @@ static const char *cType(NpyType type) {
   return "void";
 }
 
-static const char *mlirType(NpyType type) {
-  switch (type) {
-  case NpyType::F32:
-    return "f32";
-  case NpyType::F16:
-    return "f16";
-  case NpyType::U16:
-    return "bf16";
-  case NpyType::U8:
-    return "ui8";
-  case NpyType::I8:
-    return "i8";
-  }
-  return "?";
-}
-
 /// `typedef Q4_MEMREF(float, 2) name; /* tensor<1x4096xf32> */`
 static void writeTypedef(std::ostream &os, const std::string &name,
                          const AbiTensor &tensor) {
   os << "typedef Q4_MEMREF(" << cType(tensor.type) << ", "
-     << tensor.shape.size() << ") " << name << "; /* tensor<";
-  for (int64_t d : tensor.shape)
-    os << d << "x";
-  os << mlirType(tensor.type) << "> */\n";
+     << tensor.shape.size() << ") " << name << "; /* tensor<"
+     << tensor.describe() << "> */\n";
 }
 
 void mlir::quant4::writeElementCounts(std::ostream &os,
@@ -57,9 +41,26 @@ void mlir::quant4::writeElementCounts(std::ostream &os,
   std::string macro = "Q4_" + entry.name;
   for (char &c : macro)
     c = std::toupper(static_cast<unsigned char>(c));
+  // A dynamic shape's count is a macro of its dynamic sizes:
+  // `#define Q4_F_ARG0_ELEMENTS(d0) ((int64_t)(d0) * 4096)`.
   auto count = [&](const char *kind, size_t i, const AbiTensor &tensor) {
-    os << "#define " << macro << "_" << kind << i << "_ELEMENTS "
-       << tensor.numElements() << "\n";
+    os << "#define " << macro << "_" << kind << i << "_ELEMENTS";
+    if (tensor.hasStaticShape()) {
+      os << " " << tensor.numElements() << "\n";
+      return;
+    }
+    std::string params, product;
+    int64_t staticPart = 1;
+    for (size_t d = 0; d < tensor.shape.size(); ++d) {
+      if (!tensor.isDynamicDim(d)) {
+        staticPart *= tensor.shape[d];
+        continue;
+      }
+      std::string name = "d" + std::to_string(d);
+      params += (params.empty() ? "" : ", ") + name;
+      product += "(int64_t)(" + name + ") * ";
+    }
+    os << "(" << params << ") (" << product << staticPart << ")\n";
   };
   for (size_t i = 0; i < entry.args.size(); ++i)
     count("ARG", i, entry.args[i]);
@@ -70,13 +71,21 @@ void mlir::quant4::writeElementCounts(std::ostream &os,
 bool mlir::quant4::writeBufferParameters(std::ostream &os,
                                          const EntrySignature &entry,
                                          const char *note) {
+  // Each pointer is followed by its dynamic sizes (PlainCWrappers.h).
   bool first = true;
-  for (size_t i = 0; i < entry.args.size(); ++i, first = false)
-    os << (first ? "" : ", ") << "const " << cType(entry.args[i].type)
-       << " *arg" << i << note;
-  for (size_t i = 0; i < entry.results.size(); ++i, first = false)
-    os << (first ? "" : ", ") << cType(entry.results[i].type) << " *result" << i
+  auto buffer = [&](const char *constness, const std::string &name,
+                    const AbiTensor &tensor) {
+    os << (first ? "" : ", ") << constness << cType(tensor.type) << " *" << name
        << note;
+    for (size_t d = 0; d < tensor.shape.size(); ++d)
+      if (tensor.isDynamicDim(d))
+        os << ", int64_t " << name << "_d" << d;
+    first = false;
+  };
+  for (size_t i = 0; i < entry.args.size(); ++i)
+    buffer("const ", "arg" + std::to_string(i), entry.args[i]);
+  for (size_t i = 0; i < entry.results.size(); ++i)
+    buffer("", "result" + std::to_string(i), entry.results[i]);
   return !first;
 }
 
@@ -97,19 +106,45 @@ void mlir::quant4::writeCHeaderEnd(std::ostream &os, const std::string &guard) {
 static void writePlainDeclaration(std::ostream &os,
                                   const EntrySignature &entry) {
   os << "/* Plain C entry point: dense row-major buffers in, results written "
-        "to\n   caller-provided buffers of the sizes below. */\n";
+        "to\n   caller-provided buffers of the sizes below; each pointer is "
+        "followed\n   by its dynamic sizes. Returns 0, or non-zero with the "
+        "reason in the\n   library's error function. */\n";
   writeElementCounts(os, entry);
-  os << "void " << plainCName(entry.name) << "(";
+  os << "int " << plainCName(entry.name) << "(";
   if (!writeBufferParameters(os, entry, ""))
     os << "void";
   os << ");\n";
 }
 
-std::string
-mlir::quant4::writeCHeader(const std::string &guard,
-                           const std::vector<EntrySignature> &entries) {
+/// q4_<lib>_error and, in load mode, q4_<lib>_init (LibraryFunctions.h).
+static void writeLibraryFunctions(std::ostream &os,
+                                  const LibraryInterface &library) {
+  os << "\n/* The message of this thread's last failed call (\"\" if none). "
+        "*/\n"
+     << "const char *" << library.errorFunction() << "(void);\n";
+  if (!library.loadsWeights())
+    return;
+  std::string macro = "Q4_" + llvm::StringRef(library.name).upper();
+  os << "\n/* Defined when the library reads its weights at load time. */\n"
+     << "#define " << macro << "_WEIGHTS_DIR_VARIABLE \""
+     << library.weightsDirVariable() << "\"\n";
+  os << "\n/* The weights are read from their model files (memory-mapped) "
+        "at the first\n   call, or by this function, which (re)loads them. "
+        "Relative paths are\n   resolved against `weights_dir`; NULL: the "
+        "environment variable\n   "
+     << library.weightsDirVariable() << ", else the directory recorded at "
+     << "compile time:\n   \"" << library.weightsDir
+     << "\". Returns 0, or non-zero with the reason in\n   "
+     << library.errorFunction()
+     << "(). Not while entry points run on other threads. */\n"
+     << "int " << library.initFunction() << "(const char *weights_dir);\n";
+}
+
+std::string mlir::quant4::writeCHeader(const std::string &guard,
+                                       const LibraryInterface &library) {
   std::ostringstream os;
   writeCHeaderBegin(os, guard);
+  writeLibraryFunctions(os, library);
   os << "\n/* MLIR's ranked memref descriptor: the allocated and aligned\n"
      << "   pointers, the offset, sizes and strides in elements (row-major:\n"
      << "   strides[R-1] = 1). Results come back in memory allocated with\n"
@@ -131,11 +166,14 @@ mlir::quant4::writeCHeader(const std::string &guard,
      << "    int64_t strides[R];                                            "
         "  \\\n"
      << "  }\n#endif\n";
-  for (const EntrySignature &entry : entries) {
+  for (const EntrySignature &entry : library.entries) {
     const std::string &name = entry.name;
     os << "\n/* " << name << " */\n";
     for (size_t i = 0; i < entry.args.size(); ++i)
       writeTypedef(os, name + "_arg" + std::to_string(i) + "_t", entry.args[i]);
+    for (size_t i = 0; i < entry.weights.size(); ++i)
+      writeTypedef(os, name + "_weight" + std::to_string(i) + "_t",
+                   library.weights[entry.weights[i]].abi);
     for (size_t i = 0; i < entry.results.size(); ++i)
       writeTypedef(os, name + "_result" + std::to_string(i) + "_t",
                    entry.results[i]);
@@ -155,6 +193,11 @@ mlir::quant4::writeCHeader(const std::string &guard,
     }
     for (size_t i = 0; i < entry.args.size(); ++i) {
       os << (first ? "" : ", ") << name << "_arg" << i << "_t *arg" << i;
+      first = false;
+    }
+    // Load mode: the weights the plain entry point passes from the files.
+    for (size_t i = 0; i < entry.weights.size(); ++i) {
+      os << (first ? "" : ", ") << name << "_weight" << i << "_t *weight" << i;
       first = false;
     }
     os << (first ? "void" : "") << ");\n";

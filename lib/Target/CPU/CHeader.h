@@ -4,6 +4,7 @@
 #define QUANT4_TARGET_CPU_CHEADER_H
 
 #include "Target/CPU/EntrySignature.h"
+#include "Target/CPU/LibraryInterface.h"
 
 #include <ostream>
 #include <string>
@@ -11,11 +12,13 @@
 
 namespace mlir::quant4 {
 
-/// A self-contained C header declaring, for every entry, one memref
-/// descriptor type per argument and result and the prototype of
-/// `_mlir_ciface_<name>`; `guard` names the include guard.
+/// A self-contained C header declaring the library functions
+/// (q4_<lib>_error, q4_<lib>_init in load mode) and, for every entry, one
+/// memref descriptor type per argument, weight and result, the prototype of
+/// `_mlir_ciface_<name>` and the plain entry point `q4_<name>` with the
+/// element count of each buffer; `guard` names the include guard.
 std::string writeCHeader(const std::string &guard,
-                         const std::vector<EntrySignature> &entries);
+                         const LibraryInterface &library);
 
 /// Pieces of a generated header, shared with the GPU host library's
 /// (lib/Target/NVPTX/HostHeader.h).
@@ -23,10 +26,12 @@ std::string writeCHeader(const std::string &guard,
 void writeCHeaderBegin(std::ostream &os, const std::string &guard);
 /// Closes what writeCHeaderBegin opened.
 void writeCHeaderEnd(std::ostream &os, const std::string &guard);
-/// `#define Q4_<ENTRY>_ARG<i>_ELEMENTS <n>` (and RESULT<i>) per buffer.
+/// `#define Q4_<ENTRY>_ARG<i>_ELEMENTS <n>` (and RESULT<i>) per buffer; a
+/// function-like macro of the dynamic sizes `d<dim>` for a dynamic shape.
 void writeElementCounts(std::ostream &os, const EntrySignature &entry);
 /// `const T *arg0<note>, ..., R *result0<note>, ...` (dense buffers, arguments
-/// then results); false when there are none.
+/// then results, each followed by `int64_t <name>_d<dim>` per dynamic
+/// dimension); false when there are none.
 bool writeBufferParameters(std::ostream &os, const EntrySignature &entry,
                            const char *note);
 

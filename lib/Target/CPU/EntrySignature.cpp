@@ -7,15 +7,46 @@ using namespace mlir;
 using namespace mlir::quant4;
 using ::quant4::cpu::NpyType;
 
+bool AbiTensor::isDynamicDim(size_t i) const {
+  return ShapedType::isDynamic(shape[i]);
+}
+
+bool AbiTensor::hasStaticShape() const {
+  return llvm::none_of(shape, ShapedType::isDynamic);
+}
+
 int64_t AbiTensor::numElements() const {
+  assert(hasStaticShape() && "numElements of a dynamic shape");
   int64_t n = 1;
   for (int64_t d : shape)
     n *= d;
   return n;
 }
 
-/// The ABI element type of `type`, or nullopt.
-static std::optional<NpyType> abiElementType(Type type) {
+static const char *mlirElementName(NpyType type) {
+  switch (type) {
+  case NpyType::F32:
+    return "f32";
+  case NpyType::F16:
+    return "f16";
+  case NpyType::U16:
+    return "bf16";
+  case NpyType::U8:
+    return "ui8";
+  case NpyType::I8:
+    return "i8";
+  }
+  return "?";
+}
+
+std::string AbiTensor::describe() const {
+  std::string s;
+  for (int64_t d : shape)
+    s += (ShapedType::isDynamic(d) ? "?" : std::to_string(d)) + "x";
+  return s + mlirElementName(type);
+}
+
+std::optional<NpyType> mlir::quant4::abiElementType(Type type) {
   if (type.isF32())
     return NpyType::F32;
   if (type.isF16())
@@ -47,17 +78,19 @@ mlir::quant4::collectEntries(ModuleOp module, ArrayRef<std::string> names) {
   return funcs;
 }
 
-FailureOr<EntrySignature> mlir::quant4::getEntrySignature(func::FuncOp func) {
+FailureOr<EntrySignature>
+mlir::quant4::getEntrySignature(func::FuncOp func, bool allowDynamicDims) {
   EntrySignature signature;
   signature.name = func.getSymName().str();
   auto add = [&](Type type, std::vector<AbiTensor> &tensors) {
     auto tensor = dyn_cast<RankedTensorType>(type);
     std::optional<NpyType> element =
         tensor ? abiElementType(tensor.getElementType()) : std::nullopt;
-    if (!tensor || !tensor.hasStaticShape() || !element) {
-      func.emitError("entry arguments and results must be static tensors of "
-                     "f32, f16, bf16, i8 or ui8, got ")
-          << type;
+    if (!tensor || !element ||
+        (!allowDynamicDims && !tensor.hasStaticShape())) {
+      func.emitError("entry arguments and results must be ")
+          << (allowDynamicDims ? "ranked" : "static")
+          << " tensors of f32, f16, bf16, i8 or ui8, got " << type;
       return failure();
     }
     tensors.push_back(
@@ -74,8 +107,10 @@ FailureOr<EntrySignature> mlir::quant4::getEntrySignature(func::FuncOp func) {
   return signature;
 }
 
-FailureOr<EntrySignature> mlir::quant4::prepareEntry(func::FuncOp func) {
-  FailureOr<EntrySignature> signature = getEntrySignature(func);
+FailureOr<EntrySignature> mlir::quant4::prepareEntry(func::FuncOp func,
+                                                     bool allowDynamicDims) {
+  FailureOr<EntrySignature> signature =
+      getEntrySignature(func, allowDynamicDims);
   if (succeeded(signature))
     func->setAttr("llvm.emit_c_interface", UnitAttr::get(func.getContext()));
   return signature;

@@ -1,9 +1,10 @@
 //===- EntrySignature.h - the C ABI of a compiled entry function -*- C++ -*-=//
 //
-// Entry functions take and return static tensors of f32, f16, bf16, i8 or
-// ui8. After the CPU pipeline each becomes a memref descriptor passed by
-// pointer through the `llvm.emit_c_interface` wrapper `_mlir_ciface_<name>`
-// (results first, through one pointer to a struct of descriptors).
+// Entry functions take and return ranked tensors of f32, f16, bf16, i8 or
+// ui8, static or with dynamic dimensions. After the CPU pipeline each becomes
+// a memref descriptor passed by pointer through the `llvm.emit_c_interface`
+// wrapper `_mlir_ciface_<name>` (results first, through one pointer to a
+// struct of descriptors).
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,17 +15,24 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace mlir::quant4 {
 
-/// One tensor at the ABI: element type (bf16 as U16) and static shape.
+/// One tensor at the ABI: element type (bf16 as U16) and shape, whose
+/// dynamic dimensions are ShapedType::kDynamic.
 struct AbiTensor {
   ::quant4::cpu::NpyType type;
   std::vector<int64_t> shape;
 
+  bool isDynamicDim(size_t i) const;
+  bool hasStaticShape() const;
+  /// The number of elements; only for a static shape.
   int64_t numElements() const;
+  /// "?x4096xf32", as in the MLIR tensor type.
+  std::string describe() const;
   /// Words of its memref descriptor: 2 pointers, offset, sizes, strides.
   size_t descriptorWords() const { return 3 + 2 * shape.size(); }
 };
@@ -32,20 +40,30 @@ struct AbiTensor {
 struct EntrySignature {
   std::string name;
   std::vector<AbiTensor> args, results;
+  /// With weights read at load time: the library's weights (indices into
+  /// LibraryInterface::weights) this entry takes after its arguments.
+  std::vector<size_t> weights;
 };
+
+/// The ABI element type of `type` (f32, f16, bf16 as U16, ui8, i8), or
+/// nullopt.
+std::optional<::quant4::cpu::NpyType> abiElementType(Type type);
 
 /// The functions named in `names`, or every public function with a body
 /// when `names` is empty; emits an error for a name not in `module`.
 FailureOr<SmallVector<func::FuncOp>>
 collectEntries(ModuleOp module, ArrayRef<std::string> names);
 
-/// The ABI signature of `func`; emits an error at the function when it has
-/// none. The GPU host library (lib/Target/NVPTX/HostLibrary.h) takes the same
-/// tensors as device pointers.
-FailureOr<EntrySignature> getEntrySignature(func::FuncOp func);
+/// The ABI signature of `func` (static shapes only unless
+/// `allowDynamicDims`); emits an error at the function when it has none. The
+/// GPU host library (lib/Target/NVPTX/HostLibrary.h) takes the same tensors
+/// as device pointers.
+FailureOr<EntrySignature> getEntrySignature(func::FuncOp func,
+                                            bool allowDynamicDims = false);
 
 /// getEntrySignature, and marks `func` `llvm.emit_c_interface`.
-FailureOr<EntrySignature> prepareEntry(func::FuncOp func);
+FailureOr<EntrySignature> prepareEntry(func::FuncOp func,
+                                       bool allowDynamicDims = false);
 
 } // namespace mlir::quant4
 

@@ -9,7 +9,6 @@
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/TargetSelect.h"
-#include "llvm/TargetParser/Host.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -42,7 +41,8 @@ CPUJit::compile(ModuleOp module, StringRef entry, int64_t threads) {
   auto func = module.lookupSymbol<func::FuncOp>(entry);
   if (!func)
     return module.emitError("no function named '") << entry << "'";
-  FailureOr<EntrySignature> signature = prepareEntry(func);
+  FailureOr<EntrySignature> signature =
+      prepareEntry(func, /*allowDynamicDims=*/true);
   if (failed(signature))
     return failure();
   std::unique_ptr<CPUJit> jit(new CPUJit());
@@ -51,7 +51,6 @@ CPUJit::compile(ModuleOp module, StringRef entry, int64_t threads) {
   PassManager pm(module.getContext());
   CPUPipelineOptions options;
   options.threads = threads;
-  options.x86Int8Dot = llvm::sys::getHostCPUFeatures().lookup("avx2");
   buildCPUPipeline(pm, options);
   if (failed(pm.run(module)))
     return failure();
@@ -87,6 +86,35 @@ CPUJit::compile(ModuleOp module, StringRef entry, int64_t threads) {
   return jit;
 }
 
+static std::string shapeString(const std::vector<int64_t> &shape) {
+  std::string s;
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? "x" : "") + std::to_string(shape[i]);
+  return s.empty() ? "scalar" : s;
+}
+
+/// The shape `input` is passed with as argument `sig`: its own, where it
+/// matches the static sizes (dynamic ones are taken from it), or a byte
+/// argument of rank 1 viewing any array of the right size (raw storage).
+static FailureOr<std::vector<int64_t>> argumentShape(const AbiTensor &sig,
+                                                     const NpyArray &input) {
+  if (!compatible(sig.type, input.type))
+    return failure();
+  bool isByte = sig.type == NpyType::U8 || sig.type == NpyType::I8;
+  if (isByte && sig.shape.size() == 1) {
+    int64_t n = input.numElements();
+    if (!sig.isDynamicDim(0) && n != sig.shape[0])
+      return failure();
+    return std::vector<int64_t>{n};
+  }
+  if (input.shape.size() != sig.shape.size())
+    return failure();
+  for (size_t d = 0; d < sig.shape.size(); ++d)
+    if (!sig.isDynamicDim(d) && input.shape[d] != sig.shape[d])
+      return failure();
+  return input.shape;
+}
+
 /// A ranked memref descriptor as words: allocated, aligned, offset,
 /// sizes[rank], strides[rank] (row-major, contiguous).
 static std::vector<int64_t> makeDescriptor(void *data,
@@ -113,24 +141,18 @@ LogicalResult CPUJit::run(const std::vector<NpyArray> &inputs,
   }
   std::vector<std::vector<int64_t>> argDescs;
   for (size_t i = 0; i < inputs.size(); ++i) {
-    const AbiTensor &sig = args[i];
-    bool isByte = sig.type == NpyType::U8 || sig.type == NpyType::I8;
-    int64_t expected = sig.numElements();
-    // Byte arguments accept any shape of the right size (raw storage).
-    bool shapeOk = isByte ? inputs[i].numElements() == expected
-                          : inputs[i].shape == sig.shape;
-    if (!compatible(sig.type, inputs[i].type) || !shapeOk) {
-      error = "input " + std::to_string(i) + " has dtype " +
-              ::quant4::cpu::npyDescr(inputs[i].type) +
-              " and does not match the argument type (dtype " +
-              ::quant4::cpu::npyDescr(sig.type) + ", " +
-              std::to_string(expected) + " elements)";
+    FailureOr<std::vector<int64_t>> shape = argumentShape(args[i], inputs[i]);
+    if (failed(shape)) {
+      error = "input " + std::to_string(i) + " (" +
+              ::quant4::cpu::npyDescr(inputs[i].type) + ", shape " +
+              shapeString(inputs[i].shape) + ") does not match argument " +
+              std::to_string(i) + " of '" + entry + "' (tensor<" +
+              args[i].describe() + ">)";
       return failure();
     }
-    argDescs.push_back(makeDescriptor(
-        const_cast<uint8_t *>(inputs[i].data.data()), sig.shape));
+    argDescs.push_back(
+        makeDescriptor(const_cast<uint8_t *>(inputs[i].data.data()), *shape));
   }
-
   // All results in one struct of descriptors (one descriptor when single).
   std::vector<int64_t> resultWords;
   for (const AbiTensor &sig : results)
@@ -151,20 +173,28 @@ LogicalResult CPUJit::run(const std::vector<NpyArray> &inputs,
 
   outputs.clear();
   size_t word = 0;
+  std::vector<void *> notOwned = {reinterpret_cast<void *>(0xdeadbeef)};
+  for (const NpyArray &input : inputs)
+    notOwned.push_back(const_cast<uint8_t *>(input.data.data()));
   for (const AbiTensor &sig : results) {
     auto *allocated = reinterpret_cast<void *>(resultWords[word]);
     auto *aligned = reinterpret_cast<uint8_t *>(resultWords[word + 1]);
     int64_t offset = resultWords[word + 2];
     NpyArray out;
     out.type = sig.type;
-    out.shape = sig.shape;
+    // The sizes the code computed (dynamic dimensions included).
+    out.shape.assign(resultWords.begin() + word + 3,
+                     resultWords.begin() + word + 3 + sig.shape.size());
     size_t elementSize = ::quant4::cpu::npyElementSize(sig.type);
     out.data.resize(size_t(out.numElements()) * elementSize);
     std::memcpy(out.data.data(), aligned + offset * elementSize,
                 out.data.size());
     outputs.push_back(std::move(out));
-    // Results are returned as fresh allocations owned by the caller.
-    std::free(allocated);
+    // Results are fresh allocations owned by the caller, unless they are a
+    // global (MLIR marks those 0xdeadbeef), an input, or another result.
+    if (!llvm::is_contained(notOwned, allocated))
+      std::free(allocated);
+    notOwned.push_back(allocated);
     word += sig.descriptorWords();
   }
   return success();

@@ -2,8 +2,9 @@
 //
 // The logic behind q4-run: compiles a module with the CPU pipeline, JITs it
 // with mlir::ExecutionEngine and calls one entry function whose arguments
-// and results are static tensors of f32, f16, bf16, i8 or ui8, passing
-// memref descriptors through the `llvm.emit_c_interface` wrapper.
+// and results are ranked tensors of f32, f16, bf16, i8 or ui8 (dynamic
+// dimensions take their sizes from the inputs), passing memref descriptors
+// through the `llvm.emit_c_interface` wrapper.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,7 +36,8 @@ public:
   ~CPUJit();
 
   /// Calls the entry once; `inputs` must match its argument types and
-  /// shapes. Errors are reported through `error`.
+  /// static sizes; results have the sizes the code computed. Errors are
+  /// reported through `error`.
   LogicalResult run(const std::vector<::quant4::cpu::NpyArray> &inputs,
                     std::vector<::quant4::cpu::NpyArray> &outputs,
                     std::string &error);
