@@ -134,9 +134,10 @@ def Quant4GPUMmaGemm : Pass<"quant4-gpu-mma-gemm", "::mlir::func::FuncOp"> {
     result and accumulator and weights from `quant4.from_bytes` of i8
     storage by a `gpu.launch` built directly (it reads the captured tensors,
     which one-shot bufferization turns into loads, and writes a fresh
-    buffer). One launch block of 8 warps computes a BM x BN output tile
+    buffer). A first launch rounds x to f16 into a scratch buffer. In the
+    mma kernel one launch block of 8 warps computes a BM x BN output tile
     (BM = 64 or 128 rows of x, BN = 64 or 128 weight rows) over K steps of
-    32: its threads convert the x tile to f16 and decode the weight tile
+    32: its threads load the f16 x tile and decode the weight tile
     value by value through the format's `buildDecode` (f32, then f16), one
     step ahead into registers, and store them to padded workgroup memory;
     after a barrier (and the next step's loads) each warp loads its

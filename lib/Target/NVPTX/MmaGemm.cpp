@@ -1,14 +1,15 @@
 //===- MmaGemm.cpp - GEMM-class quant4.matmul on tensor cores -------------===//
 //
 // quant4-gpu-mma-gemm: a `quant4.matmul` with many rows (M >= min-rows)
-// becomes a gpu.launch built here, before bufferization (like
-// quant4-gpu-gemv, the launch reads the tensors it captures):
+// becomes gpu.launch ops built here, before bufferization (like
+// quant4-gpu-gemv, the launches read the tensors they capture): xh = f16(x)
+// (one thread per element, into a scratch buffer), then the mma kernel:
 //
 //   launch block (bx, by): output tile rows [by*BM, +BM) x cols [bx*BN, +BN)
 //   8 warps as 2 (M) x 4 (N), warp tile (BM/2) x (BN/4) of m16n8 fragments
 //   acc[mt][nt] = 0                                  // vector<2x2xf32> each
 //   a, w = load(0)                                   // the thread's slices:
-//     a[c] = f16(x[min(row, M-1)][32s + c])          //   f16 registers
+//     a[c] = xh[min(row, M-1)][32s + c]              //   f16 registers
 //     w[c] = f16(decode(min(col, N-1), 32s + c))     //   buildDecode, f32
 //   for s = 0; s < K / 32; ++s:                      // K steps of BK = 32
 //     As[r][c..] = a; Bs[n][c..] = w
@@ -173,19 +174,16 @@ private:
           ValueRange{slice.row, add(slice.col, idx(int64_t(j)))});
   }
 
-  /// f16(x[row][32 step + c..]) of the slice's tile row; rows past M read
-  /// row M - 1 (their outputs are not stored).
+  /// xh[row][32 step + c..] of the slice's tile row (x as f16, made by
+  /// buildHalfActivations); rows past M read row M - 1 (their outputs are
+  /// not stored).
   SmallVector<Value> loadActivations(const Slice &slice, Value step) {
     Value row = clampTo(add(rowBase, slice.row), s.rows);
     Value k = add(mul(step, idx(kStepK)), slice.col);
     SmallVector<Value> values;
-    for (int64_t j = 0; j < slice.count; ++j) {
-      Value v =
-          tensor::ExtractOp::create(b, loc, x, ValueRange{row, add(k, idx(j))});
-      if (v.getType() != b.getF32Type())
-        v = arith::ExtFOp::create(b, loc, b.getF32Type(), v);
-      values.push_back(toHalf(v));
-    }
+    for (int64_t j = 0; j < slice.count; ++j)
+      values.push_back(
+          memref::LoadOp::create(b, loc, x, ValueRange{row, add(k, idx(j))}));
     return values;
   }
 
@@ -286,16 +284,16 @@ private:
   Value tileA, tileB, lane, rowBase, colBase, warpRow, warpCol;
 };
 
-/// y[m, n] = sum over z of partial[z, m, n]: one thread per output.
-static void buildSplitSum(OpBuilder &b, Location loc, const MmaShape &s,
-                          Value partial, Value y) {
+/// One thread per element of `count`: body(b, i) for i < count.
+static void
+buildElementwiseLaunch(OpBuilder &b, Location loc, int64_t count,
+                       llvm::function_ref<void(OpBuilder &, Value)> body) {
   auto c = [&](int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v).getResult();
   };
-  int64_t outputs = s.rows * s.cols;
   Value one = c(1);
   auto launch =
-      gpu::LaunchOp::create(b, loc, c(llvm::divideCeil(outputs, kThreads)), one,
+      gpu::LaunchOp::create(b, loc, c(llvm::divideCeil(count, kThreads)), one,
                             one, c(kThreads), one, one);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
@@ -304,8 +302,41 @@ static void buildSplitSum(OpBuilder &b, Location loc, const MmaShape &s,
       arith::MulIOp::create(b, loc, launch.getBlockIds().x, c(kThreads)),
       launch.getThreadIds().x);
   Value inside =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, i, c(outputs));
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, i, c(count));
   scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
+    body(b, i);
+    scf::YieldOp::create(b, loc);
+  });
+  gpu::TerminatorOp::create(b, loc);
+}
+
+/// xh = f16(x) (round to nearest even) into a fresh [M, K] buffer: the mma
+/// kernel re-reads x once per column tile, at half the bytes of f32.
+static Value buildHalfActivations(OpBuilder &b, Location loc, const MmaShape &s,
+                                  Value x) {
+  Value xh = memref::AllocOp::create(
+      b, loc, MemRefType::get({s.rows, s.depth}, b.getF16Type()));
+  buildElementwiseLaunch(b, loc, s.rows * s.depth, [&](OpBuilder &b, Value i) {
+    Value depth = arith::ConstantIndexOp::create(b, loc, s.depth);
+    Value m = arith::DivUIOp::create(b, loc, i, depth);
+    Value k = arith::RemUIOp::create(b, loc, i, depth);
+    Value v = tensor::ExtractOp::create(b, loc, x, ValueRange{m, k});
+    if (v.getType() != b.getF32Type())
+      v = arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+    memref::StoreOp::create(b, loc,
+                            arith::TruncFOp::create(b, loc, b.getF16Type(), v),
+                            xh, ValueRange{m, k});
+  });
+  return xh;
+}
+
+/// y[m, n] = sum over z of partial[z, m, n]: one thread per output.
+static void buildSplitSum(OpBuilder &b, Location loc, const MmaShape &s,
+                          Value partial, Value y) {
+  buildElementwiseLaunch(b, loc, s.rows * s.cols, [&](OpBuilder &b, Value i) {
+    auto c = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, loc, v).getResult();
+    };
     Value m = arith::DivUIOp::create(b, loc, i, c(s.cols));
     Value n = arith::RemUIOp::create(b, loc, i, c(s.cols));
     Value sum;
@@ -314,9 +345,7 @@ static void buildSplitSum(OpBuilder &b, Location loc, const MmaShape &s,
       sum = sum ? arith::AddFOp::create(b, loc, sum, v).getResult() : v;
     }
     memref::StoreOp::create(b, loc, sum, y, ValueRange{m, n});
-    scf::YieldOp::create(b, loc);
   });
-  gpu::TerminatorOp::create(b, loc);
 }
 
 struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
@@ -324,8 +353,8 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
 
   /// The shape and tiling of `op` if it is GEMM-class and this lowering
   /// handles it: static [M, K] x [N, K], M >= minRows, f32 result and
-  /// accumulator, weights from from_bytes of i8 storage, block size a
-  /// multiple of the K step.
+  /// accumulator and activations, weights from from_bytes of i8 storage,
+  /// block size a multiple of the K step.
   std::optional<MmaShape> match(MatmulOp op) {
     auto xType = cast<RankedTensorType>(op.getActivations().getType());
     auto yType = cast<RankedTensorType>(op.getResult().getType());
@@ -334,6 +363,7 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
     if (minRows <= 0 || !fromBytes || xType.getRank() != 2 ||
         !xType.hasStaticShape() || !wType.hasStaticShape() ||
         !yType.getElementType().isF32() || !op.getAccumulatorType().isF32() ||
+        op.getActivationModeOrDefault() != ActivationMode::f32 ||
         !cast<RankedTensorType>(fromBytes.getBytes().getType())
              .getElementType()
              .isSignlessInteger(8))
@@ -378,6 +408,7 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
       return arith::ConstantIndexOp::create(b, loc, v).getResult();
     };
     Value one = c(1);
+    Value xh = buildHalfActivations(b, loc, s, op.getActivations());
     // With K splits the mma kernel writes [splits, M, N] partial sums (a
     // scratch buffer) and a second kernel adds them into y.
     Value partial = buffer;
@@ -397,8 +428,8 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
           loc);
     OpBuilder body = OpBuilder::atBlockBegin(&launch.getBody().front());
     Value storage = op.getWeights().getDefiningOp<FromBytesOp>().getBytes();
-    MmaKernelBuilder(body, loc, s, op.getWeights().getType().getFormat(),
-                     op.getActivations(), storage, partial)
+    MmaKernelBuilder(body, loc, s, op.getWeights().getType().getFormat(), xh,
+                     storage, partial)
         .build(launch);
     b.setInsertionPointAfter(launch);
     if (s.splits > 1)

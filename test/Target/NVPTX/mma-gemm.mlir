@@ -1,6 +1,7 @@
-// quant4-gpu-mma-gemm: GEMM-class matmuls (M >= 17) as one gpu.launch per
-// matmul on tensor cores: 8 warps per launch block, x and decoded weight
-// tiles of 32 K values in padded f16 workgroup memory, nvgpu.ldmatrix
+// quant4-gpu-mma-gemm: GEMM-class matmuls (M >= 17) on tensor cores: a
+// launch that rounds x to f16, then the mma kernel: 8 warps per launch
+// block, x and decoded weight tiles of 32 K values in padded f16 workgroup
+// memory, nvgpu.ldmatrix
 // fragments and nvgpu.mma.sync m16n8k16 with f32 accumulators; through the
 // whole pipeline these become ldmatrix and mma.sync PTX. With few output
 // tiles the K steps split over grid z into partial sums that a second
@@ -23,22 +24,27 @@
 // CHECK-LABEL: func.func @q4k(
 // CHECK-SAME:      %[[X:.*]]: tensor<80x512xf32>, %[[RAW:.*]]: tensor<73728xi8>)
 // CHECK:         %[[Y:.*]] = memref.alloc() : memref<80x256xf32>
-// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c2, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}}) threads({{.*}}) in ({{.*}} = %c256, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}})
+// x as f16 (round to nearest even), one thread per element.
+// CHECK:         %[[XH:.*]] = memref.alloc() : memref<80x512xf16>
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c160, {{.*}}) threads({{.*}}) in ({{.*}} = %c256,
+// CHECK:           %[[XV:.*]] = tensor.extract %[[X]]
+// CHECK:           %[[XVH:.*]] = arith.truncf %[[XV]] : f32 to f16
+// CHECK:           memref.store %[[XVH]], %[[XH]]
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c2, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}}) threads({{.*}}) in ({{.*}} = %c256{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}})
 // CHECK-SAME:      workgroup(%[[AS:[^ ]*]] : memref<128x40xf16, #gpu.address_space<workgroup>>, %[[BS:[^ ]*]] : memref<128x40xf16, #gpu.address_space<workgroup>>)
 // Rows past M = 80 read row 79.
 // CHECK:           arith.minui %{{.*}}, %c79
-// CHECK:           %[[XV:.*]] = tensor.extract %[[X]]
-// CHECK:           %[[XH:.*]] = arith.truncf %[[XV]] : f32 to f16
+// CHECK:           %[[A0:.*]] = memref.load %[[XH]]
 // CHECK:           tensor.extract %[[RAW]]
 // CHECK:           %[[WH:.*]] = arith.truncf %{{.*}} : f32 to f16
-// CHECK:           scf.for %[[STEP:.*]] = %c0{{.*}} to %c16{{.*}} step %c1{{.*}} iter_args({{.*}} = %[[XH]], {{.*}} = %[[WH]], {{.*}}) -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16)
+// CHECK:           scf.for %[[STEP:.*]] = %c0{{.*}} to %c16{{.*}} step %c1{{.*}} iter_args({{.*}} = %[[A0]], {{.*}} = %[[WH]], {{.*}}) -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16, f16)
 // CHECK-COUNT-16:    memref.store %{{.*}}, %[[AS]]
 // CHECK-COUNT-16:    memref.store %{{.*}}, %[[BS]]
 // CHECK-NEXT:        gpu.barrier
 // The next step, the last one reloading itself.
 // CHECK:             %[[NEXT:.*]] = arith.addi %[[STEP]], %c1
 // CHECK:             arith.minui %[[NEXT]], %c15
-// CHECK:             tensor.extract %[[X]]
+// CHECK:             memref.load %[[XH]]
 // CHECK:             tensor.extract %[[RAW]]
 // CHECK-COUNT-4:     nvgpu.ldmatrix %[[AS]][{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<128x40xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
 // CHECK-COUNT-4:     nvgpu.ldmatrix %[[BS]][{{.*}}] {numTiles = 2 : i32, transpose = false} : memref<128x40xf16, #gpu.address_space<workgroup>> -> vector<2x2xf16>
@@ -58,7 +64,7 @@
 // M = 24 <= 64: 64 x 64 tiles (N = 200: 4 launch blocks, the last partial),
 // warp tile 32 x 16 = 2 x 2 fragments; NF4 through the same decode hook.
 // CHECK-LABEL: func.func @nf4(
-// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c4, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}}) threads({{.*}}) in ({{.*}} = %c256, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}})
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c4, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}}) threads({{.*}}) in ({{.*}} = %c256{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}})
 // CHECK-SAME:      workgroup(%{{.*}} : memref<64x40xf16, #gpu.address_space<workgroup>>, %{{.*}} : memref<64x40xf16, #gpu.address_space<workgroup>>)
 // CHECK:           arith.minui %{{.*}}, %c199
 // CHECK:             gpu.barrier
@@ -79,6 +85,8 @@
 // sums; 24 x 200 / 256 -> 19 launch blocks add them into y.
 // SPLIT-LABEL: func.func @nf4(
 // SPLIT:         %[[Y:.*]] = memref.alloc() : memref<24x200xf32>
+// SPLIT:         memref.alloc() : memref<24x512xf16>
+// SPLIT:         gpu.launch
 // SPLIT:         %[[P:.*]] = memref.alloc() : memref<8x24x200xf32>
 // SPLIT:         gpu.launch blocks(%{{.*}}, %{{.*}}, %[[Z:[^)]*]]) in ({{.*}} = %c4, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c8)
 // SPLIT:           %[[FIRST:.*]] = arith.muli %[[Z]], %c2
@@ -96,9 +104,10 @@
 // ROWS:         quant4.matmul
 
 // PTX-LABEL: func.func @q4k(
-// PTX:         gpu.launch_func @q4k_kernel::@q4k_kernel blocks in (%{{.*}}, %{{.*}}, %{{.*}}) threads in (%{{.*}}, %{{.*}}, %{{.*}})
+// PTX:         gpu.launch_func @q4k_kernel::@q4k_kernel
 // PTX:         gpu.launch_func @q4k_kernel_0::@q4k_kernel
-// PTX:       gpu.binary @q4k_kernel
+// PTX:         gpu.launch_func @q4k_kernel_1::@q4k_kernel
+// PTX:       gpu.binary @q4k_kernel_0
 // PTX-SAME:    .shared .align 2 .b8 __wg_q4k_kernel_0[10240];
 // PTX-SAME:    .shared .align 2 .b8 __wg_q4k_kernel_1[10240];
 // PTX-SAME:    ldmatrix.sync.aligned.m8n8.x4.shared.b16

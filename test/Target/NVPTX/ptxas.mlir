@@ -10,9 +10,12 @@
 // RUN: %ptxas -arch=sm_90 %t/k.nf4_kernel.ptx -o %t/nf4_kernel.cubin
 // RUN: %ptxas -arch=sm_90 %t/k.nested_kernel.ptx -o %t/nested_kernel.cubin
 // RUN: %ptxas -arch=sm_90 %t/k.mxfp4_kernel.ptx -o %t/mxfp4_kernel.cubin
+// The tensor-core GEMMs: x to f16, the mma kernel, the sum of K splits.
 // RUN: %ptxas -arch=sm_90 %t/k.gemm_kernel.ptx -o %t/gemm_kernel.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.gemm_nf4_kernel.ptx -o %t/gemm_nf4_kernel.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.gemm_mxfp4_kernel.ptx -o %t/gemm_mxfp4_kernel.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.gemm_kernel_0.ptx -o %t/gemm_kernel_0.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.gemm_kernel_1.ptx -o %t/gemm_kernel_1.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.gemm_nf4_kernel_2.ptx -o %t/gemm_nf4_kernel.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.gemm_mxfp4_kernel_4.ptx -o %t/gemm_mxfp4_kernel.cubin
 // RUN: q4-nvptx %s -o %t/s --mma-min-rows=0
 // RUN: %ptxas -arch=sm_90 %t/s.gemm_kernel.ptx -o %t/s_gemm_kernel.cubin
 // RUN: %ptxas -arch=sm_90 %t/s.gemm_kernel_0.ptx -o %t/s_gemm_kernel_0.cubin
@@ -24,14 +27,14 @@
 // RUN: %ptxas -arch=sm_90 -v %t/k.nf4_kernel.ptx -o %t/v.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
 // So do the tensor-core kernels (accumulators, fragments, decoded values).
-// RUN: %ptxas -arch=sm_90 -v %t/k.gemm_kernel.ptx -o %t/v.cubin 2>&1 \
+// RUN: %ptxas -arch=sm_90 -v %t/k.gemm_kernel_0.ptx -o %t/v.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
-// RUN: %ptxas -arch=sm_90 -v %t/k.gemm_mxfp4_kernel.ptx -o %t/v.cubin 2>&1 \
+// RUN: %ptxas -arch=sm_90 -v %t/k.gemm_mxfp4_kernel_4.ptx -o %t/v.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
 // NOSPILL: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
 // RUN: q4-nvptx %s -o %t/a --chip=sm_80 --features=+ptx70
 // RUN: %ptxas -arch=sm_80 %t/a.q4k_kernel.ptx -o %t/a.cubin
-// RUN: %ptxas -arch=sm_80 %t/a.gemm_kernel.ptx -o %t/a_gemm.cubin
+// RUN: %ptxas -arch=sm_80 %t/a.gemm_kernel_0.ptx -o %t/a_gemm.cubin
 // ptxas itself can fail this test: PTX for sm_90 does not assemble for sm_75.
 // RUN: not %ptxas -arch=sm_75 %t/k.q4k_kernel.ptx -o %t/bad.cubin
 
