@@ -31,4 +31,28 @@ def Quant4ImportWeights : Pass<"quant4-import-weights", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def Quant4SetActivations : Pass<"quant4-set-activations"> {
+  let summary = "Choose the activation mode of the matmuls that leave it open";
+  let description = [{
+    Gives every `quant4.matmul` without an `activations` attribute the mode
+    `mode`, where its weights and accumulator allow it (docs/Spec.md C19,
+    C20: `q8_k` needs Q4_K weights and an f32 accumulator; other matmuls
+    keep the default `f32`). Explicit modes are never changed. The CPU
+    pipeline runs it first with `--quant4-cpu-pipeline{activations=q8_k}`.
+
+    ```mlir
+    // Before (mode=q8_k)
+    %y = quant4.matmul %x, %w : tensor<1x4096xf32>,
+        !quant4.blocked<4096x4096, #quant4.q4_k> -> tensor<1x4096xf32>
+    // After
+    %y = quant4.matmul %x, %w activations q8_k : tensor<1x4096xf32>,
+        !quant4.blocked<4096x4096, #quant4.q4_k> -> tensor<1x4096xf32>
+    ```
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"q8_k\"",
+           "Activation mode to set: f32 or q8_k">,
+  ];
+}
+
 #endif // QUANT4_PASSES

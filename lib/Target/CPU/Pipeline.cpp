@@ -2,6 +2,7 @@
 
 #include "Target/CPU/Pipeline.h"
 #include "Conversion/Quant4ToLinalg/Quant4ToLinalg.h"
+#include "Dialect/Quant4/Transforms/Passes.h"
 #include "Transforms/Passes.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"
@@ -24,6 +25,11 @@ using namespace mlir::quant4;
 
 void mlir::quant4::buildCPUPipeline(OpPassManager &pm,
                                     const CPUPipelineOptions &options) {
+  if (!options.activations.empty()) {
+    Quant4SetActivationsOptions activations;
+    activations.mode = options.activations;
+    pm.addPass(createQuant4SetActivations(activations));
+  }
   ConvertQuant4ToLinalgOptions convert;
   convert.blockSumLoops = true;
   convert.vectorize = options.vectorize;

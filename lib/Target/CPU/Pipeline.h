@@ -28,6 +28,12 @@ struct CPUPipelineOptions : PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Sum matmul products in vectors of decoded weights "
                      "(false: the scalar per-value loops, K-order sums)"),
       llvm::cl::init(true)};
+  Option<std::string> activations{
+      *this, "activations",
+      llvm::cl::desc("Activation mode for the matmuls that leave it open "
+                     "(quant4-set-activations): f32 or q8_k; empty: as "
+                     "written"),
+      llvm::cl::init("")};
   Option<bool> x86Int8Dot{
       *this, "x86-int8-dot",
       llvm::cl::desc("Integer dot products of `activations q8_k` matmuls as "

@@ -1,0 +1,47 @@
+//===- SetActivations.cpp - activation mode of open matmuls ---------------===//
+//
+// quant4-set-activations: `activations <mode>` on every quant4.matmul that
+// has no mode yet and whose weights and accumulator allow it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Dialect/Quant4/IR/Quant4Attrs.h"
+#include "Dialect/Quant4/IR/Quant4Ops.h"
+#include "Dialect/Quant4/Transforms/Passes.h"
+
+namespace mlir::quant4 {
+#define GEN_PASS_DEF_QUANT4SETACTIVATIONS
+#include "dialect/Quant4Passes.h.inc"
+} // namespace mlir::quant4
+
+using namespace mlir;
+using namespace mlir::quant4;
+
+namespace {
+
+/// Whether `op` may use `mode` (docs/Spec.md C19, C20).
+static bool allows(MatmulOp op, ActivationMode mode) {
+  if (mode != ActivationMode::q8_k)
+    return true;
+  return isa<Q4KAttr>(op.getWeights().getType().getFormat()) &&
+         op.getAccumulatorType().isF32();
+}
+
+struct SetActivationsPass
+    : mlir::quant4::impl::Quant4SetActivationsBase<SetActivationsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    std::optional<ActivationMode> parsed = symbolizeActivationMode(mode);
+    if (!parsed) {
+      getOperation()->emitError("quant4-set-activations: unknown mode '")
+          << mode << "' (expected f32 or q8_k)";
+      return signalPassFailure();
+    }
+    getOperation()->walk([&](MatmulOp op) {
+      if (!op.getActivationMode() && allows(op, *parsed))
+        op.setActivationMode(*parsed);
+    });
+  }
+};
+
+} // namespace

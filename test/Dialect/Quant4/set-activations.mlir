@@ -1,0 +1,27 @@
+// RUN: q4-opt %s --quant4-set-activations | FileCheck %s
+// RUN: q4-opt %s --quant4-set-activations=mode=f32 | FileCheck %s --check-prefix=F32
+// RUN: not q4-opt %s --quant4-set-activations=mode=q8_0 2>&1 | FileCheck %s --check-prefix=BAD
+
+// mode=q8_k (the default) goes to every matmul that has no mode and allows
+// it (C19: Q4_K weights, C20: f32 accumulator); explicit modes stay.
+
+// CHECK-LABEL: func.func @modes
+// CHECK:         quant4.matmul %{{.*}}, %{{.*}} activations q8_k : tensor<1x256xf32>, !quant4.blocked<4x256, #quant4.q4_k>
+// CHECK:         quant4.matmul %{{.*}}, %{{.*}} activations f32 : tensor<1x256xf32>, !quant4.blocked<4x256, #quant4.q4_k>
+// CHECK:         quant4.matmul %{{.*}}, %{{.*}} {acc_type = f64} : tensor<1x256xf32>, !quant4.blocked<4x256, #quant4.q4_k>
+// CHECK:         quant4.matmul %{{.*}}, %{{.*}} : tensor<1x256xf32>, !quant4.blocked<4x256, #quant4.nf4>
+// CHECK:         quant4.matmul %{{.*}}, %{{.*}} : tensor<1x256xf32>, !quant4.blocked<4x256, #quant4.mxfp4>
+// F32-LABEL:   func.func @modes
+// F32:           quant4.matmul %{{.*}}, %{{.*}} activations f32 : tensor<1x256xf32>, !quant4.blocked<4x256, #quant4.q4_k>
+// F32:           quant4.matmul %{{.*}}, %{{.*}} activations f32 : tensor<1x256xf32>, !quant4.blocked<4x256, #quant4.q4_k>
+// F32:           quant4.matmul %{{.*}}, %{{.*}} activations f32 {acc_type = f64}
+// F32:           quant4.matmul %{{.*}}, %{{.*}} activations f32 : tensor<1x256xf32>, !quant4.blocked<4x256, #quant4.nf4>
+// BAD:         error: quant4-set-activations: unknown mode 'q8_0' (expected f32 or q8_k)
+func.func @modes(%x: tensor<1x256xf32>, %q: !quant4.blocked<4x256, #quant4.q4_k>, %n: !quant4.blocked<4x256, #quant4.nf4>, %m: !quant4.blocked<4x256, #quant4.mxfp4>) -> (tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>) {
+  %a = quant4.matmul %x, %q : tensor<1x256xf32>, !quant4.blocked<4x256, #quant4.q4_k> -> tensor<1x4xf32>
+  %b = quant4.matmul %x, %q activations f32 : tensor<1x256xf32>, !quant4.blocked<4x256, #quant4.q4_k> -> tensor<1x4xf32>
+  %c = quant4.matmul %x, %q {acc_type = f64} : tensor<1x256xf32>, !quant4.blocked<4x256, #quant4.q4_k> -> tensor<1x4xf32>
+  %d = quant4.matmul %x, %n : tensor<1x256xf32>, !quant4.blocked<4x256, #quant4.nf4> -> tensor<1x4xf32>
+  %e = quant4.matmul %x, %m : tensor<1x256xf32>, !quant4.blocked<4x256, #quant4.mxfp4> -> tensor<1x4xf32>
+  return %a, %b, %c, %d, %e : tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>
+}
