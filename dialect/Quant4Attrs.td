@@ -17,7 +17,8 @@ class Quant4_FormatAttr<string name, string attrMnemonic,
 def Quant4_Q4KAttr
     : Quant4_FormatAttr<"Q4K", "q4_k",
                         ["getDecodeGroupSize", "getDecodeVectorWidth",
-                         "buildVectorDecode"]> {
+                         "buildVectorDecode", "buildBlockAffine",
+                         "buildVectorCodes"]> {
   let summary = "GGML Q4_K: 256-value super-blocks of 144 bytes";
   let description = [{
     ggml's `block_q4_K { fp16 d; fp16 dmin; u8 scales[12]; u8 qs[128]; }`:
@@ -35,7 +36,8 @@ def Quant4_Q4KAttr
 
 def Quant4_NF4Attr
     : Quant4_FormatAttr<"NF4", "nf4",
-                        ["getDecodeVectorWidth", "buildVectorDecode"]> {
+                        ["getDecodeVectorWidth", "buildVectorDecode",
+                         "buildBlockAffine", "buildVectorCodes"]> {
   let summary = "bitsandbytes NF4: 16-value normal-float codebook per block";
   let description = [{
     bitsandbytes' 4-bit NormalFloat: blocks of `block_size` consecutive
@@ -65,7 +67,8 @@ def Quant4_NF4Attr
 def Quant4_MXFP4Attr
     : Quant4_FormatAttr<"MXFP4", "mxfp4",
                         ["getSupportedRules", "getDecodeVectorWidth",
-                         "buildVectorDecode"]> {
+                         "buildVectorDecode", "buildBlockAffine",
+                         "buildVectorCodes"]> {
   let summary = "OCP MXFP4: 32 E2M1 values sharing one E8M0 scale";
   let description = [{
     OCP Microscaling v1.0 MXFP4: blocks of 32 E2M1 elements (values 0, 0.5,

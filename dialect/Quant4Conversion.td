@@ -31,13 +31,22 @@ def ConvertQuant4ToLinalg
     ```
   }];
   let options = [
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"4",
+           "With `vectorize`: rows of x that share each decoded weight "
+           "vector (one vector accumulator per row)">,
+    Option<"tileN", "tile-n", "int64_t", /*default=*/"16",
+           "With `vectorize`: output columns per tile (a thread's unit of "
+           "work)">,
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "With `vectorize`: column tiles as one scf.forall (threads)">,
     Option<"blockSumLoops", "block-sum-loops", "bool", /*default=*/"false",
            "Lower matmul to one iteration per block that sums the block's "
            "products in an scf.for (instead of one iteration per product)">,
     Option<"vectorize", "vectorize", "bool", /*default=*/"false",
-           "Lower matmul to one iteration per block that sums the block's "
-           "products in vectors (the format's buildVectorDecode, vector.fma, "
-           "one vector.reduction per block)">,
+           "Lower matmul to register-blocked scf loops (MatmulKernel.h): "
+           "weights decoded through the format's buildBlockAffine / "
+           "buildVectorCodes, one vector accumulator per (row, column) over "
+           "all of K, factored per-group sums for rows outside a tile-m group">,
     Option<"int8Activations", "int8-activations", "bool", /*default=*/"false",
            "Lower matmuls with `activations q8_k` (x rounded to Q8_K, "
            "integer dot products: CPU code); without it they are errors">,

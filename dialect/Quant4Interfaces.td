@@ -75,6 +75,37 @@ def Quant4_BlockFormatAttrInterface
         return ::mlir::quant4::buildDecodeLaneByLane(
             $_attr, builder, loc, storage, numBlocks, block, index, width);
       }]>,
+    InterfaceMethod<[{
+        The decode split into a per-group affine map of per-value codes, for
+        lowerings that factor it out of a dot product
+        (`sum(x * w) = a_g * sum(x * c) + b_g * sum(x)` per decode group):
+        value `i` of decode group `g` of block `block` is, bit-exactly,
+        `a_g * c_i + b_g` (`a_g * c_i` when there is no offset), with `c_i`
+        from `buildVectorCodes`. Returns the block's G = blockSize /
+        `getDecodeGroupSize()` scales `a` and offsets `b` as two
+        `vector<G x f32>` (the offsets null when the format has none), all
+        of them computed at once. Default: {null, null}, the format has no
+        such split (lowerings then use `buildVectorDecode`).
+      }], "::std::pair<::mlir::Value, ::mlir::Value>", "buildBlockAffine",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
+           "::mlir::Value":$storage, "::mlir::Value":$numBlocks,
+           "::mlir::Value":$block),
+      [{}], [{ return {}; }]>,
+    InterfaceMethod<[{
+        The codes `c_i` of `buildBlockAffine` for the `width` consecutive
+        values `index`, `index + 1`, ... of block `block` (one decode group
+        holds them all), as a `vector<width x f32>`: Q4_K's 4-bit integers,
+        NF4's codebook values, MXFP4's E2M1 values. Only called when
+        `buildBlockAffine` returns scales.
+      }], "::mlir::Value", "buildVectorCodes",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
+           "::mlir::Value":$storage, "::mlir::Value":$numBlocks,
+           "::mlir::Value":$block, "::mlir::Value":$index, "int64_t":$width),
+      [{}],
+      [{
+        return $_attr.buildVectorDecode(builder, loc, storage, numBlocks,
+                                        block, index, width);
+      }]>,
   ];
   let extraSharedClassDeclaration = [{
     /// Values per block along the innermost dimension.

@@ -63,10 +63,11 @@ Stats measure(const RunPolicy &policy, bool flushed, CacheFlusher &flusher,
   return timeRuns(policy, before, call);
 }
 
-/// Runs and checks both sides for one case against `ref`; false when a
-/// check fails.
+/// Runs and checks both sides for one case against `ref` (quant4 compiled
+/// for `threads` threads); false when a check fails.
 bool check(const WeightFormat &format, const Shape &shape, int64_t m,
-           const Reference &ref, GgmlMatmul &ggml, Quant4Matmul *quant4) {
+           int threads, const Reference &ref, GgmlMatmul &ggml,
+           Quant4Matmul *quant4) {
   std::string error;
   if (!ggml.run()) {
     std::fprintf(stderr, "ggml_graph_compute failed\n");
@@ -79,10 +80,10 @@ bool check(const WeightFormat &format, const Shape &shape, int64_t m,
   double ggmlError = relativeError(ref, ref.ggmlLike, ggml.result());
   bool ok = ggmlError <= kGgmlTolerance;
   std::fprintf(stderr,
-               "check %s %lldx%lld M=%lld: ggml vs f64(8-bit x) %.2e "
-               "(tol %.0e)",
+               "check %s %lldx%lld M=%lld threads=%d: ggml vs f64(8-bit x) "
+               "%.2e (tol %.0e)",
                format.name.c_str(), (long long)shape.n, (long long)shape.k,
-               (long long)m, ggmlError, kGgmlTolerance);
+               (long long)m, threads, ggmlError, kGgmlTolerance);
   if (quant4) {
     double quant4Error = relativeError(ref, ref.exact, quant4->result());
     ok = ok && quant4Error <= kQuant4Tolerance;
@@ -154,25 +155,27 @@ int main(int argc, char **argv) {
         }
         std::memcpy(ggml.weights(), w.data(), w.size());
         std::memcpy(ggml.activations(), x.data(), x.size() * sizeof(float));
-        std::unique_ptr<Quant4Matmul> quant4;
-        if (m <= options.quant4MaxM) {
-          quant4 = Quant4Matmul::compile(format->dialectAttr, shape.n, shape.k,
-                                         m, int64_t(w.size()), error);
-          if (!quant4) {
-            std::fprintf(stderr, "quant4: %s\n", error.c_str());
-            return 1;
-          }
-          std::memcpy(quant4->weights(), w.data(), w.size());
-          std::memcpy(quant4->activations(), x.data(),
-                      x.size() * sizeof(float));
-        }
         Reference ref =
             computeReference(*format, w.data(), x.data(), shape.n, shape.k, m);
-        if (!check(*format, shape, m, ref, ggml, quant4.get()))
-          allOk = false;
-
         for (int threads : options.threads) {
+          // quant4 compiled with the pipeline's threads option, run at the
+          // same thread count as ggml.
+          std::unique_ptr<Quant4Matmul> quant4;
+          if (m <= options.quant4MaxM) {
+            quant4 =
+                Quant4Matmul::compile(format->dialectAttr, shape.n, shape.k, m,
+                                      int64_t(w.size()), threads, error);
+            if (!quant4) {
+              std::fprintf(stderr, "quant4: %s\n", error.c_str());
+              return 1;
+            }
+            std::memcpy(quant4->weights(), w.data(), w.size());
+            std::memcpy(quant4->activations(), x.data(),
+                        x.size() * sizeof(float));
+          }
           ggml.setThreads(threads);
+          if (!check(*format, shape, m, threads, ref, ggml, quant4.get()))
+            allOk = false;
           for (bool flushed : {false, true}) {
             Row row;
             row.format = name;
@@ -184,10 +187,9 @@ int main(int argc, char **argv) {
             row.bandwidthGBs = bandwidth[threads];
             row.ggml = measure(options.ggml, flushed, flusher, 0,
                                [&] { return ggml.run(); });
-            // The generated code is single-threaded: one thread only. When
-            // one call takes seconds, the cache state at its start does not
-            // matter: the flushed measurement is skipped.
-            if (quant4 && threads == 1 &&
+            // When one call takes seconds, the cache state at its start does
+            // not matter: the flushed measurement is skipped.
+            if (quant4 &&
                 !(flushed &&
                   quant4->lastRunSeconds() > options.quant4FlushMaxSeconds))
               row.quant4 = measure(options.quant4, flushed, flusher,

@@ -55,7 +55,8 @@ Quant4Matmul::~Quant4Matmul() = default;
 
 std::unique_ptr<Quant4Matmul>
 Quant4Matmul::compile(const std::string &format, int64_t n, int64_t k,
-                      int64_t m, int64_t weightBytes, std::string &error) {
+                      int64_t m, int64_t weightBytes, int threads,
+                      std::string &error) {
   auto start = std::chrono::steady_clock::now();
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(
@@ -64,7 +65,7 @@ Quant4Matmul::compile(const std::string &format, int64_t n, int64_t k,
     error = "cannot parse the generated quant4 matmul";
     return nullptr;
   }
-  auto jit = mlir::quant4::CPUJit::compile(*module, "matmul");
+  auto jit = mlir::quant4::CPUJit::compile(*module, "matmul", threads);
   if (mlir::failed(jit)) {
     error = "CPUJit::compile failed";
     return nullptr;

@@ -30,18 +30,20 @@
 // LOOPS-NOT:     memref.alloc
 // LOOPS-NOT:     memref<64x512xf32>
 // LOOPS:         return
-// Vectorized (the default): each Q4_K sub-block's 32 codes are one
-// vector<32xi8> read of the weight bytes, products accumulate in
-// vector<32xf32> lanes, one reduction per block; still no f32 weight buffer.
+// Vectorized (the default): the matmul's own loops (MatmulKernel.cpp);
+// each Q4_K sub-block's 32 codes are one vector<32xi8> read of the weight
+// bytes, decoded once per group of tile-m = 4 rows into vector<32xf32>
+// lanes with one accumulator per row, reduced once per output; still no
+// f32 weight buffer, and the result is written in place.
 // VEC-LABEL: func.func @matmul
 // VEC-SAME:    (%[[X:.*]]: memref<8x512xf32>, %[[W:.*]]: memref<18432xi8>) -> memref<8x64xf32>
 // VEC-NOT:     memref<64x512xf32>
 // VEC:         memref.alloc() {{.*}} : memref<8x64xf32>
 // VEC-NOT:     memref.alloc
-// VEC:         scf.for {{.*}} -> (vector<32xf32>)
+// VEC:         scf.for {{.*}} -> (vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>)
 // VEC:         vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : memref<18432xi8>, vector<32xi8>
 // VEC:         arith.uitofp %{{.*}} : vector<32xi8> to vector<32xf32>
-// VEC:         vector.transfer_read %{{.*}} {in_bounds = [true]} : memref<8x2x256xf32>, vector<32xf32>
+// VEC:         vector.transfer_read %[[X]]{{.*}} {in_bounds = [true]} : memref<8x512xf32>, vector<32xf32>
 // VEC:         vector.fma %{{.*}} : vector<32xf32>
 // VEC:         vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<32xf32> into f32
 // VEC-NOT:     memref.alloc
@@ -58,8 +60,8 @@
 // SCALAR:         memref.load
 // SCALAR-NOT:     vector
 // SCALAR:         return
-// With threads, the parallel tiles (M, N) run as an OpenMP worksharing loop
-// and the K blocks stay sequential inside each tile.
+// With threads, the column tiles run as an OpenMP worksharing loop and
+// each tile's rows, columns and K blocks stay sequential inside it.
 // OMP-LABEL: llvm.func @matmul
 // OMP:         omp.parallel num_threads(%{{.*}} : i32)
 // OMP:           omp.wsloop

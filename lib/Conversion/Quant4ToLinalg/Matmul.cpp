@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Conversion/Quant4ToLinalg/LoweringUtils.h"
+#include "Conversion/Quant4ToLinalg/MatmulKernel.h"
 #include "Conversion/Quant4ToLinalg/MatmulQ8.h"
 #include "Dialect/Quant4/IR/Quant4Ops.h"
 #include "Transforms/Passes.h"
@@ -14,7 +15,6 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
 using namespace mlir::quant4;
@@ -191,37 +191,60 @@ static Value buildScalarBlockSum(OpBuilder &b, Location loc,
       });
 }
 
-/// A block's products in vectors of BlockFormatAttrInterface::
-/// getDecodeVectorWidth lanes: weights from buildVectorDecode, x from a
-/// vector.transfer_read, lane sums by vector.fma, then one reassociating
-/// vector.reduction per block.
-static Value buildVectorBlockSum(OpBuilder &b, Location loc,
-                                 const MatmulParts &p, ArrayRef<Value> xIndices,
-                                 Value block, Value numBlocks) {
-  int64_t width = p.format.getDecodeVectorWidth();
-  auto accVector = VectorType::get({width}, p.accType);
-  Value zero = arith::ConstantOp::create(
-      b, loc, accVector,
-      DenseElementsAttr::get(accVector, b.getFloatAttr(p.accType, 0)));
-  Type xElement = cast<ShapedType>(p.xBlocks.getType()).getElementType();
-  Value padding =
-      arith::ConstantOp::create(b, loc, xElement, b.getFloatAttr(xElement, 0));
-  Value lanes = buildGroupLoops(
-      b, loc, p.grid.blockSize, p.format.getDecodeGroupSize(), width, zero,
-      [&](OpBuilder &b, Location loc, Value ki, Value sums) -> Value {
-        Value w = p.format.buildVectorDecode(b, loc, p.storage, numBlocks,
-                                             block, ki, width);
-        SmallVector<Value> at(xIndices);
-        at.push_back(ki);
-        Value xv = vector::TransferReadOp::create(
-            b, loc, VectorType::get({width}, xElement), p.xBlocks, at, padding,
-            ArrayRef<bool>{true});
-        return vector::FMAOp::create(b, loc,
-                                     convertFloat(b, loc, xv, p.accType),
-                                     convertFloat(b, loc, w, p.accType), sums);
-      });
-  return vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, lanes,
-                                     arith::FastMathFlags::reassoc);
+/// The register-blocked loops of MatmulKernel.h on x [..., M, K] viewed as
+/// [batch * M, K]; returns y [..., M, N] in the accumulator type.
+static Value buildKernelMatmul(OpBuilder &b, Location loc, Value x,
+                               Value storage, const BlockGrid &grid,
+                               BlockFormatAttrInterface format, Type accType,
+                               ArrayRef<OpFoldResult> ySizes,
+                               const Quant4ToLinalgOptions &options) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  int64_t rank = xType.getRank();
+  SmallVector<ReassociationIndices> rowsAndK;
+  if (rank > 2) {
+    ReassociationIndices rows;
+    for (int64_t d = 0; d + 1 < rank; ++d)
+      rows.push_back(d);
+    rowsAndK = {rows, {rank - 1}};
+    x = tensor::CollapseShapeOp::create(b, loc, x, rowsAndK);
+  }
+  MatmulKernelTiles tiles;
+  tiles.rows = options.tileM;
+  tiles.columns = options.tileN;
+  tiles.parallel = options.parallel;
+  Value y =
+      buildMatmulKernel(b, loc, x, storage, grid, format, accType, tiles);
+  if (rank == 2)
+    return y;
+  SmallVector<int64_t> shape;
+  for (OpFoldResult size : ySizes)
+    shape.push_back(getConstantIntValue(size).value_or(ShapedType::kDynamic));
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, accType), y, rowsAndK, ySizes);
+}
+
+/// `result` (accumulator type, sizes `sizes`) converted to `resultType`.
+static Value convertMatmulResult(OpBuilder &b, Location loc, Value result,
+                                 ArrayRef<OpFoldResult> sizes,
+                                 RankedTensorType resultType) {
+  Type element = resultType.getElementType();
+  if (cast<ShapedType>(result.getType()).getElementType() != element) {
+    Value init = tensor::EmptyOp::create(b, loc, sizes, element);
+    AffineMap id = b.getMultiDimIdentityMap(resultType.getRank());
+    result = linalg::GenericOp::create(
+                 b, loc, init.getType(), ValueRange{result}, ValueRange{init},
+                 SmallVector<AffineMap>{id, id},
+                 SmallVector<utils::IteratorType>(
+                     resultType.getRank(), utils::IteratorType::parallel),
+                 [&](OpBuilder &b, Location loc, ValueRange args) {
+                   linalg::YieldOp::create(
+                       b, loc, convertFloat(b, loc, args[0], element));
+                 })
+                 .getResult(0);
+  }
+  if (result.getType() != resultType)
+    result = tensor::CastOp::create(b, loc, resultType, result);
+  return result;
 }
 
 /// y[b..., m, n] = sum_{kb, ki} x[b..., m, kb, ki] * decode(W, n * KB + kb, ki)
@@ -249,6 +272,18 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     int64_t rank = xType.getRank(); // batch..., M, K
     BlockFormatAttrInterface format = weights.getFormat();
     Value storage = adaptor.getWeights();
+    SmallVector<OpFoldResult> accSizes =
+        tensor::getMixedSizes(rewriter, loc, x);
+    accSizes.back() = grid->sizes[0];
+
+    if (options.vectorize &&
+        op.getActivationModeOrDefault() == ActivationMode::f32) {
+      Value y = buildKernelMatmul(rewriter, loc, x, storage, *grid, format,
+                                  accType, accSizes, options);
+      rewriter.replaceOp(
+          op, convertMatmulResult(rewriter, loc, y, accSizes, resultType));
+      return success();
+    }
 
     // x : [..., M, K] -> [..., M, KB, BS].
     SmallVector<int64_t> expandedShape(xType.getShape().drop_back());
@@ -261,9 +296,6 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
         rewriter, loc, xType.clone(expandedShape), x, reassociation);
 
     // Accumulator [..., M, N] = 0.
-    SmallVector<OpFoldResult> accSizes =
-        tensor::getMixedSizes(rewriter, loc, x);
-    accSizes.back() = grid->sizes[0];
     Value acc = tensor::EmptyOp::create(rewriter, loc, accSizes, accType);
     Value zero = arith::ConstantOp::create(rewriter, loc, accType,
                                            rewriter.getFloatAttr(accType, 0));
@@ -274,34 +306,14 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
         op.getActivationModeOrDefault() == ActivationMode::q8_k
             ? buildQ8KMatmul(rewriter, loc, xBlocks, acc, storage, format,
                              *grid)
-        : options.vectorize
-            ? buildPerBlockReduction(rewriter, loc, parts, buildVectorBlockSum)
         : options.blockSumLoops
             ? buildPerBlockReduction(rewriter, loc, parts, buildScalarBlockSum)
             : buildElementReduction(rewriter, loc, parts);
     generic->setAttr(kLoweredAttrName, rewriter.getStringAttr("matmul"));
     Value result = generic.getResult(0);
 
-    if (resultType.getElementType() != accType) {
-      Value init = tensor::EmptyOp::create(rewriter, loc, accSizes,
-                                           resultType.getElementType());
-      AffineMap id = rewriter.getMultiDimIdentityMap(rank);
-      result =
-          linalg::GenericOp::create(
-              rewriter, loc, init.getType(), ValueRange{result},
-              ValueRange{init}, SmallVector<AffineMap>{id, id},
-              SmallVector<utils::IteratorType>(rank,
-                                               utils::IteratorType::parallel),
-              [&](OpBuilder &b, Location loc, ValueRange args) {
-                linalg::YieldOp::create(
-                    b, loc,
-                    convertFloat(b, loc, args[0], resultType.getElementType()));
-              })
-              .getResult(0);
-    }
-    if (result.getType() != resultType)
-      result = tensor::CastOp::create(rewriter, loc, resultType, result);
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(
+        op, convertMatmulResult(rewriter, loc, result, accSizes, resultType));
     return success();
   }
 

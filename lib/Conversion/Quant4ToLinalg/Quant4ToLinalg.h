@@ -33,16 +33,20 @@ bool isConstantQuantize(QuantizeOp op);
 
 /// How matmul is lowered.
 struct Quant4ToLinalgOptions {
+  /// With vectorize: rows sharing each decoded weight vector, columns per
+  /// tile, and column tiles as an scf.forall (MatmulKernel.h).
+  int64_t tileM = 4;
+  int64_t tileN = 16;
+  bool parallel = false;
   /// false: one linalg.generic iteration per product, reductions over
   /// (K / blockSize, blockSize), products added to the accumulator in K order.
   /// true: one iteration per block, whose products are summed in an scf.for
   /// and then added to the accumulator (the CPU pipeline's choice: per-block
   /// decode work becomes loop-invariant).
   bool blockSumLoops = false;
-  /// One iteration per block, like blockSumLoops, whose products are summed
-  /// in vectors (BlockFormatAttrInterface::buildVectorDecode, vector.fma,
-  /// one vector.reduction per block): not K order, so not bit-identical to
-  /// the scalar sums.
+  /// Explicit register-blocked loops instead of a linalg.generic
+  /// (MatmulKernel.h): vector accumulators over all of K, not K order, so
+  /// not bit-identical to the scalar sums.
   bool vectorize = false;
 };
 

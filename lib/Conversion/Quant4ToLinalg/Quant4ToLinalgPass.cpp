@@ -51,6 +51,9 @@ struct ConvertQuant4ToLinalgPass
     configureQuant4ToLinalgConversionTarget(target, typeConverter);
     RewritePatternSet patterns(&getContext());
     Quant4ToLinalgOptions options;
+    options.tileM = tileM;
+    options.tileN = tileN;
+    options.parallel = parallel;
     options.blockSumLoops = blockSumLoops;
     options.vectorize = vectorize;
     populateQuant4ToLinalgConversionPatterns(typeConverter, patterns, options);

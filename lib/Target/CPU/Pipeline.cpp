@@ -31,6 +31,9 @@ void mlir::quant4::buildCPUPipeline(OpPassManager &pm,
     pm.addPass(createQuant4SetActivations(activations));
   }
   ConvertQuant4ToLinalgOptions convert;
+  convert.tileM = options.tileM;
+  convert.tileN = options.tileN;
+  convert.parallel = options.threads > 1;
   convert.blockSumLoops = true;
   convert.vectorize = options.vectorize;
   convert.int8Activations = true;

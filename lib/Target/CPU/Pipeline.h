@@ -15,14 +15,19 @@
 namespace mlir::quant4 {
 
 struct CPUPipelineOptions : PassPipelineOptions<CPUPipelineOptions> {
-  Option<int64_t> tileM{*this, "tile-m", llvm::cl::desc("Rows per tile"),
-                        llvm::cl::init(4)};
-  Option<int64_t> tileN{*this, "tile-n",
-                        llvm::cl::desc("Output columns per tile"),
-                        llvm::cl::init(16)};
-  Option<int64_t> tileKBlocks{*this, "tile-k-blocks",
-                              llvm::cl::desc("Whole K blocks per tile"),
-                              llvm::cl::init(1)};
+  Option<int64_t> tileM{
+      *this, "tile-m",
+      llvm::cl::desc("Rows per tile (vectorize: rows sharing each decoded "
+                     "weight vector)"),
+      llvm::cl::init(4)};
+  Option<int64_t> tileN{
+      *this, "tile-n",
+      llvm::cl::desc("Output columns per tile (a thread's unit of work)"),
+      llvm::cl::init(16)};
+  Option<int64_t> tileKBlocks{
+      *this, "tile-k-blocks",
+      llvm::cl::desc("Whole K blocks per tile (vectorize=false only)"),
+      llvm::cl::init(1)};
   Option<bool> vectorize{
       *this, "vectorize",
       llvm::cl::desc("Sum matmul products in vectors of decoded weights "

@@ -123,6 +123,84 @@ Value Q4KAttr::buildVectorDecode(OpBuilder &builder, Location loc,
   return arith::SubFOp::create(builder, loc, dq, d.splat(p.m1, qf));
 }
 
+/// The 8 sub-blocks' d1 = d * sc_j and -m1 = -(dmin * m_j) as vector<8xf32>
+/// from one read of the 12 packed scale bytes: get_scale_min_k4 on all j at
+/// once, with constant lane shuffles for the bytes each j reads.
+std::pair<Value, Value> Q4KAttr::buildBlockAffine(OpBuilder &builder,
+                                                  Location loc, Value storage,
+                                                  Value numBlocks,
+                                                  Value block) const {
+  using ::quant4::format::Q4KBlock;
+  DecodeBuilder d(builder, loc, storage);
+  Value base = d.groupOffset(getBlockLayout(), 0, numBlocks, block);
+  Value scale = d.loadF16(d.add(base, Q4KBlock::kD));
+  Value minScale = d.loadF16(d.add(base, Q4KBlock::kDMin));
+  constexpr int64_t kSubBlocks = 8;
+  auto i32x12 = VectorType::get({12}, builder.getI32Type());
+  Value bytes = arith::ExtUIOp::create(
+      builder, loc, i32x12, d.loadBytes(d.add(base, Q4KBlock::kScales), 12));
+  auto lanes = [&](ArrayRef<int64_t> indices) -> Value {
+    return vector::ShuffleOp::create(builder, loc, bytes, bytes, indices);
+  };
+  // Per-lane constants: the first value for j < 4, the second for j >= 4.
+  auto split = [&](int32_t low, int32_t high) -> Value {
+    SmallVector<int32_t> values(kSubBlocks, low);
+    std::fill(values.begin() + 4, values.end(), high);
+    auto type = VectorType::get({kSubBlocks}, builder.getI32Type());
+    return arith::ConstantOp::create(builder, loc,
+                                     DenseIntElementsAttr::get(type, values));
+  };
+  auto andI = [&](Value v, Value mask) -> Value {
+    return arith::AndIOp::create(builder, loc, v, mask);
+  };
+  auto shr = [&](Value v, Value bits) -> Value {
+    return arith::ShRUIOp::create(builder, loc, v, bits);
+  };
+  // j < 4: sc = s[j] & 63, m = s[j + 4] & 63. j >= 4: sc = (s[j + 4] & 15)
+  // | (s[j - 4] >> 6) << 4, m = (s[j + 4] >> 4) | (s[j] >> 6) << 4.
+  auto high = [&](Value top) -> Value {
+    Value bits = arith::ShLIOp::create(builder, loc, shr(top, split(6, 6)),
+                                       split(4, 4));
+    return andI(bits, split(0, 48));
+  };
+  Value sc = arith::OrIOp::create(
+      builder, loc, andI(lanes({0, 1, 2, 3, 8, 9, 10, 11}), split(63, 15)),
+      high(lanes({0, 1, 2, 3, 0, 1, 2, 3})));
+  Value m = arith::OrIOp::create(
+      builder, loc,
+      andI(shr(lanes({4, 5, 6, 7, 8, 9, 10, 11}), split(0, 4)),
+           split(63, 15)),
+      high(lanes({4, 5, 6, 7, 4, 5, 6, 7})));
+  // ggml: d1 = d * sc; m1 = dmin * m; y = d1 * q - m1 = d1 * q + (-m1).
+  auto floats = VectorType::get({kSubBlocks}, builder.getF32Type());
+  auto scaled = [&](Value factor, Value ints) -> Value {
+    Value f = arith::UIToFPOp::create(builder, loc, floats, ints);
+    return arith::MulFOp::create(builder, loc, d.splat(factor, f), f);
+  };
+  return {scaled(scale, sc),
+          arith::NegFOp::create(builder, loc, scaled(minScale, m))};
+}
+
+/// The 4-bit integers q of `width` (<= 32) values of one sub-block, as
+/// floats: value e = 64c + 32h + l is nibble h of qs[32c + l].
+Value Q4KAttr::buildVectorCodes(OpBuilder &builder, Location loc,
+                                Value storage, Value numBlocks, Value block,
+                                Value index, int64_t width) const {
+  using ::quant4::format::Q4KBlock;
+  assert(kQ4KSubBlock % width == 0 && "values of one sub-block");
+  DecodeBuilder d(builder, loc, storage);
+  Value base = d.groupOffset(getBlockLayout(), 0, numBlocks, block);
+  Value c = d.div(index, 2 * kQ4KSubBlock);
+  Value h = d.rem(d.div(index, kQ4KSubBlock), 2);
+  Value qsIndex = d.add(d.add(base, Q4KBlock::kQs),
+                        d.add(d.mul(c, kQ4KSubBlock),
+                              d.rem(index, kQ4KSubBlock)));
+  Value shift = arith::MulIOp::create(builder, loc, d.toI32(h), d.i32(4));
+  Value q = d.nibbles(d.loadBytes(qsIndex, width), shift);
+  return arith::UIToFPOp::create(
+      builder, loc, VectorType::get({width}, builder.getF32Type()), q);
+}
+
 //===----------------------------------------------------------------------===//
 // NF4
 //===----------------------------------------------------------------------===//
@@ -180,17 +258,16 @@ Value NF4Attr::buildDecode(OpBuilder &builder, Location loc, Value storage,
 /// 16 values from 8 bytes (blocks hold at least 32).
 int64_t NF4Attr::getDecodeVectorWidth() const { return 16; }
 
-/// The same float operation as buildDecode (codebook value * absmax) on
-/// `width` consecutive values: high and low nibbles interleaved, the
-/// codebook looked up with selects.
-Value NF4Attr::buildVectorDecode(OpBuilder &builder, Location loc,
-                                 Value storage, Value numBlocks, Value block,
-                                 Value index, int64_t width) const {
+/// The codebook values of `width` consecutive values: high and low nibbles
+/// interleaved, the codebook looked up with selects.
+Value NF4Attr::buildVectorCodes(OpBuilder &builder, Location loc,
+                                Value storage, Value numBlocks, Value block,
+                                Value index, int64_t width) const {
   assert(width % 2 == 0 && "whole bytes");
-  ::quant4::format::BlockLayout layout = getBlockLayout();
   DecodeBuilder d(builder, loc, storage);
   Value bytes = d.loadBytes(
-      d.add(d.groupOffset(layout, 0, numBlocks, block), d.div(index, 2)),
+      d.add(d.groupOffset(getBlockLayout(), 0, numBlocks, block),
+            d.div(index, 2)),
       width / 2);
   SmallVector<int64_t> interleave;
   for (int64_t i = 0; i < width / 2; ++i)
@@ -198,8 +275,31 @@ Value NF4Attr::buildVectorDecode(OpBuilder &builder, Location loc,
   Value codes =
       vector::ShuffleOp::create(builder, loc, d.nibbles(bytes, d.i32(4)),
                                 d.nibbles(bytes, d.i32(0)), interleave);
-  Value values = d.lookup16(::quant4::format::nf4Codebook(), codes);
-  Value absmax = buildNF4Absmax(d, layout, getDoubleQuant(), numBlocks, block);
+  return d.lookup16(::quant4::format::nf4Codebook(), codes);
+}
+
+/// One group (the block) scaled by its absmax, no offset.
+std::pair<Value, Value> NF4Attr::buildBlockAffine(OpBuilder &builder,
+                                                  Location loc, Value storage,
+                                                  Value numBlocks,
+                                                  Value block) const {
+  DecodeBuilder d(builder, loc, storage);
+  Value absmax =
+      buildNF4Absmax(d, getBlockLayout(), getDoubleQuant(), numBlocks, block);
+  auto type = VectorType::get({1}, builder.getF32Type());
+  return {vector::BroadcastOp::create(builder, loc, type, absmax), Value()};
+}
+
+/// The same float operation as buildDecode (codebook value * absmax) on
+/// `width` consecutive values.
+Value NF4Attr::buildVectorDecode(OpBuilder &builder, Location loc,
+                                 Value storage, Value numBlocks, Value block,
+                                 Value index, int64_t width) const {
+  DecodeBuilder d(builder, loc, storage);
+  Value values =
+      buildVectorCodes(builder, loc, storage, numBlocks, block, index, width);
+  Value absmax =
+      buildNF4Absmax(d, getBlockLayout(), getDoubleQuant(), numBlocks, block);
   return arith::MulFOp::create(builder, loc, values, d.splat(absmax, values));
 }
 
@@ -237,19 +337,26 @@ Value MXFP4Attr::buildDecode(OpBuilder &builder, Location loc, Value storage,
 /// bytes (low and high nibbles interleaved).
 int64_t MXFP4Attr::getDecodeVectorWidth() const { return 16; }
 
-/// The same float operation as buildDecode (E2M1 value * E8M0 scale) on
-/// `width` consecutive values; the E2M1 values come from the code bits
-/// instead of the table (the same floats).
-Value MXFP4Attr::buildVectorDecode(OpBuilder &builder, Location loc,
-                                   Value storage, Value numBlocks, Value block,
-                                   Value index, int64_t width) const {
+/// The block's E8M0 scale byte (i32).
+static Value loadMXFP4Scale(DecodeBuilder &d, MXFP4Attr format,
+                            Value numBlocks, Value block) {
+  ::quant4::format::BlockLayout layout = format.getBlockLayout();
+  if (format.getLayout() == MXFP4Layout::ggml)
+    return d.loadByte(d.groupOffset(layout, 0, numBlocks, block));
+  return d.loadByte(d.groupOffset(layout, 1, numBlocks, block));
+}
+
+/// The E2M1 values of `width` consecutive values, from the code bits instead
+/// of the table (the same floats).
+Value MXFP4Attr::buildVectorCodes(OpBuilder &builder, Location loc,
+                                  Value storage, Value numBlocks, Value block,
+                                  Value index, int64_t width) const {
   ::quant4::format::BlockLayout layout = getBlockLayout();
   DecodeBuilder d(builder, loc, storage);
   Value base = d.groupOffset(layout, 0, numBlocks, block);
-  Value codes, scale;
+  Value codes;
   if (getLayout() == MXFP4Layout::ggml) {
     assert(16 % width == 0 && "values of one half block");
-    scale = d.loadByte(base);
     Value bytes =
         d.loadBytes(d.add(d.add(base, kGgmlMXFP4Qs), d.rem(index, 16)), width);
     Value shift = arith::MulIOp::create(builder, loc, d.toI32(d.div(index, 16)),
@@ -257,7 +364,6 @@ Value MXFP4Attr::buildVectorDecode(OpBuilder &builder, Location loc,
     codes = d.nibbles(bytes, shift);
   } else {
     assert(width % 2 == 0 && "whole bytes");
-    scale = d.loadByte(d.groupOffset(layout, 1, numBlocks, block));
     Value bytes = d.loadBytes(d.add(base, d.div(index, 2)), width / 2);
     Value low = d.nibbles(bytes, d.i32(0));
     Value high = d.nibbles(bytes, d.i32(4));
@@ -266,7 +372,28 @@ Value MXFP4Attr::buildVectorDecode(OpBuilder &builder, Location loc,
       interleave.append({i, width / 2 + i});
     codes = vector::ShuffleOp::create(builder, loc, low, high, interleave);
   }
-  Value values = d.e2m1ToF32(codes);
-  return arith::MulFOp::create(builder, loc, values,
-                               d.splat(d.e8m0ToF32(scale), values));
+  return d.e2m1ToF32(codes);
+}
+
+/// One group (the block) scaled by 2^(e - 127), no offset.
+std::pair<Value, Value> MXFP4Attr::buildBlockAffine(OpBuilder &builder,
+                                                    Location loc, Value storage,
+                                                    Value numBlocks,
+                                                    Value block) const {
+  DecodeBuilder d(builder, loc, storage);
+  Value scale = d.e8m0ToF32(loadMXFP4Scale(d, *this, numBlocks, block));
+  auto type = VectorType::get({1}, builder.getF32Type());
+  return {vector::BroadcastOp::create(builder, loc, type, scale), Value()};
+}
+
+/// The same float operation as buildDecode (E2M1 value * E8M0 scale) on
+/// `width` consecutive values.
+Value MXFP4Attr::buildVectorDecode(OpBuilder &builder, Location loc,
+                                   Value storage, Value numBlocks, Value block,
+                                   Value index, int64_t width) const {
+  DecodeBuilder d(builder, loc, storage);
+  Value values =
+      buildVectorCodes(builder, loc, storage, numBlocks, block, index, width);
+  Value scale = d.e8m0ToF32(loadMXFP4Scale(d, *this, numBlocks, block));
+  return arith::MulFOp::create(builder, loc, values, d.splat(scale, values));
 }
