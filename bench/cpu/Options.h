@@ -24,6 +24,8 @@ struct Options {
   RunPolicy ggml{51, 5, 2.0};   ///< Runs of one ggml measurement.
   RunPolicy quant4{51, 1, 5.0}; ///< Runs of one quant4 measurement.
   int64_t quant4MaxM = 512;     ///< quant4 is skipped for larger M.
+  /// quant4.matmul's activation mode: "f32" or "q8_k" (docs/CPU.md).
+  std::string quant4Activations = "f32";
   /// quant4's flushed measurement is skipped when a call takes longer.
   double quant4FlushMaxSeconds = 2.0;
   size_t flushBytes = size_t(128) << 20;

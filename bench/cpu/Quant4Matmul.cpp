@@ -35,16 +35,17 @@ mlir::MLIRContext &context() {
 }
 
 std::string matmulSource(const std::string &format, int64_t n, int64_t k,
-                         int64_t m, int64_t bytes) {
+                         int64_t m, int64_t bytes,
+                         const std::string &activations) {
   return llvm::formatv(
       R"mlir(!w = !quant4.blocked<{0}x{1}, #quant4.{2}>
 func.func @matmul(%x: tensor<{3}x{1}xf32>, %raw: tensor<{4}xui8>) -> tensor<{3}x{0}xf32> {
   %w = quant4.from_bytes %raw : tensor<{4}xui8> -> !w
-  %y = quant4.matmul %x, %w : tensor<{3}x{1}xf32>, !w -> tensor<{3}x{0}xf32>
+  %y = quant4.matmul %x, %w activations {5} : tensor<{3}x{1}xf32>, !w -> tensor<{3}x{0}xf32>
   return %y : tensor<{3}x{0}xf32>
 }
 )mlir",
-      n, k, format, m, bytes);
+      n, k, format, m, bytes, activations);
 }
 
 } // namespace
@@ -55,12 +56,13 @@ Quant4Matmul::~Quant4Matmul() = default;
 
 std::unique_ptr<Quant4Matmul>
 Quant4Matmul::compile(const std::string &format, int64_t n, int64_t k,
-                      int64_t m, int64_t weightBytes, int threads,
+                      int64_t m, int64_t weightBytes,
+                      const std::string &activations, int threads,
                       std::string &error) {
   auto start = std::chrono::steady_clock::now();
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(
-          matmulSource(format, n, k, m, weightBytes), &context());
+          matmulSource(format, n, k, m, weightBytes, activations), &context());
   if (!module) {
     error = "cannot parse the generated quant4 matmul";
     return nullptr;

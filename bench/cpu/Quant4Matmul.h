@@ -20,11 +20,14 @@ class Quant4Matmul {
 public:
   /// Compiles the matmul for a weight format given as its dialect attribute
   /// body (e.g. "q4_k", "mxfp4", "nf4"); `weightBytes` is its storage size;
+  /// `activations` the matmul's activation mode ("f32" or "q8_k");
   /// `threads` is the pipeline's threads option (OpenMP when > 1). Returns
   /// null and sets `error` on failure.
-  static std::unique_ptr<Quant4Matmul>
-  compile(const std::string &format, int64_t n, int64_t k, int64_t m,
-          int64_t weightBytes, int threads, std::string &error);
+  static std::unique_ptr<Quant4Matmul> compile(const std::string &format,
+                                               int64_t n, int64_t k, int64_t m,
+                                               int64_t weightBytes,
+                                               const std::string &activations,
+                                               int threads, std::string &error);
   ~Quant4Matmul();
 
   /// Calls the compiled function once; false and `error` on failure.

@@ -212,8 +212,7 @@ static Value buildKernelMatmul(OpBuilder &b, Location loc, Value x,
   tiles.rows = options.tileM;
   tiles.columns = options.tileN;
   tiles.parallel = options.parallel;
-  Value y =
-      buildMatmulKernel(b, loc, x, storage, grid, format, accType, tiles);
+  Value y = buildMatmulKernel(b, loc, x, storage, grid, format, accType, tiles);
   if (rank == 2)
     return y;
   SmallVector<int64_t> shape;

@@ -35,8 +35,8 @@ struct KernelContext {
   bool affine, offsets;
 };
 
-using LoopBody = function_ref<SmallVector<Value>(OpBuilder &, Location, Value,
-                                                 ValueRange)>;
+using LoopBody =
+    function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>;
 
 } // namespace
 
@@ -79,15 +79,16 @@ static Value readX(OpBuilder &b, Location loc, const KernelContext &k,
   Value padding = arith::ConstantOp::create(b, loc, k.xElement,
                                             b.getFloatAttr(k.xElement, 0));
   Value v = vector::TransferReadOp::create(
-      b, loc, VectorType::get({width}, k.xElement), k.x,
-      ValueRange{row, col}, padding, ArrayRef<bool>{true});
+      b, loc, VectorType::get({width}, k.xElement), k.x, ValueRange{row, col},
+      padding, ArrayRef<bool>{true});
   return convertFloat(b, loc, v, k.accType);
 }
 
 /// Lane `lane` of `v` broadcast to `width` lanes.
 static Value broadcastLane(OpBuilder &b, Location loc, Value v, Value lane,
                            int64_t width) {
-  Value scalar = vector::ExtractOp::create(b, loc, v, ArrayRef<OpFoldResult>{lane});
+  Value scalar =
+      vector::ExtractOp::create(b, loc, v, ArrayRef<OpFoldResult>{lane});
   return vector::BroadcastOp::create(
       b, loc, VectorType::get({width}, scalar.getType()), scalar);
 }
@@ -135,21 +136,21 @@ static SmallVector<Value> buildRowSums(OpBuilder &b, Location loc,
             b, loc, kb, constantIndex(b, loc, grid.blockSize));
         Value scales, offsets;
         if (k.affine) {
-          std::tie(scales, offsets) = k.format.buildBlockAffine(
-              b, loc, k.storage, k.numBlocks, block);
+          std::tie(scales, offsets) =
+              k.format.buildBlockAffine(b, loc, k.storage, k.numBlocks, block);
           scales = convertFloat(b, loc, scales, k.accType);
           if (offsets)
             offsets = convertFloat(b, loc, offsets, k.accType);
         }
         // The weight vector at `index` of the block, for all rows.
-        auto decode = [&](OpBuilder &b, Location loc, Value index,
-                          Value scale, Value offset) -> Value {
+        auto decode = [&](OpBuilder &b, Location loc, Value index, Value scale,
+                          Value offset) -> Value {
           if (!k.affine)
-            return convertFloat(
-                b, loc,
-                k.format.buildVectorDecode(b, loc, k.storage, k.numBlocks,
-                                           block, index, width),
-                k.accType);
+            return convertFloat(b, loc,
+                                k.format.buildVectorDecode(b, loc, k.storage,
+                                                           k.numBlocks, block,
+                                                           index, width),
+                                k.accType);
           Value codes = convertFloat(
               b, loc,
               k.format.buildVectorCodes(b, loc, k.storage, k.numBlocks, block,
@@ -182,8 +183,8 @@ static SmallVector<Value> buildRowSums(OpBuilder &b, Location loc,
               if (!factored) {
                 return buildFor(
                     b, loc, first,
-                    arith::AddIOp::create(
-                        b, loc, first, constantIndex(b, loc, k.groupSize)),
+                    arith::AddIOp::create(b, loc, first,
+                                          constantIndex(b, loc, k.groupSize)),
                     width, groupAccs,
                     [&](OpBuilder &b, Location loc, Value index,
                         ValueRange accs) -> SmallVector<Value> {
@@ -206,8 +207,8 @@ static SmallVector<Value> buildRowSums(OpBuilder &b, Location loc,
                     b, loc,
                     arith::AddIOp::create(b, loc, first,
                                           constantIndex(b, loc, width)),
-                    arith::AddIOp::create(
-                        b, loc, first, constantIndex(b, loc, k.groupSize)),
+                    arith::AddIOp::create(b, loc, first,
+                                          constantIndex(b, loc, k.groupSize)),
                     width, dots,
                     [&](OpBuilder &b, Location loc, Value index,
                         ValueRange dots) -> SmallVector<Value> {
@@ -220,22 +221,22 @@ static SmallVector<Value> buildRowSums(OpBuilder &b, Location loc,
                     });
               SmallVector<Value> next;
               for (int64_t r = 0; r < rows; ++r)
-                next.push_back(k.affine ? vector::FMAOp::create(
-                                              b, loc, scale, dots[r],
-                                              groupAccs[r])
-                                              .getResult()
-                                        : arith::AddFOp::create(
-                                              b, loc, dots[r], groupAccs[r])
-                                              .getResult());
+                next.push_back(
+                    k.affine
+                        ? vector::FMAOp::create(b, loc, scale, dots[r],
+                                                groupAccs[r])
+                              .getResult()
+                        : arith::AddFOp::create(b, loc, dots[r], groupAccs[r])
+                              .getResult());
               return next;
             });
         if (!withOffsetSums)
           return accs;
         // offsets_g * sum(x over group g), all groups of the block at once.
-        Value col = arith::MulIOp::create(b, loc, kb,
-                                          constantIndex(b, loc, k.groups));
-        Value padding = arith::ConstantOp::create(
-            b, loc, k.accType, b.getFloatAttr(k.accType, 0));
+        Value col =
+            arith::MulIOp::create(b, loc, kb, constantIndex(b, loc, k.groups));
+        Value padding = arith::ConstantOp::create(b, loc, k.accType,
+                                                  b.getFloatAttr(k.accType, 0));
         for (int64_t r = 0; r < rows; ++r) {
           Value xs = vector::TransferReadOp::create(
               b, loc, VectorType::get({k.groups}, k.accType), xsum,
@@ -249,8 +250,8 @@ static SmallVector<Value> buildRowSums(OpBuilder &b, Location loc,
   SmallVector<Value> result;
   for (int64_t r = 0; r < rows; ++r) {
     Value sum =
-        vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
-                                    sums[r], arith::FastMathFlags::reassoc);
+        vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, sums[r],
+                                    arith::FastMathFlags::reassoc);
     if (withOffsetSums)
       sum = arith::AddFOp::create(
           b, loc, sum,
@@ -271,11 +272,11 @@ static Value buildGroupSums(OpBuilder &b, Location loc, const KernelContext &k,
   return tensor::GenerateOp::create(
       b, loc, type, ValueRange{count},
       [&](OpBuilder &b, Location loc, ValueRange indices) {
-        Value col = arith::MulIOp::create(
-            b, loc, indices[1], constantIndex(b, loc, k.groupSize));
-        Value xs = readX(b, loc, k, arith::AddIOp::create(b, loc, row0,
-                                                          indices[0]),
-                         col, k.groupSize);
+        Value col = arith::MulIOp::create(b, loc, indices[1],
+                                          constantIndex(b, loc, k.groupSize));
+        Value xs =
+            readX(b, loc, k, arith::AddIOp::create(b, loc, row0, indices[0]),
+                  col, k.groupSize);
         Value sum =
             vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, xs,
                                         arith::FastMathFlags::reassoc);
@@ -290,29 +291,28 @@ static Value buildColumnTile(OpBuilder &b, Location loc, const KernelContext &k,
                              Value numRows, int64_t rowsPerGroup, Value xsum) {
   Value zero = constantIndex(b, loc, 0);
   // Stores `sums` (one per row from `row0`) in column `j` of the tile.
-  auto store = [&](OpBuilder &b, Location loc, Value tile, Value row0,
-                   Value j, ArrayRef<Value> sums) {
+  auto store = [&](OpBuilder &b, Location loc, Value tile, Value row0, Value j,
+                   ArrayRef<Value> sums) {
     for (auto [r, sum] : llvm::enumerate(sums)) {
-      Value row =
-          arith::AddIOp::create(b, loc, row0, constantIndex(b, loc, r));
+      Value row = arith::AddIOp::create(b, loc, row0, constantIndex(b, loc, r));
       tile = tensor::InsertOp::create(b, loc, sum, tile, ValueRange{row, j});
     }
     return tile;
   };
   auto columns = [&](OpBuilder &b, Location loc, Value tile, Value row0,
                      int64_t rows, bool factored) {
-    return buildFor(
-               b, loc, zero, count, 1, tile,
-               [&](OpBuilder &b, Location loc, Value j,
-                   ValueRange iter) -> SmallVector<Value> {
-                 Value n = arith::AddIOp::create(b, loc, n0, j);
-                 SmallVector<Value> sums = buildRowSums(
-                     b, loc, k, row0, rows, n, factored, xsum,
-                     factored ? arith::SubIOp::create(b, loc, row0, rowsFull)
+    return buildFor(b, loc, zero, count, 1, tile,
+                    [&](OpBuilder &b, Location loc, Value j,
+                        ValueRange iter) -> SmallVector<Value> {
+                      Value n = arith::AddIOp::create(b, loc, n0, j);
+                      SmallVector<Value> sums = buildRowSums(
+                          b, loc, k, row0, rows, n, factored, xsum,
+                          factored
+                              ? arith::SubIOp::create(b, loc, row0, rowsFull)
                                     .getResult()
                               : Value());
-                 return {store(b, loc, iter[0], row0, j, sums)};
-               })
+                      return {store(b, loc, iter[0], row0, j, sums)};
+                    })
         .front();
   };
   // Row groups: each decoded weight vector serves rowsPerGroup rows.
@@ -370,7 +370,7 @@ Value mlir::quant4::detail::buildMatmulKernel(OpBuilder &b, Location loc,
     xsum = buildGroupSums(b, loc, k, rowsFull, tailRows);
 
   SmallVector<OpFoldResult> ySizes = {getAsOpFoldResult(numRows),
-                                     getAsOpFoldResult(numColumns)};
+                                      getAsOpFoldResult(numColumns)};
   Value y = tensor::EmptyOp::create(b, loc, ySizes, accType);
   int64_t tileColumns = std::max<int64_t>(tiles.columns, 1);
   Value tileSize = constantIndex(b, loc, tileColumns);
@@ -390,8 +390,8 @@ Value mlir::quant4::detail::buildMatmulKernel(OpBuilder &b, Location loc,
     SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
     Value slice =
         tensor::ExtractSliceOp::create(b, loc, into, offsets, sizes, strides);
-    Value tile = buildColumnTile(b, loc, k, slice, n0, count, rowsFull,
-                                 numRows, rowsPerGroup, xsum);
+    Value tile = buildColumnTile(b, loc, k, slice, n0, count, rowsFull, numRows,
+                                 rowsPerGroup, xsum);
     return std::make_tuple(tile, offsets, sizes, strides);
   };
 
@@ -415,7 +415,8 @@ Value mlir::quant4::detail::buildMatmulKernel(OpBuilder &b, Location loc,
     b.setInsertionPointToStart(forall.getBody());
     auto [n0, count] = tileBounds(b, loc, forall.getInductionVars()[0]);
     Value shared = forall.getRegionIterArgs()[0];
-    auto [tile, offsets, sizes, strides] = computeTile(b, loc, shared, n0, count);
+    auto [tile, offsets, sizes, strides] =
+        computeTile(b, loc, shared, n0, count);
     b.setInsertionPointToStart(forall.getTerminator().getBody());
     tensor::ParallelInsertSliceOp::create(b, loc, tile, shared, offsets, sizes,
                                           strides);

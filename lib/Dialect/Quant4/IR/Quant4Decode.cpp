@@ -159,8 +159,8 @@ std::pair<Value, Value> Q4KAttr::buildBlockAffine(OpBuilder &builder,
   // j < 4: sc = s[j] & 63, m = s[j + 4] & 63. j >= 4: sc = (s[j + 4] & 15)
   // | (s[j - 4] >> 6) << 4, m = (s[j + 4] >> 4) | (s[j] >> 6) << 4.
   auto high = [&](Value top) -> Value {
-    Value bits = arith::ShLIOp::create(builder, loc, shr(top, split(6, 6)),
-                                       split(4, 4));
+    Value bits =
+        arith::ShLIOp::create(builder, loc, shr(top, split(6, 6)), split(4, 4));
     return andI(bits, split(0, 48));
   };
   Value sc = arith::OrIOp::create(
@@ -168,8 +168,7 @@ std::pair<Value, Value> Q4KAttr::buildBlockAffine(OpBuilder &builder,
       high(lanes({0, 1, 2, 3, 0, 1, 2, 3})));
   Value m = arith::OrIOp::create(
       builder, loc,
-      andI(shr(lanes({4, 5, 6, 7, 8, 9, 10, 11}), split(0, 4)),
-           split(63, 15)),
+      andI(shr(lanes({4, 5, 6, 7, 8, 9, 10, 11}), split(0, 4)), split(63, 15)),
       high(lanes({4, 5, 6, 7, 4, 5, 6, 7})));
   // ggml: d1 = d * sc; m1 = dmin * m; y = d1 * q - m1 = d1 * q + (-m1).
   auto floats = VectorType::get({kSubBlocks}, builder.getF32Type());
@@ -183,18 +182,18 @@ std::pair<Value, Value> Q4KAttr::buildBlockAffine(OpBuilder &builder,
 
 /// The 4-bit integers q of `width` (<= 32) values of one sub-block, as
 /// floats: value e = 64c + 32h + l is nibble h of qs[32c + l].
-Value Q4KAttr::buildVectorCodes(OpBuilder &builder, Location loc,
-                                Value storage, Value numBlocks, Value block,
-                                Value index, int64_t width) const {
+Value Q4KAttr::buildVectorCodes(OpBuilder &builder, Location loc, Value storage,
+                                Value numBlocks, Value block, Value index,
+                                int64_t width) const {
   using ::quant4::format::Q4KBlock;
   assert(kQ4KSubBlock % width == 0 && "values of one sub-block");
   DecodeBuilder d(builder, loc, storage);
   Value base = d.groupOffset(getBlockLayout(), 0, numBlocks, block);
   Value c = d.div(index, 2 * kQ4KSubBlock);
   Value h = d.rem(d.div(index, kQ4KSubBlock), 2);
-  Value qsIndex = d.add(d.add(base, Q4KBlock::kQs),
-                        d.add(d.mul(c, kQ4KSubBlock),
-                              d.rem(index, kQ4KSubBlock)));
+  Value qsIndex =
+      d.add(d.add(base, Q4KBlock::kQs),
+            d.add(d.mul(c, kQ4KSubBlock), d.rem(index, kQ4KSubBlock)));
   Value shift = arith::MulIOp::create(builder, loc, d.toI32(h), d.i32(4));
   Value q = d.nibbles(d.loadBytes(qsIndex, width), shift);
   return arith::UIToFPOp::create(
@@ -260,15 +259,15 @@ int64_t NF4Attr::getDecodeVectorWidth() const { return 16; }
 
 /// The codebook values of `width` consecutive values: high and low nibbles
 /// interleaved, the codebook looked up with selects.
-Value NF4Attr::buildVectorCodes(OpBuilder &builder, Location loc,
-                                Value storage, Value numBlocks, Value block,
-                                Value index, int64_t width) const {
+Value NF4Attr::buildVectorCodes(OpBuilder &builder, Location loc, Value storage,
+                                Value numBlocks, Value block, Value index,
+                                int64_t width) const {
   assert(width % 2 == 0 && "whole bytes");
   DecodeBuilder d(builder, loc, storage);
-  Value bytes = d.loadBytes(
-      d.add(d.groupOffset(getBlockLayout(), 0, numBlocks, block),
-            d.div(index, 2)),
-      width / 2);
+  Value bytes =
+      d.loadBytes(d.add(d.groupOffset(getBlockLayout(), 0, numBlocks, block),
+                        d.div(index, 2)),
+                  width / 2);
   SmallVector<int64_t> interleave;
   for (int64_t i = 0; i < width / 2; ++i)
     interleave.append({i, width / 2 + i});
@@ -338,8 +337,8 @@ Value MXFP4Attr::buildDecode(OpBuilder &builder, Location loc, Value storage,
 int64_t MXFP4Attr::getDecodeVectorWidth() const { return 16; }
 
 /// The block's E8M0 scale byte (i32).
-static Value loadMXFP4Scale(DecodeBuilder &d, MXFP4Attr format,
-                            Value numBlocks, Value block) {
+static Value loadMXFP4Scale(DecodeBuilder &d, MXFP4Attr format, Value numBlocks,
+                            Value block) {
   ::quant4::format::BlockLayout layout = format.getBlockLayout();
   if (format.getLayout() == MXFP4Layout::ggml)
     return d.loadByte(d.groupOffset(layout, 0, numBlocks, block));
