@@ -1,5 +1,4 @@
-//===- HostLibrary.h - A C-callable host library around the kernels -*- C++
-//-*-===//
+//===- HostLibrary.h - A C-callable host library of kernels -----*- C++ -*-===//
 //
 // The logic behind `q4-compile --target=nvptx`: runs --quant4-nvptx-pipeline,
 // then writes a host library that embeds the launch manifest and the PTX
