@@ -116,6 +116,16 @@ def Quant4GPUGemv : Pass<"quant4-gpu-gemv", "::mlir::func::FuncOp"> {
            "Largest M lowered here">,
     Option<"threads", "threads", "int64_t", /*default=*/"128",
            "Threads per launch block">,
+    Option<"lanes", "lanes", "int64_t", /*default=*/"0",
+           "Lanes per output column (a power of two <= 32 and <= the K "
+           "blocks per row; 0 = about 2^15 threads in all)">,
+    Option<"colsPerThread", "cols-per-thread", "int64_t", /*default=*/"0",
+           "Output columns per thread sharing each activation load (0 = 4 "
+           "at M = 1, 2 above)">,
+    Option<"unroll", "unroll", "int64_t", /*default=*/"1",
+           "K blocks per lane and loop trip, loaded before any is decoded">,
+    Option<"sharedTables", "shared-tables", "bool", /*default=*/"true",
+           "Decode tables (NF4 codebook, E2M1 values) in workgroup memory">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -124,6 +134,7 @@ def Quant4GPUGemv : Pass<"quant4-gpu-gemv", "::mlir::func::FuncOp"> {
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
   ];
 }
 

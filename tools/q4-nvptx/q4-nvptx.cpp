@@ -40,6 +40,20 @@ static cl::opt<int64_t> lanes("lanes",
                               cl::desc("Threads sharing one output at M = 1 "
                                        "(split-K; 1 = one thread per output)"),
                               cl::init(32));
+static cl::opt<int64_t>
+    gemvLanes("gemv-lanes",
+              cl::desc("GEMV kernel (M <= 16): lanes per output column "
+                       "(0 = about 2^15 threads)"),
+              cl::init(0));
+static cl::opt<int64_t>
+    gemvCols("gemv-cols-per-thread",
+             cl::desc("GEMV kernel: output columns per thread (0 = 4 at "
+                      "M = 1, 2 above)"),
+             cl::init(0));
+static cl::opt<int64_t> gemvUnroll("gemv-unroll",
+                                   cl::desc("GEMV kernel: K blocks per lane "
+                                            "and loop trip"),
+                                   cl::init(1));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -58,6 +72,9 @@ int main(int argc, char **argv) {
   options.features = features;
   options.threads = threads;
   options.lanes = lanes;
+  options.gemvLanes = gemvLanes;
+  options.gemvColsPerThread = gemvCols;
+  options.gemvUnroll = gemvUnroll;
   quant4::buildNVPTXPipeline(pm, options);
   if (failed(pm.run(*module)))
     return 1;

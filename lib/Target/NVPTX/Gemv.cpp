@@ -6,31 +6,33 @@
 //
 //   threadIdx.x = lane * (32 / L) + column in the warp; R columns per thread
 //   acc[0..M*R) = 0
-//   for kb = lane; kb < blocksPerRow; kb += L:          // K blocks
-//     for each decode group g of the block:             // unrolled at M = 1
-//       for each value i of the group (unrolled):
-//         w[r] = decode(block n_r * blocksPerRow + kb, g * G + i)
-//         for m < M (unrolled): acc[m, r] += w[r] * x[m, kb * B + g * G + i]
+//   for kb = lane; kb < blocksPerRow; kb += L * U:      // U K blocks a trip
+//     for each unit of the blocks (GemvDecoder):        // unrolled if small
+//       load the unit's bytes of all U x R blocks
+//       for each group of the unit (one scale, one offset):
+//         dot[m, r] = sum_i c_i[r] x[m, k_i]; sx[m] = sum_i x[m, k_i]
+//         acc[m, r] += scale[r] * dot[m, r] - offset[r] * sx[m]
 //   acc = butterfly sum over the lane bits of threadIdx.x (gpu.shuffle xor)
 //   lane 0: y[m, n_r] = acc[m, r]
 //
-// The weights are decoded once for all M rows. The value indices given to
-// the format's buildDecode are constants (M = 1) or a group base plus a
-// constant, so its index arithmetic folds (in MLIR or LLVM): a block's
-// scales are loaded once per group, each storage byte once for both of its
-// nibbles, and the byte loads of a block sit at constant offsets from one
-// base, which LLVM's load/store vectorizer merges into 16-byte loads
-// (kernel pointers are 16-byte aligned, quant4-gpu-mark-kernel-args). The
-// warp's columns share each activation load (a broadcast).
+// The weights are decoded once for all M rows and each activation load
+// feeds R columns. Value indices are constants (unrolled) or a unit base
+// plus a constant, so the decode's index arithmetic folds (in MLIR or
+// LLVM) and a block's bytes sit at constant offsets from one base: 16-byte
+// loads (kernel pointers are 16-byte aligned,
+// quant4-gpu-mark-kernel-args). The warp's columns share each activation
+// load (a broadcast). Decode tables go to workgroup memory.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Dialect/Quant4/IR/Quant4Ops.h"
 #include "Dialect/Quant4/IR/Quant4Types.h"
+#include "Target/NVPTX/GemvDecode.h"
 #include "Target/NVPTX/Passes.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/Support/MathExtras.h"
 
 namespace mlir::quant4 {
@@ -47,24 +49,27 @@ namespace {
 /// to keep loads in flight on a large GPU.
 constexpr int64_t kTargetThreads = 1 << 15;
 
+/// Most blocks x rows (M x R x U) whose decode is unrolled whole.
+constexpr int64_t kMaxUnrolledBlocks = 2;
+
 /// Static facts about one GEMV-class matmul.
 struct GemvShape {
-  int64_t rows, cols, depth;      // M, N, K
-  int64_t blockSize, group;       // B, G
+  int64_t rows, cols, depth;       // M, N, K
+  int64_t blockSize;               // B
   int64_t blocksPerRow, numBlocks; // K / B, N * K / B
-  int64_t lanes;                  // L: lanes sharing a column's K blocks
-  int64_t colsPerWarp;            // 32 / L (low bits of the lane id)
-  int64_t warpsPerBlock;          // W
-  int64_t colsPerThread;          // R: columns sharing each x load
+  int64_t lanes;                   // L: lanes sharing a column's K blocks
+  int64_t colsPerWarp;             // 32 / L (low bits of the lane id)
+  int64_t warpsPerBlock;           // W
+  int64_t colsPerThread;           // R: columns sharing each x load
+  int64_t unroll;                  // U: K blocks per lane and loop trip
 };
 
 /// The kernel body: everything inside the gpu.launch.
 class GemvKernelBuilder {
 public:
   GemvKernelBuilder(OpBuilder &b, Location loc, const GemvShape &s,
-                    BlockFormatAttrInterface format, Value x, Value storage,
-                    Value y)
-      : b(b), loc(loc), s(s), format(format), x(x), storage(storage), y(y) {}
+                    GemvDecoder &decoder, Value x, Value y)
+      : b(b), loc(loc), s(s), decoder(decoder), x(x), y(y) {}
 
   void build(gpu::LaunchOp launch) {
     // threadIdx.x = lane * (32 / L) + column in the warp: the warp's
@@ -91,13 +96,43 @@ public:
           arith::MinUIOp::create(b, loc, cols.back(), idx(s.cols - 1)));
     }
     Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-    SmallVector<Value> init(s.rows * s.colsPerThread, zero);
-    auto loop = scf::ForOp::create(
-        b, loc, lane, idx(s.blocksPerRow), idx(s.lanes), init,
-        [&](OpBuilder &, Location, Value kb, ValueRange acc) {
-          scf::YieldOp::create(b, loc, accumulateBlock(clamped, kb, acc));
-        });
-    SmallVector<Value> sums = reduceLanes(loop.getResults());
+    SmallVector<Value> acc(s.rows * s.colsPerThread, zero);
+    // U blocks kb, kb + L, ... per trip while the last is in the row, then
+    // (when L x U does not divide the row) the rest one block per trip.
+    int64_t step = s.lanes * s.unroll;
+    Value start = lane;
+    if (s.unroll > 1) {
+      int64_t bound = s.blocksPerRow - (s.unroll - 1) * s.lanes;
+      auto loop = scf::ForOp::create(
+          b, loc, lane, idx(bound), idx(step), acc,
+          [&](OpBuilder &, Location, Value kb, ValueRange iter) {
+            SmallVector<Value> kbs;
+            for (int64_t u = 0; u < s.unroll; ++u)
+              kbs.push_back(
+                  arith::AddIOp::create(b, loc, kb, idx(u * s.lanes)));
+            scf::YieldOp::create(b, loc, accumulateBlocks(clamped, kbs, iter));
+          });
+      acc = loop.getResults();
+      // lane < L <= bound: the first kb past the loop is
+      // lane + step * ((bound - 1 - lane) / step + 1).
+      Value trips = arith::AddIOp::create(
+          b, loc,
+          arith::DivUIOp::create(
+              b, loc, arith::SubIOp::create(b, loc, idx(bound - 1), lane),
+              idx(step)),
+          idx(1));
+      start = arith::AddIOp::create(
+          b, loc, lane, arith::MulIOp::create(b, loc, trips, idx(step)));
+    }
+    if (s.unroll == 1 || s.blocksPerRow % step != 0) {
+      auto loop = scf::ForOp::create(
+          b, loc, start, idx(s.blocksPerRow), idx(s.lanes), acc,
+          [&](OpBuilder &, Location, Value kb, ValueRange iter) {
+            scf::YieldOp::create(b, loc, accumulateBlocks(clamped, kb, iter));
+          });
+      acc = loop.getResults();
+    }
+    SmallVector<Value> sums = reduceLanes(acc);
     Value isFirstLane =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, idx(0));
     for (int64_t r = 0; r < s.colsPerThread; ++r) {
@@ -118,68 +153,102 @@ public:
 private:
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
 
-  /// acc[m * R + r] + the products of K block `kb` of column `cols[r]`
-  /// with row m of x; each x value is loaded once for the R columns. At
-  /// M = 1 the block's groups are unrolled (all value indices constant);
-  /// with more rows an scf.for walks the groups, so LLVM cannot hoist a
-  /// whole block's decode ahead of its uses (it spilled at M = 4).
-  SmallVector<Value> accumulateBlock(ArrayRef<Value> cols, Value kb,
-                                     ValueRange acc) {
-    SmallVector<Value> blocks;
-    for (Value n : cols)
-      blocks.push_back(arith::AddIOp::create(
-          b, loc, arith::MulIOp::create(b, loc, n, idx(s.blocksPerRow)), kb));
-    Value kBase = arith::MulIOp::create(b, loc, kb, idx(s.blockSize));
-    int64_t numGroups = s.blockSize / s.group;
-    if (s.rows == 1) {
+  /// acc[m * R + r] + the products of K blocks `kbs` of columns `cols[r]`
+  /// with row m of x. With few rows x blocks (M x R x U <= 2) the
+  /// decoder's units are unrolled (all value indices constant); otherwise
+  /// an scf.for walks them, so LLVM cannot hoist all the blocks' decode
+  /// ahead of its uses (it spilled at M = 4, and Q4_K at M = 1 with R = 4).
+  SmallVector<Value> accumulateBlocks(ArrayRef<Value> cols, ValueRange kbs,
+                                      ValueRange acc) {
+    SmallVector<SmallVector<Value>> blocks;
+    SmallVector<Value> kBases;
+    for (Value kb : kbs) {
+      blocks.emplace_back();
+      for (Value n : cols)
+        blocks.back().push_back(arith::AddIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, n, idx(s.blocksPerRow)), kb));
+      kBases.push_back(arith::MulIOp::create(b, loc, kb, idx(s.blockSize)));
+    }
+    int64_t numUnits = decoder.getUnitsPerBlock();
+    if (numUnits == 1 ||
+        s.rows * s.colsPerThread * s.unroll <= kMaxUnrolledBlocks) {
       SmallVector<Value> result(acc);
-      for (int64_t g = 0; g < numGroups; ++g)
-        result = accumulateGroup(blocks, kBase, idx(g * s.group), result);
+      for (int64_t unit = 0; unit < numUnits; ++unit)
+        result = accumulateUnit(blocks, kBases, idx(unit), result);
       return result;
     }
     auto loop = scf::ForOp::create(
-        b, loc, idx(0), idx(numGroups), idx(1), acc,
-        [&](OpBuilder &, Location, Value g, ValueRange iter) {
-          Value first = arith::MulIOp::create(b, loc, g, idx(s.group),
-                                              arith::IntegerOverflowFlags::nuw);
+        b, loc, idx(0), idx(numUnits), idx(1), acc,
+        [&](OpBuilder &, Location, Value unit, ValueRange iter) {
           scf::YieldOp::create(b, loc,
-                               accumulateGroup(blocks, kBase, first, iter));
+                               accumulateUnit(blocks, kBases, unit, iter));
         });
     return loop.getResults();
   }
 
-  /// acc + the products of the group whose first value index in each block
-  /// is `first`: value i is decoded for the R columns, then used at once by
-  /// all M rows; partial[m * R + r] sums the group's products.
-  SmallVector<Value> accumulateGroup(ArrayRef<Value> blocks, Value kBase,
-                                     Value first, ValueRange acc) {
-    int64_t numCols = s.colsPerThread;
-    Value numBlocks = idx(s.numBlocks);
+  /// acc + the products of unit `unit` of every block: first the loads of
+  /// all U x R blocks, then per block and group sum(code x) for the R
+  /// columns (each x value loaded once) and sum(x), scaled once per group.
+  SmallVector<Value> accumulateUnit(ArrayRef<SmallVector<Value>> blocks,
+                                    ArrayRef<Value> kBases, Value unit,
+                                    ValueRange acc) {
     auto nuw = arith::IntegerOverflowFlags::nuw;
-    SmallVector<Value> partial(acc.size());
-    for (int64_t i = 0; i < s.group; ++i) {
-      Value index = b.createOrFold<arith::AddIOp>(loc, first, idx(i), nuw);
-      SmallVector<Value> w;
-      for (Value block : blocks)
-        w.push_back(
-            format.buildDecode(b, loc, storage, numBlocks, block, index));
-      Value k = arith::AddIOp::create(b, loc, kBase, index, nuw);
-      for (int64_t m = 0; m < s.rows; ++m) {
-        Value xv = tensor::ExtractOp::create(b, loc, x, ValueRange{idx(m), k});
-        if (xv.getType() != b.getF32Type())
-          xv = arith::ExtFOp::create(b, loc, b.getF32Type(), xv);
-        for (int64_t r = 0; r < numCols; ++r) {
-          Value product = arith::MulFOp::create(b, loc, w[r], xv);
-          Value &sum = partial[m * numCols + r];
-          sum = sum ? arith::AddFOp::create(b, loc, sum, product).getResult()
-                    : product;
+    int64_t numCols = s.colsPerThread;
+    SmallVector<SmallVector<SmallVector<Value>>> loaded;
+    for (ArrayRef<Value> row : blocks) {
+      loaded.emplace_back();
+      for (Value block : row)
+        loaded.back().push_back(decoder.load(b, loc, block, unit));
+    }
+    Value unitBase = b.createOrFold<arith::MulIOp>(
+        loc, unit, idx(decoder.getValuesPerUnit()), nuw);
+    SmallVector<Value> result(acc);
+    for (auto [u, row] : llvm::enumerate(blocks)) {
+      SmallVector<SmallVector<GemvGroup>> groups;
+      for (auto [r, block] : llvm::enumerate(row))
+        groups.push_back(decoder.decode(b, loc, block, unit, loaded[u][r]));
+      Value base = arith::AddIOp::create(b, loc, kBases[u], unitBase, nuw);
+      for (auto [g, group] : llvm::enumerate(groups.front())) {
+        SmallVector<Value> dots(s.rows * numCols), sums(s.rows);
+        for (auto [i, code] : llvm::enumerate(group.codes)) {
+          Value k = arith::AddIOp::create(b, loc, base,
+                                          idx(group.first + int64_t(i)), nuw);
+          for (int64_t m = 0; m < s.rows; ++m) {
+            Value xv =
+                tensor::ExtractOp::create(b, loc, x, ValueRange{idx(m), k});
+            if (xv.getType() != b.getF32Type())
+              xv = arith::ExtFOp::create(b, loc, b.getF32Type(), xv);
+            if (group.offset)
+              sums[m] = addProduct(sums[m], xv, {});
+            for (int64_t r = 0; r < numCols; ++r)
+              dots[m * numCols + r] =
+                  addProduct(dots[m * numCols + r], groups[r][g].codes[i], xv);
+          }
+        }
+        for (int64_t m = 0; m < s.rows; ++m) {
+          for (int64_t r = 0; r < numCols; ++r) {
+            const GemvGroup &mine = groups[r][g];
+            Value &sum = result[m * numCols + r];
+            Value dot = dots[m * numCols + r];
+            if (mine.scale)
+              dot = arith::MulFOp::create(b, loc, mine.scale, dot);
+            if (mine.offset)
+              dot = arith::SubFOp::create(
+                  b, loc, dot,
+                  arith::MulFOp::create(b, loc, mine.offset, sums[m]));
+            sum = arith::AddFOp::create(b, loc, sum, dot);
+          }
         }
       }
     }
-    SmallVector<Value> result;
-    for (auto [a, sum] : llvm::zip_equal(acc, partial))
-      result.push_back(arith::AddFOp::create(b, loc, a, sum));
     return result;
+  }
+
+  /// sum + a * c (just a * c for a null sum; a for a null c).
+  Value addProduct(Value sum, Value a, Value c) {
+    Value product = c ? arith::MulFOp::create(b, loc, a, c).getResult() : a;
+    return sum ? arith::AddFOp::create(b, loc, sum, product).getResult()
+               : product;
   }
 
   /// Butterfly sums over the L lanes of a column (xor offsets 16 .. 32 / L:
@@ -201,9 +270,61 @@ private:
   OpBuilder &b;
   Location loc;
   const GemvShape &s;
-  BlockFormatAttrInterface format;
-  Value x, storage, y;
+  GemvDecoder &decoder;
+  Value x, y;
 };
+
+/// Constant tables the decode indexes with codes (NF4's codebook, E2M1
+/// values, the nested absmax map) move to workgroup memory: the launch
+/// block's threads copy each table once, then every lookup is an ld.shared
+/// (16 f32 entries: distinct codes sit in distinct banks, equal codes
+/// broadcast) instead of a global load per value.
+static void moveTablesToSharedMemory(gpu::LaunchOp launch, int64_t threads) {
+  DenseMap<Attribute, SmallVector<tensor::ExtractOp>> uses;
+  launch.getBody().walk([&](tensor::ExtractOp extract) {
+    auto constant = extract.getTensor().getDefiningOp<arith::ConstantOp>();
+    auto type = dyn_cast<RankedTensorType>(extract.getTensor().getType());
+    if (constant && type && type.getRank() == 1 &&
+        type.getElementType().isF32())
+      uses[constant.getValue()].push_back(extract);
+  });
+  if (uses.empty())
+    return;
+  Location loc = launch.getLoc();
+  OpBuilder b = OpBuilder::atBlockBegin(&launch.getBody().front());
+  auto idx = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
+  };
+  Value linear = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, launch.getThreadIds().y, idx(32)),
+      launch.getThreadIds().x);
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+  for (auto &[attr, extracts] : uses) {
+    auto type = cast<RankedTensorType>(cast<TypedAttr>(attr).getType());
+    Value table = launch.addWorkgroupAttribution(
+        MemRefType::get(type.getShape(), type.getElementType(),
+                        MemRefLayoutAttrInterface(), workgroup),
+        loc);
+    Value constant = arith::ConstantOp::create(b, loc, cast<TypedAttr>(attr));
+    scf::ForOp::create(
+        b, loc, linear, idx(type.getDimSize(0)), idx(threads), ValueRange(),
+        [&](OpBuilder &, Location, Value i, ValueRange) {
+          Value v = tensor::ExtractOp::create(b, loc, constant, i);
+          memref::StoreOp::create(b, loc, v, table, i);
+          scf::YieldOp::create(b, loc);
+        });
+    for (tensor::ExtractOp extract : extracts) {
+      OpBuilder at(extract);
+      extract.replaceAllUsesWith(memref::LoadOp::create(at, extract.getLoc(),
+                                                        table,
+                                                        extract.getIndices())
+                                     .getResult());
+      extract.erase();
+    }
+  }
+  gpu::BarrierOp::create(b, loc);
+}
 
 /// An upper bound on the significant bits of the i32 value `v`, from the
 /// ops that made it (masks, shifts, ors, selects of such); 32 if unknown.
@@ -281,8 +402,8 @@ static bool hasSignlessBytes(FromBytesOp fromBytes) {
   arg.setType(type.clone(IntegerType::get(type.getContext(), 8)));
   SmallVector<Type> inputs(func.getArgumentTypes());
   inputs[arg.getArgNumber()] = arg.getType();
-  func.setFunctionType(FunctionType::get(func.getContext(), inputs,
-                                         func.getResultTypes()));
+  func.setFunctionType(
+      FunctionType::get(func.getContext(), inputs, func.getResultTypes()));
   return true;
 }
 
@@ -311,23 +432,30 @@ struct Gemv : mlir::quant4::impl::Quant4GPUGemvBase<Gemv> {
       return std::nullopt;
     BlockFormatAttrInterface format = wType.getFormat();
     s.blockSize = format.getBlockSize();
-    s.group = format.getDecodeGroupSize();
     s.blocksPerRow = s.depth / s.blockSize;
     s.numBlocks = s.cols * s.blocksPerRow;
+    // R columns per thread share each activation load (default: 4 at
+    // M = 1, 2 above, where M x R sums already fill the registers); at most
+    // N.
+    s.colsPerThread = std::min<int64_t>(
+        s.cols, colsPerThread > 0 ? colsPerThread : (s.rows > 1 ? 2 : 4));
     // Few lanes per column: each lane's activation loads are one broadcast
-    // to the warp's 32 / L columns, so L1 traffic for x grows with L. Enough
-    // lanes that N / R * L threads (about 2^15) fill the GPU.
-    s.colsPerThread = s.rows > 1 && s.cols > 1 ? 2 : 1;
+    // to the warp's 32 / L columns, so L1 traffic for x grows with L. By
+    // default enough lanes that N / R * L threads (about 2^15) fill the
+    // GPU; always a power of two <= 32 and <= the K blocks of a row.
     int64_t threadCols = llvm::divideCeil(s.cols, s.colsPerThread);
-    int64_t wanted = int64_t(
-        llvm::PowerOf2Ceil(uint64_t(llvm::divideCeil(kTargetThreads,
-                                                     threadCols))));
+    int64_t wanted = lanes > 0
+                         ? lanes
+                         : int64_t(llvm::PowerOf2Ceil(uint64_t(
+                               llvm::divideCeil(kTargetThreads, threadCols))));
     s.lanes = std::clamp<int64_t>(
-        wanted, 1,
+        int64_t(llvm::bit_floor(uint64_t(std::max<int64_t>(wanted, 1)))), 1,
         std::min<int64_t>(32,
                           int64_t(llvm::bit_floor(uint64_t(s.blocksPerRow)))));
     s.colsPerWarp = 32 / s.lanes;
     s.warpsPerBlock = std::max<int64_t>(1, threads / 32);
+    // U blocks per lane and loop trip, at most the lane's share of a row.
+    s.unroll = std::clamp<int64_t>(unroll, 1, s.blocksPerRow / s.lanes);
     return s;
   }
 
@@ -343,14 +471,17 @@ struct Gemv : mlir::quant4::impl::Quant4GPUGemvBase<Gemv> {
     Value one = c(1);
     auto launch = gpu::LaunchOp::create(
         b, loc,
-        c(llvm::divideCeil(s.cols, s.warpsPerBlock * s.colsPerWarp *
-                                       s.colsPerThread)),
+        c(llvm::divideCeil(s.cols,
+                           s.warpsPerBlock * s.colsPerWarp * s.colsPerThread)),
         one, one, c(32), c(s.warpsPerBlock), one);
     OpBuilder body = OpBuilder::atBlockBegin(&launch.getBody().front());
     Value storage = op.getWeights().getDefiningOp<FromBytesOp>().getBytes();
-    GemvKernelBuilder(body, loc, s, op.getWeights().getType().getFormat(),
-                      op.getActivations(), storage, buffer)
+    std::unique_ptr<GemvDecoder> decoder = GemvDecoder::create(
+        op.getWeights().getType().getFormat(), storage, s.numBlocks);
+    GemvKernelBuilder(body, loc, s, *decoder, op.getActivations(), buffer)
         .build(launch);
+    if (sharedTables)
+      moveTablesToSharedMemory(launch, 32 * s.warpsPerBlock);
     rewriteSmallIntToFloat(launch);
     allowContraction(launch);
     b.setInsertionPointAfter(launch);

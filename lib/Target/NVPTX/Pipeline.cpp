@@ -9,6 +9,7 @@
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/SCFToGPU/SCFToGPUPass.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
@@ -39,6 +40,9 @@ void mlir::quant4::buildNVPTXBufferizeStage(
     Quant4GPUGemvOptions gemv;
     gemv.maxRows = options.gemvMaxRows;
     gemv.threads = options.threads;
+    gemv.lanes = options.gemvLanes;
+    gemv.colsPerThread = options.gemvColsPerThread;
+    gemv.unroll = options.gemvUnroll;
     pm.addNestedPass<func::FuncOp>(createQuant4GPUGemv(gemv));
   }
   pm.addPass(createConvertQuant4ToLinalg());
@@ -92,6 +96,9 @@ void mlir::quant4::buildNVPTXToNVVMStage(OpPassManager &pm,
   pm.addNestedPass<gpu::GPUModuleOp>(createQuant4GPUMarkKernelArgs());
   pm.addNestedPass<gpu::GPUModuleOp>(createLoopInvariantCodeMotionPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createSCFToControlFlowPass());
+  // Vector ops of the GEMV decoders (Q4_K's 16-byte code reads): transfers
+  // become loads, then LLVM ops, before the memrefs become bare pointers.
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertVectorToLLVMPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createConvertNVGPUToNVVMPass());
   ConvertGpuOpsToNVVMOpsOptions toNVVM;
   toNVVM.useBarePtrCallConv = true;

@@ -37,6 +37,20 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::desc("Matmuls with at most this many rows get the GEMV "
                      "kernel (quant4-gpu-gemv; 0 = split-K path for all)"),
       llvm::cl::init(16)};
+  Option<int64_t> gemvLanes{
+      *this, "gemv-lanes",
+      llvm::cl::desc("GEMV kernel: lanes per output column (0 = about 2^15 "
+                     "threads)"),
+      llvm::cl::init(0)};
+  Option<int64_t> gemvColsPerThread{
+      *this, "gemv-cols-per-thread",
+      llvm::cl::desc("GEMV kernel: columns per thread (0 = 4 at M = 1, 2 "
+                     "above)"),
+      llvm::cl::init(0)};
+  Option<int64_t> gemvUnroll{
+      *this, "gemv-unroll",
+      llvm::cl::desc("GEMV kernel: K blocks per lane and loop trip"),
+      llvm::cl::init(1)};
   Option<int64_t> mmaMinRows{
       *this, "mma-min-rows",
       llvm::cl::desc("Matmuls with at least this many rows get the tensor-core "

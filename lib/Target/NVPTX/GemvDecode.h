@@ -1,0 +1,70 @@
+//===- GemvDecode.h - Weight decoding for the GEMV kernel -------*- C++ -*-===//
+//
+// How quant4-gpu-gemv decodes the weight blocks of one format. A block is
+// split into units (a loop trip at M > 1, unrolled at M = 1); a unit's
+// values come in groups that share a scale and an offset, so the kernel
+// sums code x activation products per group and applies the affine part
+// once per group:
+//
+//   sum_i y_i x_i = scale * sum_i c_i x_i - offset * sum_i x_i
+//
+// The default decoder uses the format's bit-exact buildDecode (c_i = y_i,
+// no scale or offset); Q4_K's decodes c = 1 + q / 16 straight from the
+// nibble bits (one shift and one and-or per value), scale = 16 d1 and
+// offset = 16 d1 + m1, so y = d1 q - m1 up to the rounding of the offset.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANT4_TARGET_NVPTX_GEMVDECODE_H
+#define QUANT4_TARGET_NVPTX_GEMVDECODE_H
+
+#include "Dialect/Quant4/IR/Quant4Attrs.h"
+#include "mlir/IR/Builders.h"
+
+#include <memory>
+
+namespace mlir::quant4 {
+
+/// Consecutive values of a unit that share a scale and an offset:
+/// value first + i is scale * codes[i] - offset (a null scale is 1, a null
+/// offset 0).
+struct GemvGroup {
+  int64_t first;
+  Value scale, offset;
+  SmallVector<Value> codes;
+};
+
+/// Decodes the blocks of one format for the GEMV kernel.
+class GemvDecoder {
+public:
+  /// The decoder for `format`, on the 1-D i8 `storage` tensor of
+  /// `numBlocks` blocks.
+  static std::unique_ptr<GemvDecoder> create(BlockFormatAttrInterface format,
+                                             Value storage, int64_t numBlocks);
+  virtual ~GemvDecoder() = default;
+
+  int64_t getValuesPerUnit() const { return valuesPerUnit; }
+  int64_t getUnitsPerBlock() const { return blockSize / valuesPerUnit; }
+
+  /// The storage bytes unit `unit` of `block` needs, loaded ahead of its
+  /// decode (so several blocks' loads are in flight before any math).
+  virtual SmallVector<Value> load(OpBuilder &b, Location loc, Value block,
+                                  Value unit) = 0;
+  /// The groups of unit `unit` of `block`, from `loaded` (load's result).
+  virtual SmallVector<GemvGroup> decode(OpBuilder &b, Location loc, Value block,
+                                        Value unit, ArrayRef<Value> loaded) = 0;
+
+protected:
+  GemvDecoder(BlockFormatAttrInterface format, Value storage, int64_t numBlocks,
+              int64_t valuesPerUnit)
+      : format(format), storage(storage), numBlocks(numBlocks),
+        blockSize(format.getBlockSize()), valuesPerUnit(valuesPerUnit) {}
+
+  BlockFormatAttrInterface format;
+  Value storage;
+  int64_t numBlocks, blockSize, valuesPerUnit;
+};
+
+} // namespace mlir::quant4
+
+#endif // QUANT4_TARGET_NVPTX_GEMVDECODE_H
