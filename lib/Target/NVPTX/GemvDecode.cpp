@@ -41,10 +41,12 @@ public:
 };
 
 /// Q4_K: a unit is 32 qs bytes, i.e. sub-blocks 2u (low nibbles) and
-/// 2u + 1 (high nibbles), with d1 and -m1 from buildBlockAffine. Code
-/// c = 1 + q / 16 is the float with exponent 0 and q in the top mantissa
-/// bits, bits(q << 19 | 0x3F800000); then d1 q - m1 = 16 d1 c - (16 d1 + m1):
-/// scale 16 d1 (exact), offset 16 d1 + m1 (one rounding per sub-block).
+/// 2u + 1 (high nibbles), with d1 and m1 per sub-block (the same float
+/// ops as Q4KAttr's decoder; BlockFormatAttrInterface has no per-group
+/// affine form yet, which would replace subBlockScales). Code c = 1 + q / 16 is
+/// the float with exponent 0 and q in the top mantissa bits, bits(q << 19 |
+/// 0x3F800000); then d1 q - m1 = 16 d1 c - (16 d1 + m1): scale 16 d1 (exact),
+/// offset 16 d1 + m1 (one rounding per sub-block).
 class Q4KDecoder : public GemvDecoder {
 public:
   static constexpr int64_t kSubBlock = 32;
