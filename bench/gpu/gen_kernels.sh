@@ -6,13 +6,14 @@
 # run.sh carries these to the GPU machine, which has no MLIR.
 #   [QUANT4_KERNELS="gemv gemm"] bench/gpu/gen_kernels.sh [BUILD_DIR] \
 #     [extra q4-nvptx flags]
-# QUANT4_KERNELS picks the bundles rebuilt (the others are left as they are).
+# QUANT4_KERNELS picks the bundles rebuilt (the others are left as they are);
+# QUANT4_KERNEL_DIR writes them elsewhere (gemv_variants.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-/work/build-gpu}
 shift || true
 q4nvptx=$build/bin/q4-nvptx
-out=$here/kernels
+out=${QUANT4_KERNEL_DIR:-$here/kernels}
 mkdir -p "$out"
 
 storage_bytes() { # format n k
