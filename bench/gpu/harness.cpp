@@ -19,6 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Fatal.h"
 #include "RandomWeights.h"
 #include "Reference.h"
 
@@ -38,6 +39,8 @@
 
 using namespace quant4;
 using namespace quant4::runtime;
+using quant4::bench::die;
+using quant4::bench::orDie;
 
 namespace {
 
@@ -49,22 +52,6 @@ constexpr int64_t kGemvMaxRows = 16;
 /// Rows of a large-M output checked against the float64 reference.
 constexpr int64_t kCheckedRows = 64;
 constexpr uint32_t kNaN = 0x7FC00000u;
-
-[[noreturn]] void die(const std::string &message) {
-  std::fprintf(stderr, "q4-gpu-bench: %s\n", message.c_str());
-  std::exit(2);
-}
-
-template <typename T> T orDie(Expected<T> value) {
-  if (!value)
-    die(value.message());
-  return value.take();
-}
-
-void orDie(const Status &status) {
-  if (!status)
-    die(status.message());
-}
 
 bool exists(const std::string &path) { return std::ifstream(path).good(); }
 

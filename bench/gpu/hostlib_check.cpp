@@ -17,6 +17,7 @@
 
 #include "gemv_q4k.h"
 
+#include "Fatal.h"
 #include "RandomWeights.h"
 #include "Reference.h"
 
@@ -28,27 +29,13 @@
 
 using namespace quant4;
 using namespace quant4::runtime;
+using quant4::bench::die;
+using quant4::bench::orDie;
 
 namespace {
 
 constexpr int64_t kN = 4096, kK = 4096;
 constexpr uint32_t kNaN = 0x7FC00000u;
-
-[[noreturn]] void die(const std::string &message) {
-  std::fprintf(stderr, "q4-hostlib-check: %s\n", message.c_str());
-  std::exit(2);
-}
-
-template <typename T> T orDie(Expected<T> value) {
-  if (!value)
-    die(value.message());
-  return value.take();
-}
-
-void orDie(const Status &status) {
-  if (!status)
-    die(status.message());
-}
 
 const float *floats(const DeviceBuffer &buffer) {
   return reinterpret_cast<const float *>(buffer.get());
