@@ -148,16 +148,11 @@ void LibraryFunctions::addInitFunction(const LibraryInterface &library) {
       llvm::Function::ExternalLinkage, library.initFunction(), module);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
   if (weightTable) {
-    llvm::Value *message = b.CreateCall(
-        module.getOrInsertFunction(
-            "q4_weights_load", llvm::FunctionType::get(ptr, {ptr, ptr}, false)),
-        {weightTable, fn->getArg(0)});
-    auto *fail = llvm::BasicBlock::Create(ctx, "fail", fn);
-    auto *done = llvm::BasicBlock::Create(ctx, "done", fn);
-    b.CreateCondBr(b.CreateIsNull(message), done, fail);
-    b.SetInsertPoint(fail);
-    returnError(b, message);
-    b.SetInsertPoint(done);
+    returnIfError(
+        b, b.CreateCall(module.getOrInsertFunction(
+                            "q4_weights_load",
+                            llvm::FunctionType::get(ptr, {ptr, ptr}, false)),
+                        {weightTable, fn->getArg(0)}));
   }
   b.CreateRet(b.getInt32(0));
 }
@@ -166,17 +161,21 @@ void LibraryFunctions::ensureWeights(llvm::IRBuilder<> &b) {
   if (!weightTable)
     return;
   llvm::PointerType *ptr = b.getPtrTy();
-  llvm::Value *message = b.CreateCall(
-      module.getOrInsertFunction("q4_weights_ensure",
-                                 llvm::FunctionType::get(ptr, {ptr}, false)),
-      {weightTable});
+  returnIfError(b, b.CreateCall(module.getOrInsertFunction(
+                                    "q4_weights_ensure",
+                                    llvm::FunctionType::get(ptr, {ptr}, false)),
+                                {weightTable}));
+}
+
+void LibraryFunctions::returnIfError(llvm::IRBuilder<> &b,
+                                     llvm::Value *message) {
   llvm::Function *fn = b.GetInsertBlock()->getParent();
-  auto *fail = llvm::BasicBlock::Create(ctx, "weights_failed", fn);
-  auto *loaded = llvm::BasicBlock::Create(ctx, "weights_loaded", fn);
-  b.CreateCondBr(b.CreateIsNull(message), loaded, fail);
+  auto *fail = llvm::BasicBlock::Create(ctx, "failed", fn);
+  auto *ok = llvm::BasicBlock::Create(ctx, "ok", fn);
+  b.CreateCondBr(b.CreateIsNull(message), ok, fail);
   b.SetInsertPoint(fail);
   returnError(b, message);
-  b.SetInsertPoint(loaded);
+  b.SetInsertPoint(ok);
 }
 
 llvm::Value *LibraryFunctions::weightData(llvm::IRBuilder<> &b, size_t index) {

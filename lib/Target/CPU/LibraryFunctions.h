@@ -29,6 +29,9 @@ public:
   /// Ends the current block: makes `message` (a C string) this thread's
   /// error and returns 1.
   void returnError(llvm::IRBuilder<> &b, llvm::Value *message);
+  /// Continues in a new block when `message` (a C string from the runtime)
+  /// is null; otherwise returns it as the entry's error.
+  void returnIfError(llvm::IRBuilder<> &b, llvm::Value *message);
   /// Ends the current block like returnError, with the message
   /// snprintf(format, args...) written to a thread-local buffer.
   void returnFormattedError(llvm::IRBuilder<> &b, llvm::StringRef format,

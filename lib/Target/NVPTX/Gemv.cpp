@@ -28,6 +28,7 @@
 #include "Dialect/Quant4/IR/Quant4Ops.h"
 #include "Dialect/Quant4/IR/Quant4Types.h"
 #include "Target/NVPTX/GemvDecode.h"
+#include "Target/NVPTX/MatmulRewrite.h"
 #include "Target/NVPTX/Passes.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -462,9 +463,7 @@ struct Gemv : mlir::quant4::impl::Quant4GPUGemvBase<Gemv> {
   void rewrite(MatmulOp op, const GemvShape &s) {
     OpBuilder b(op);
     Location loc = op.getLoc();
-    auto yType = cast<RankedTensorType>(op.getResult().getType());
-    auto buffer = memref::AllocOp::create(
-        b, loc, MemRefType::get(yType.getShape(), yType.getElementType()));
+    memref::AllocOp buffer = allocateMatmulResult(b, op);
     auto c = [&](int64_t v) {
       return arith::ConstantIndexOp::create(b, loc, v).getResult();
     };
@@ -485,20 +484,11 @@ struct Gemv : mlir::quant4::impl::Quant4GPUGemvBase<Gemv> {
     rewriteSmallIntToFloat(launch);
     allowContraction(launch);
     b.setInsertionPointAfter(launch);
-    auto result = bufferization::ToTensorOp::create(
-        b, loc, yType, buffer, /*restrict=*/true, /*writable=*/true);
-    op.replaceAllUsesWith(result.getResult());
-    op.erase();
+    replaceMatmulWithBuffer(b, op, buffer);
   }
 
   void runOnOperation() override {
-    SmallVector<std::pair<MatmulOp, GemvShape>> work;
-    getOperation().walk([&](MatmulOp op) {
-      if (std::optional<GemvShape> s = match(op))
-        work.emplace_back(op, *s);
-    });
-    for (auto &[op, s] : work)
-      rewrite(op, s);
+    rewriteMatchingMatmuls(getOperation(), *this);
   }
 };
 

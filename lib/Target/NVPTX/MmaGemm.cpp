@@ -31,6 +31,7 @@
 
 #include "Dialect/Quant4/IR/Quant4Ops.h"
 #include "Dialect/Quant4/IR/Quant4Types.h"
+#include "Target/NVPTX/MatmulRewrite.h"
 #include "Target/NVPTX/Passes.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -401,9 +402,7 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
   void rewrite(MatmulOp op, const MmaShape &s) {
     OpBuilder b(op);
     Location loc = op.getLoc();
-    auto yType = cast<RankedTensorType>(op.getResult().getType());
-    auto buffer = memref::AllocOp::create(
-        b, loc, MemRefType::get(yType.getShape(), yType.getElementType()));
+    memref::AllocOp buffer = allocateMatmulResult(b, op);
     auto c = [&](int64_t v) {
       return arith::ConstantIndexOp::create(b, loc, v).getResult();
     };
@@ -434,20 +433,11 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
     b.setInsertionPointAfter(launch);
     if (s.splits > 1)
       buildSplitSum(b, loc, s, partial, buffer);
-    auto result = bufferization::ToTensorOp::create(
-        b, loc, yType, buffer, /*restrict=*/true, /*writable=*/true);
-    op.replaceAllUsesWith(result.getResult());
-    op.erase();
+    replaceMatmulWithBuffer(b, op, buffer);
   }
 
   void runOnOperation() override {
-    SmallVector<std::pair<MatmulOp, MmaShape>> work;
-    getOperation().walk([&](MatmulOp op) {
-      if (std::optional<MmaShape> s = match(op))
-        work.emplace_back(op, *s);
-    });
-    for (auto &[op, s] : work)
-      rewrite(op, s);
+    rewriteMatchingMatmuls(getOperation(), *this);
   }
 };
 

@@ -1,0 +1,47 @@
+//===- MatmulRewrite.h - what the GPU matmul kernel passes share -*- C++
+//-*-===//
+//
+// The GEMV-class (Gemv.cpp) and GEMM-class (MmaGemm.cpp) passes each replace
+// a quant4.matmul they accept by launches that write a fresh result buffer.
+// This header holds the steps around the launches that both take the same
+// way: finding the matmuls, allocating y, and handing y back as a tensor.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANT4_TARGET_NVPTX_MATMULREWRITE_H
+#define QUANT4_TARGET_NVPTX_MATMULREWRITE_H
+
+#include "Dialect/Quant4/IR/Quant4Ops.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <utility>
+
+namespace mlir::quant4 {
+
+/// A buffer of y's shape and element type, allocated before `op`.
+memref::AllocOp allocateMatmulResult(OpBuilder &b, MatmulOp op);
+
+/// Replaces `op` by `buffer` (written by the launches built before this
+/// point) viewed as a tensor, and erases `op`.
+void replaceMatmulWithBuffer(OpBuilder &b, MatmulOp op, Value buffer);
+
+/// Calls `kernels.rewrite(op, shape)` for every matmul under `root` for
+/// which `kernels.match(op)` returns a shape; all are matched before the
+/// first rewrite, so rewriting never disturbs the walk.
+template <typename Kernels>
+void rewriteMatchingMatmuls(Operation *root, Kernels &kernels) {
+  using Shape =
+      typename decltype(kernels.match(std::declval<MatmulOp>()))::value_type;
+  SmallVector<std::pair<MatmulOp, Shape>> work;
+  root->walk([&](MatmulOp op) {
+    if (auto shape = kernels.match(op))
+      work.emplace_back(op, *shape);
+  });
+  for (auto &[op, shape] : work)
+    kernels.rewrite(op, shape);
+}
+
+} // namespace mlir::quant4
+
+#endif // QUANT4_TARGET_NVPTX_MATMULREWRITE_H
