@@ -54,10 +54,7 @@ constexpr int64_t kTargetThreads = 1 << 15;
 constexpr int64_t kMaxUnrolledBlocks = 2;
 
 /// Static facts about one GEMV-class matmul.
-struct GemvShape {
-  int64_t rows, cols, depth;       // M, N, K
-  int64_t blockSize;               // B
-  int64_t blocksPerRow, numBlocks; // K / B, N * K / B
+struct GemvShape : MatmulSizes {
   int64_t lanes;                   // L: lanes sharing a column's K blocks
   int64_t colsPerWarp;             // 32 / L (low bits of the lane id)
   int64_t warpsPerBlock;           // W
@@ -415,26 +412,13 @@ struct Gemv : mlir::quant4::impl::Quant4GPUGemvBase<Gemv> {
   /// static [M, K] x [N, K] with M <= maxRows, f32 result and accumulator,
   /// weights from from_bytes of i8 (or retyped ui8) storage.
   std::optional<GemvShape> match(MatmulOp op) {
-    auto xType = cast<RankedTensorType>(op.getActivations().getType());
-    auto yType = cast<RankedTensorType>(op.getResult().getType());
-    BlockedTensorType wType = op.getWeights().getType();
-    auto fromBytes = op.getWeights().getDefiningOp<FromBytesOp>();
-    if (!fromBytes || xType.getRank() != 2 || !xType.hasStaticShape() ||
-        !wType.hasStaticShape() || !yType.getElementType().isF32() ||
-        !op.getAccumulatorType().isF32() ||
-        op.getActivationModeOrDefault() != ActivationMode::f32 ||
-        !hasSignlessBytes(fromBytes))
+    std::optional<MatmulSizes> sizes = getStaticMatmulSizes(op);
+    if (!sizes ||
+        !hasSignlessBytes(op.getWeights().getDefiningOp<FromBytesOp>()) ||
+        sizes->rows > maxRows)
       return std::nullopt;
     GemvShape s;
-    s.rows = xType.getDimSize(0);
-    s.depth = xType.getDimSize(1);
-    s.cols = wType.getShape()[0];
-    if (s.rows > maxRows)
-      return std::nullopt;
-    BlockFormatAttrInterface format = wType.getFormat();
-    s.blockSize = format.getBlockSize();
-    s.blocksPerRow = s.depth / s.blockSize;
-    s.numBlocks = s.cols * s.blocksPerRow;
+    static_cast<MatmulSizes &>(s) = *sizes;
     // R columns per thread share each activation load (default: 4 at
     // M = 1, 2 above, where M x R sums already fill the registers); at most
     // N.

@@ -1,10 +1,30 @@
 //===- MatmulRewrite.cpp - what the GPU matmul kernel passes share --------===//
 
 #include "Target/NVPTX/MatmulRewrite.h"
+#include "Dialect/Quant4/IR/Quant4Types.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 
 using namespace mlir;
 using namespace mlir::quant4;
+
+std::optional<MatmulSizes> mlir::quant4::getStaticMatmulSizes(MatmulOp op) {
+  auto xType = cast<RankedTensorType>(op.getActivations().getType());
+  BlockedTensorType wType = op.getWeights().getType();
+  if (!op.getWeights().getDefiningOp<FromBytesOp>() || xType.getRank() != 2 ||
+      !xType.hasStaticShape() || !wType.hasStaticShape() ||
+      !op.getResult().getType().getElementType().isF32() ||
+      !op.getAccumulatorType().isF32() ||
+      op.getActivationModeOrDefault() != ActivationMode::f32)
+    return std::nullopt;
+  MatmulSizes s;
+  s.rows = xType.getDimSize(0);
+  s.depth = xType.getDimSize(1);
+  s.cols = wType.getShape()[0];
+  s.blockSize = wType.getFormat().getBlockSize();
+  s.blocksPerRow = s.depth / s.blockSize;
+  s.numBlocks = s.cols * s.blocksPerRow;
+  return s;
+}
 
 memref::AllocOp mlir::quant4::allocateMatmulResult(OpBuilder &b, MatmulOp op) {
   RankedTensorType yType = op.getResult().getType();

@@ -4,7 +4,8 @@
 // The GEMV-class (Gemv.cpp) and GEMM-class (MmaGemm.cpp) passes each replace
 // a quant4.matmul they accept by launches that write a fresh result buffer.
 // This header holds the steps around the launches that both take the same
-// way: finding the matmuls, allocating y, and handing y back as a tensor.
+// way: the form both accept and its sizes, finding the matmuls, allocating
+// y, and handing y back as a tensor.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,9 +16,22 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <optional>
 #include <utility>
 
 namespace mlir::quant4 {
+
+/// The sizes of a matmul of the form both kernel families compile.
+struct MatmulSizes {
+  int64_t rows, cols, depth;       // M, N, K
+  int64_t blockSize;               // B
+  int64_t blocksPerRow, numBlocks; // K / B, N * K / B
+};
+
+/// The sizes of `op` if x is a static [M, K], the weights a static [N, K]
+/// made by from_bytes, and result, accumulator and activation mode f32;
+/// each pass checks the byte type of the from_bytes storage itself.
+std::optional<MatmulSizes> getStaticMatmulSizes(MatmulOp op);
 
 /// A buffer of y's shape and element type, allocated before `op`.
 memref::AllocOp allocateMatmulResult(OpBuilder &b, MatmulOp op);

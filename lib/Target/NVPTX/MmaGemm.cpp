@@ -58,10 +58,7 @@ constexpr int64_t kRowPitch = kStepK + 8;
 constexpr int64_t kTargetBlocks = 4 * 132;
 
 /// Static facts about one GEMM-class matmul and its tiling.
-struct MmaShape {
-  int64_t rows, cols, depth;       // M, N, K
-  int64_t blockSize;               // B
-  int64_t blocksPerRow, numBlocks; // K / B, N * K / B
+struct MmaShape : MatmulSizes {
   int64_t tileM, tileN;            // BM, BN (output tile per launch block)
   int64_t fragsM, fragsN;          // m16 / n8 fragments per warp
   int64_t splits;                  // K splits over grid z (1: none)
@@ -357,28 +354,16 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
   /// accumulator and activations, weights from from_bytes of i8 storage,
   /// block size a multiple of the K step.
   std::optional<MmaShape> match(MatmulOp op) {
-    auto xType = cast<RankedTensorType>(op.getActivations().getType());
-    auto yType = cast<RankedTensorType>(op.getResult().getType());
-    BlockedTensorType wType = op.getWeights().getType();
-    auto fromBytes = op.getWeights().getDefiningOp<FromBytesOp>();
-    if (minRows <= 0 || !fromBytes || xType.getRank() != 2 ||
-        !xType.hasStaticShape() || !wType.hasStaticShape() ||
-        !yType.getElementType().isF32() || !op.getAccumulatorType().isF32() ||
-        op.getActivationModeOrDefault() != ActivationMode::f32 ||
-        !cast<RankedTensorType>(fromBytes.getBytes().getType())
+    std::optional<MatmulSizes> sizes = getStaticMatmulSizes(op);
+    if (minRows <= 0 || !sizes ||
+        !cast<RankedTensorType>(
+             op.getWeights().getDefiningOp<FromBytesOp>().getBytes().getType())
              .getElementType()
-             .isSignlessInteger(8))
+             .isSignlessInteger(8) ||
+        sizes->rows < minRows || sizes->blockSize % kStepK != 0)
       return std::nullopt;
     MmaShape s;
-    s.rows = xType.getDimSize(0);
-    s.depth = xType.getDimSize(1);
-    s.cols = wType.getShape()[0];
-    BlockFormatAttrInterface format = wType.getFormat();
-    s.blockSize = format.getBlockSize();
-    if (s.rows < minRows || s.blockSize % kStepK != 0)
-      return std::nullopt;
-    s.blocksPerRow = s.depth / s.blockSize;
-    s.numBlocks = s.cols * s.blocksPerRow;
+    static_cast<MatmulSizes &>(s) = *sizes;
     // 128 x 128 tiles when M is large; at M <= 64 one row tile of 64 and
     // 64-wide column tiles, so N / 64 launch blocks share the GPU.
     s.tileM = s.rows > 64 ? 128 : 64;
