@@ -14,6 +14,15 @@
 // against lib/Format through q4-quant, itself golden-tested).
 // RUN: q4-quant dequantize --format q4_k --shape 8,4096 %t.w.bin -o %t.ref.f32
 // RUN: cmp %t.dequant.f32 %t.ref.f32
+//
+// --activations=q8_k: the same library with x rounded to ggml's Q8_K and
+// int8 dot products (docs/CPU.md); its gemv matches the float64 reference
+// taken on the Q8_K-rounded x, not the f32 one.
+// RUN: q4-compile %s --activations=q8_k -o %t.q8.so --header %t.q8.h
+// RUN: clang -std=c11 -Wall -Werror -include %t.q8.h %S/Inputs/aot_plain_main.c %t.q8.so -o %t.q8.exe
+// RUN: %t.q8.exe %t.w.bin %golden/q4k/gemv_x_4096.f32 %t.q8.gemv.f32 %t.q8.dequant.f32 %t.q8.bytes.u8
+// RUN: %q4npy close %t.q8.gemv.f32 %golden/q4k/gemv_y_ref_q8k_f64_4096.f64 1e-6 --first 8
+// RUN: not %q4npy close %t.q8.gemv.f32 %golden/q4k/gemv_y_ref_f64_4096.f64 1e-4 --first 8
 
 // CHECK:      #define Q4_GEMV_ARG0_ELEMENTS 4096
 // CHECK-NEXT: #define Q4_GEMV_ARG1_ELEMENTS 18432

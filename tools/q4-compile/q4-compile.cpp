@@ -3,7 +3,7 @@
 //   q4-compile FILE.mlir --target=cpu -o OUT.so [--emit=mlir|llvm|obj|shared]
 //              [--cpu=native|<name>] [--header OUT.h] [--entry NAME ...]
 //              [--threads N] [--weights=embed|load] [--weights-dir DIR]
-//              [--lib-name LIB]
+//              [--lib-name LIB] [--activations=f32|q8_k]
 //   q4-compile FILE.mlir --target=nvptx --chip=sm_90 -o OUT.so
 //              [--emit=mlir|ptx|llvm|obj|shared] [--header OUT.h]
 //              [--entry NAME ...] [--cpu=<name>]
@@ -82,6 +82,11 @@ static cl::opt<std::string> weightsMode(
              "is first used; relative paths against --weights-dir unless the "
              "caller names another)"),
     cl::init("embed"));
+static cl::opt<std::string> activations(
+    "activations",
+    cl::desc("cpu: activation mode of the matmuls that leave it open: f32 or "
+             "q8_k (x rounded to ggml's Q8_K, int8 dot products; docs/CPU.md); "
+             "default: as the IR says"));
 static cl::opt<std::string> libraryName(
     "lib-name",
     cl::desc("<lib> of the library functions q4_<lib>_error / "
@@ -156,6 +161,9 @@ static int compileForCPU(ModuleOp module, unsigned threads) {
   options.weights = weightsMode == "load" ? mlir::quant4::WeightsMode::Load
                                           : mlir::quant4::WeightsMode::Embed;
   options.libraryName = libraryCName();
+  if (!activations.empty() && activations != "f32" && activations != "q8_k")
+    return fail("--activations must be f32 or q8_k, got '" + activations + "'");
+  options.activations = activations;
   std::string path = outputFile;
   if (kind == "shared")
     path += ".o";
@@ -181,6 +189,9 @@ static int compileForCPU(ModuleOp module, unsigned threads) {
 
 static int compileForNVPTX(ModuleOp module, MLIRContext &context) {
   std::string kind = emit.empty() ? "shared" : emit.getValue();
+  if (!activations.empty())
+    return fail("--activations applies to --target=cpu only (the NVPTX "
+                "kernels take f32 activations)");
   mlir::quant4::NVPTXPipelineOptions options;
   options.chip = chip;
   if (kind == "ptx" || kind == "mlir") {

@@ -12,6 +12,7 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -105,8 +106,16 @@ LogicalResult mlir::quant4::compileToFile(ModuleOp module,
     importOptions.baseDir = options.weightsDir;
     pm.addPass(createQuant4ImportWeights(importOptions));
   }
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createHostTargetMachine(options, error);
+  if (!machine)
+    return module.emitError("no target machine: ") << error;
   CPUPipelineOptions pipelineOptions;
   pipelineOptions.threads = options.threads;
+  pipelineOptions.activations = options.activations;
+  pipelineOptions.x86Int8Dot =
+      machine->getMCSubtargetInfo()->checkFeatures("+avx2");
   buildCPUPipeline(pm, pipelineOptions);
   if (failed(pm.run(module)))
     return failure();
@@ -123,11 +132,6 @@ LogicalResult mlir::quant4::compileToFile(ModuleOp module,
     return success();
   }
 
-  std::string error;
-  std::unique_ptr<llvm::TargetMachine> machine =
-      createHostTargetMachine(options, error);
-  if (!machine)
-    return module.emitError("no target machine: ") << error;
   llvm::LLVMContext context;
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, context);

@@ -35,6 +35,11 @@ struct AotOptions {
   unsigned optLevel = 3;
   /// OpenMP threads; > 1 links the library against libomp.
   int64_t threads = 1;
+  /// Activation mode of the matmuls that leave it open (the pipeline's
+  /// `activations`): "" keeps the IR as written, "f32" or "q8_k". q8_k
+  /// integer dot products use ggml's AVX2 scheme (x86-int8-dot) when the
+  /// target CPU has AVX2.
+  std::string activations;
   /// Where relative model-file paths of quant4.weight ops are resolved: now
   /// (embed) or by default when the library is loaded (load).
   std::string weightsDir;
