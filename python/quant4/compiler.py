@@ -75,7 +75,7 @@ class CompiledFunction:
 
 def _compile_ptx(text: str, name: str, chip: str = "sm_90",
                  features: str = "+ptx80",
-                 threads: int = 128) -> Union[str, Dict[str, str]]:
+                 threads: int = 128) -> Dict[str, str]:
     if not getattr(_mlir, "HAVE_NVPTX", False):
         raise NotImplementedError(
             "quant4.compile(target='nvptx') needs the NVPTX target "
@@ -83,14 +83,12 @@ def _compile_ptx(text: str, name: str, chip: str = "sm_90",
             "include")
     raw, kernels = _mlir.compile_ptx(text, name, chip, features, threads)
     _result(raw, f"{name}: cannot compile for NVPTX ({chip})")
-    if len(kernels) == 1:
-        return next(iter(kernels.values()))
     return dict(kernels)
 
 
 def compile(source: Union[PathLike, str], target: str = "cpu",
             entry: str = "main", **options: Any
-            ) -> Union[CompiledFunction, str, Dict[str, str]]:
+            ) -> Union[CompiledFunction, Dict[str, str]]:
     """Compiles a quant4 module for ``target``.
 
     Args:
@@ -98,9 +96,9 @@ def compile(source: Union[PathLike, str], target: str = "cpu",
         target: ``"cpu"``: JIT in this process; returns a
             :class:`CompiledFunction` calling ``entry``. ``"nvptx"``: the
             NVPTX pipeline of ``q4-nvptx`` (options ``chip="sm_90"``,
-            ``features="+ptx80"``, ``threads=128``); returns the PTX text
-            (a dict gpu.binary name -> PTX when there are several kernel
-            modules). ``entry`` is not used for NVPTX.
+            ``features="+ptx80"``, ``threads=128``); returns a dict
+            kernel module (gpu.binary) name -> PTX text, one entry per
+            module. ``entry`` is not used for NVPTX.
         entry: the function to call (cpu).
 
     Raises:

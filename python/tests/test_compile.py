@@ -135,18 +135,27 @@ def test_compile_errors():
         quant4.compile(source, target="tpu")
 
 
-def test_nvptx_gives_ptx_text():
-    """PTX when the build has lib/Target/NVPTX, else NotImplementedError."""
+def test_nvptx_gives_ptx_per_kernel_module():
+    """PTX per kernel module when the build has lib/Target/NVPTX, else
+    NotImplementedError."""
     source = _matmul_module("#quant4.q4_k", 256, 512, 256 * 2 * 144, m=1)
     if not ir._mlir.HAVE_NVPTX:
         with pytest.raises(NotImplementedError, match="NVPTX target"):
             quant4.compile(source, target="nvptx")
         return
+    # Always a dict kernel module name -> PTX text: one module for the GEMV
+    # kernel (M = 1), two for M = 64 with ui8 storage (the split-K partial
+    # sums and their sum; docs/NVPTX.md).
     ptx = quant4.compile(source, target="nvptx", chip="sm_90")
-    # One kernel module gives its PTX text; several (split-K adds a reduction
-    # kernel) give a dict of module name -> PTX text.
-    texts = [ptx] if isinstance(ptx, str) else list(ptx.values())
-    assert texts and all(isinstance(t, str) for t in texts)
-    assert all(".target sm_90" in t and ".entry" in t for t in texts)
+    assert isinstance(ptx, dict) and len(ptx) == 1
+    gemm = quant4.compile(
+        _matmul_module("#quant4.q4_k", 256, 512, 256 * 2 * 144, m=64),
+        target="nvptx", chip="sm_90")
+    assert isinstance(gemm, dict) and len(gemm) == 2
+    for texts in (ptx, gemm):
+        assert all(isinstance(k, str) and isinstance(t, str)
+                   for k, t in texts.items())
+        assert all(".target sm_90" in t and ".entry" in t
+                   for t in texts.values())
     with pytest.raises(ir.MLIRError):
         quant4.compile("func.func @f(", target="nvptx")
