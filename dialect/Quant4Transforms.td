@@ -38,26 +38,29 @@ def Quant4TileBlocks : Pass<"quant4-tile-blocks"> {
 def Quant4X86Int8Dot : Pass<"quant4-x86-int8-dot"> {
   let summary = "x86 AVX2 int8 dot products for the Q8_K activation matmuls";
   let description = [{
-    Rewrites the scaled int8 dot idiom that `activations q8_k` lowers to:
+    Rewrites the scaled int8 dot idiom that `activations q8_k` lowers to
+    (per 32-value sub-block j):
 
     ```mlir
-    %d_j = vector.reduction <add>, (arith.muli (arith.extui %w_j), (arith.extsi %x_j))
-        : vector<32xi32> into i32                              // j = 0..7
-    %v = vector.from_elements %d_0, ..., %d_7 : vector<8xi32>
-    %s = vector.reduction <add>, (arith.muli %v, %scales) : vector<8xi32> into i32
+    %p = arith.muli (arith.extui %w_j), (arith.extsi %x_j) : vector<32xi32>
+    %q = (lanes 4i, 4i + 1, 4i + 2, 4i + 3 of %p added: four vector.shuffle
+          of %p and three arith.addi)                     : vector<8xi32>
+    %s = vector.shuffle %sc, %sc [j, ..., j]   // %sc = arith.extui of i8
+    %r = arith.muli %q, %s                                : vector<8xi32>
     ```
 
     (`%w_j`, `%x_j` of type `vector<32xi8>`, the products and sums exact in
-    i32) into ggml's AVX2 scheme: per sub-block `vpmaddubsw` (`%w_j` as
-    unsigned bytes times `%x_j`, adjacent pairs summed to i16; exact when
-    `%w_j` < 128, as 4-bit codes are) and `vpmaddwd` with the scale
-    broadcast to i16 lanes (exact for scales < 2^15), accumulated in one
-    `vector<8xi32>` and reduced once. On AVX512-VNNI / AVX-VNNI the backend
-    fuses `vpmaddwd` and the add into `vpdpwssd`. The intrinsics are
+    i32) into ggml's AVX2 scheme: `vpmaddubsw` (`%w_j` as unsigned bytes
+    times `%x_j`, adjacent pairs summed to i16; exact when `%w_j` < 128, as
+    4-bit codes are) and `vpmaddwd` with the scale broadcast to i16 lanes
+    (exact for scales < 2^15). Both give lane i the same four products, so
+    the result is the same integer vector; the block's sum over j stays an
+    `arith.addi` chain, which the backend fuses with `vpmaddwd` into
+    `vpdpwssd` on AVX512-VNNI / AVX-VNNI. The intrinsics are
     `llvm.call_intrinsic` ops, so this runs after bufferization; the target
     must have AVX2. The pattern checks the value ranges that make this
-    exact: each `%w_j` is an `arith.andi` with a constant below 128 (no
-    saturation in `vpmaddubsw`) and `%scales` is zero-extended from i8.
+    exact: `%w_j` is an `arith.andi` with a constant below 128 (no
+    saturation in `vpmaddubsw`) and the scales are zero-extended from i8.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect",
                            "::mlir::vector::VectorDialect"];

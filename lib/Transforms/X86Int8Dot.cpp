@@ -1,8 +1,8 @@
 //===- X86Int8Dot.cpp - AVX2 int8 dot products for Q8_K matmuls -----------===//
 //
 // quant4-x86-int8-dot: the scaled int8 dot idiom of the `activations q8_k`
-// lowering (MatmulQ8.cpp) as vpmaddubsw + vpmaddwd with one vector
-// accumulator per block (see the pass description in Quant4Transforms.td).
+// lowering (MatmulQ8.cpp) as vpmaddubsw + vpmaddwd (see the pass description
+// in Quant4Transforms.td).
 //
 //===----------------------------------------------------------------------===//
 
@@ -54,13 +54,9 @@ static bool isSmallUnsigned(Value v) {
   return false;
 }
 
-/// (w, x) of `vector.reduction <add>, muli(extui w, extsi x)`.
-static std::optional<std::pair<Value, Value>> matchByteDot(Value v) {
-  auto reduction = v.getDefiningOp<vector::ReductionOp>();
-  if (!reduction || reduction.getKind() != vector::CombiningKind::ADD ||
-      reduction.getAcc())
-    return std::nullopt;
-  auto mul = reduction.getVector().getDefiningOp<arith::MulIOp>();
+/// (w, x) of `muli(extui w, extsi x)`.
+static std::optional<std::pair<Value, Value>> matchByteProducts(Value v) {
+  auto mul = v.getDefiningOp<arith::MulIOp>();
   if (!mul)
     return std::nullopt;
   Value w = bytesOf<arith::ExtUIOp>(mul.getLhs());
@@ -70,55 +66,88 @@ static std::optional<std::pair<Value, Value>> matchByteDot(Value v) {
   return std::make_pair(w, x);
 }
 
-/// vector.reduction <add> of muli(from_elements(byte dots), zext(i8 scales)).
-struct ScaledByteDots : OpRewritePattern<vector::ReductionOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(vector::ReductionOp op,
-                                PatternRewriter &rewriter) const override {
-    if (op.getKind() != vector::CombiningKind::ADD || op.getAcc())
-      return failure();
-    auto mul = op.getVector().getDefiningOp<arith::MulIOp>();
-    if (!mul)
-      return failure();
-    auto dots = mul.getLhs().getDefiningOp<vector::FromElementsOp>();
-    auto scales = mul.getRhs().getDefiningOp<arith::ExtUIOp>();
-    if (!dots || !scales ||
-        !getElementTypeOrSelf(scales.getIn().getType()).isInteger(8))
-      return failure();
-    SmallVector<std::pair<Value, Value>> operands;
-    for (Value element : dots.getElements()) {
-      std::optional<std::pair<Value, Value>> dot = matchByteDot(element);
-      if (!dot)
-        return failure();
-      operands.push_back(*dot);
+/// The products `p` (vector<32xi32>) of `v` = the sum, as an arith.addi tree,
+/// of the four shuffles of p that take lanes 4i + c (c = 0..3), i.e. lane i
+/// of v is p[4i] + ... + p[4i + 3].
+static Value matchQuadSum(Value v) {
+  SmallVector<Value> leaves, pending = {v};
+  while (!pending.empty() && leaves.size() <= 4) {
+    Value next = pending.pop_back_val();
+    if (auto add = next.getDefiningOp<arith::AddIOp>()) {
+      pending.append({add.getLhs(), add.getRhs()});
+      continue;
     }
+    leaves.push_back(next);
+  }
+  if (!pending.empty() || leaves.size() != 4)
+    return {};
+  Value products;
+  unsigned seen = 0;
+  for (Value leaf : leaves) {
+    auto shuffle = leaf.getDefiningOp<vector::ShuffleOp>();
+    if (!shuffle || shuffle.getV1() != shuffle.getV2() ||
+        (products && shuffle.getV1() != products))
+      return {};
+    products = shuffle.getV1();
+    ArrayRef<int64_t> mask = shuffle.getMask();
+    if (mask.size() != kBytes / 4 || mask[0] < 0 || mask[0] >= 4)
+      return {};
+    for (auto [i, lane] : llvm::enumerate(mask))
+      if (lane != 4 * int64_t(i) + mask[0])
+        return {};
+    seen |= 1u << mask[0];
+  }
+  return seen == 0xf ? products : Value();
+}
+
+/// (i8 scales, lane j) of `vector.shuffle %s, %s [j, ..., j]` with %s an
+/// arith.extui from a vector of i8.
+static std::optional<std::pair<Value, int64_t>> matchScaleSplat(Value v) {
+  auto shuffle = v.getDefiningOp<vector::ShuffleOp>();
+  if (!shuffle || shuffle.getV1() != shuffle.getV2())
+    return std::nullopt;
+  auto ext = shuffle.getV1().getDefiningOp<arith::ExtUIOp>();
+  if (!ext || !getElementTypeOrSelf(ext.getIn().getType()).isInteger(8))
+    return std::nullopt;
+  ArrayRef<int64_t> mask = shuffle.getMask();
+  if (mask.empty() || mask[0] < 0 || !llvm::all_equal(mask))
+    return std::nullopt;
+  return std::make_pair(ext.getIn(), mask[0]);
+}
+
+/// muli(quadSum(muli(extui w, extsi x)), splat(zext scale_j)) on
+/// vector<8xi32>.
+struct ScaledQuadDots : OpRewritePattern<arith::MulIOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::MulIOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<VectorType>(op.getType());
+    if (!type || type.getShape() != ArrayRef<int64_t>{kBytes / 4})
+      return failure();
+    std::optional<std::pair<Value, Value>> wx;
+    if (Value products = matchQuadSum(op.getLhs()))
+      wx = matchByteProducts(products);
+    std::optional<std::pair<Value, int64_t>> scale =
+        matchScaleSplat(op.getRhs());
+    if (!wx || !scale)
+      return failure();
 
     Location loc = op.getLoc();
-    int64_t count = operands.size();
     auto pairs = VectorType::get({kBytes / 2}, rewriter.getI16Type());
-    auto quads = VectorType::get({kBytes / 4}, rewriter.getI32Type());
+    auto scaleType = cast<VectorType>(scale->first.getType());
     Value scales16 = arith::ExtUIOp::create(
-        rewriter, loc, VectorType::get({count}, rewriter.getI16Type()),
-        scales.getIn());
-    Value acc;
-    for (auto [j, wx] : llvm::enumerate(operands)) {
-      Value sums = LLVM::CallIntrinsicOp::create(
-                       rewriter, loc, pairs,
-                       rewriter.getStringAttr("llvm.x86.avx2.pmadd.ub.sw"),
-                       ValueRange{wx.first, wx.second})
-                       .getResult(0);
-      SmallVector<int64_t> lane(kBytes / 2, j);
-      Value scale =
-          vector::ShuffleOp::create(rewriter, loc, scales16, scales16, lane);
-      Value scaled = LLVM::CallIntrinsicOp::create(
-                         rewriter, loc, quads,
-                         rewriter.getStringAttr("llvm.x86.avx2.pmadd.wd"),
-                         ValueRange{sums, scale})
-                         .getResult(0);
-      acc = acc ? arith::AddIOp::create(rewriter, loc, acc, scaled) : scaled;
-    }
-    rewriter.replaceOpWithNewOp<vector::ReductionOp>(
-        op, vector::CombiningKind::ADD, acc);
+        rewriter, loc, scaleType.clone(rewriter.getI16Type()), scale->first);
+    Value sums = LLVM::CallIntrinsicOp::create(
+                     rewriter, loc, pairs,
+                     rewriter.getStringAttr("llvm.x86.avx2.pmadd.ub.sw"),
+                     ValueRange{wx->first, wx->second})
+                     .getResult(0);
+    SmallVector<int64_t> lane(kBytes / 2, scale->second);
+    Value splat =
+        vector::ShuffleOp::create(rewriter, loc, scales16, scales16, lane);
+    rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
+        op, type, rewriter.getStringAttr("llvm.x86.avx2.pmadd.wd"),
+        ValueRange{sums, splat});
     return success();
   }
 };
@@ -127,7 +156,7 @@ struct X86Int8DotPass
     : mlir::quant4::impl::Quant4X86Int8DotBase<X86Int8DotPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ScaledByteDots>(&getContext());
+    patterns.add<ScaledQuadDots>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -1,6 +1,6 @@
 // --quant4-cpu-pipeline{activations=q8_k} gives a matmul written without a
-// mode the Q8_K lowering (integer dot products, vpdpbusd on Zen 4); without
-// the option it stays f32 (no int8 dot instruction at all).
+// mode the Q8_K lowering (integer dot products, vpmaddwd on Zen 4); without
+// the option it stays f32 (no integer dot instruction at all).
 //
 // RUN: q4-opt %s --quant4-cpu-pipeline=activations=q8_k | mlir-translate --mlir-to-llvmir \
 // RUN:   | opt -O3 | llc -O3 -mcpu=znver4 | FileCheck %s --check-prefix=Q8K
@@ -8,10 +8,11 @@
 // RUN:   | opt -O3 | llc -O3 -mcpu=znver4 | FileCheck %s --check-prefix=F32
 
 // Q8K-LABEL: gemv:
-// Q8K:         vpdpbusd
+// Q8K:         vpmaddwd
 // F32-LABEL: gemv:
 // F32-NOT:     vpdpbusd
 // F32-NOT:     vpmaddubsw
+// F32-NOT:     vpmaddwd
 // F32:         -- End function
 
 !w = !quant4.blocked<64x512, #quant4.q4_k>

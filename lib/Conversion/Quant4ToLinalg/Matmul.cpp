@@ -191,13 +191,12 @@ static Value buildScalarBlockSum(OpBuilder &b, Location loc,
       });
 }
 
-/// The register-blocked loops of MatmulKernel.h on x [..., M, K] viewed as
+/// `build` (y [R, N] from x [R, K]) on x [..., M, K] viewed as
 /// [batch * M, K]; returns y [..., M, N] in the accumulator type.
-static Value buildKernelMatmul(OpBuilder &b, Location loc, Value x,
-                               Value storage, const BlockGrid &grid,
-                               BlockFormatAttrInterface format, Type accType,
-                               ArrayRef<OpFoldResult> ySizes,
-                               const Quant4ToLinalgOptions &options) {
+static Value
+buildOnRows(OpBuilder &b, Location loc, Value x, Type accType,
+            ArrayRef<OpFoldResult> ySizes,
+            function_ref<Value(OpBuilder &, Location, Value)> build) {
   auto xType = cast<RankedTensorType>(x.getType());
   int64_t rank = xType.getRank();
   SmallVector<ReassociationIndices> rowsAndK;
@@ -208,11 +207,7 @@ static Value buildKernelMatmul(OpBuilder &b, Location loc, Value x,
     rowsAndK = {rows, {rank - 1}};
     x = tensor::CollapseShapeOp::create(b, loc, x, rowsAndK);
   }
-  MatmulKernelTiles tiles;
-  tiles.rows = options.tileM;
-  tiles.columns = options.tileN;
-  tiles.parallel = options.parallel;
-  Value y = buildMatmulKernel(b, loc, x, storage, grid, format, accType, tiles);
+  Value y = build(b, loc, x);
   if (rank == 2)
     return y;
   SmallVector<int64_t> shape;
@@ -275,10 +270,20 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
         tensor::getMixedSizes(rewriter, loc, x);
     accSizes.back() = grid->sizes[0];
 
-    if (options.vectorize &&
-        op.getActivationModeOrDefault() == ActivationMode::f32) {
-      Value y = buildKernelMatmul(rewriter, loc, x, storage, *grid, format,
-                                  accType, accSizes, options);
+    MatmulKernelTiles tiles;
+    tiles.rows = options.tileM;
+    tiles.columns = options.tileN;
+    tiles.parallel = options.parallel;
+    bool q8k = op.getActivationModeOrDefault() == ActivationMode::q8_k;
+    if (q8k || options.vectorize) {
+      Value y = buildOnRows(rewriter, loc, x, accType, accSizes,
+                            [&](OpBuilder &b, Location loc, Value rows) {
+                              return q8k ? buildQ8KMatmul(b, loc, rows, storage,
+                                                          format, *grid, tiles)
+                                         : buildMatmulKernel(
+                                               b, loc, rows, storage, *grid,
+                                               format, accType, tiles);
+                            });
       rewriter.replaceOp(
           op, convertMatmulResult(rewriter, loc, y, accSizes, resultType));
       return success();
@@ -302,10 +307,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
 
     MatmulParts parts{xBlocks, acc, storage, accType, rank, *grid, format};
     linalg::GenericOp generic =
-        op.getActivationModeOrDefault() == ActivationMode::q8_k
-            ? buildQ8KMatmul(rewriter, loc, xBlocks, acc, storage, format,
-                             *grid)
-        : options.blockSumLoops
+        options.blockSumLoops
             ? buildPerBlockReduction(rewriter, loc, parts, buildScalarBlockSum)
             : buildElementReduction(rewriter, loc, parts);
     generic->setAttr(kLoweredAttrName, rewriter.getStringAttr("matmul"));

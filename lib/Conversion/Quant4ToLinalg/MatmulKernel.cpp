@@ -284,11 +284,20 @@ static Value buildGroupSums(OpBuilder &b, Location loc, const KernelContext &k,
       });
 }
 
-/// The columns [n0, n0 + count) of y, as the [M, count] tensor `tile`;
-/// `xsum` is null when there are no factored rows or no offsets.
-static Value buildColumnTile(OpBuilder &b, Location loc, const KernelContext &k,
-                             Value tile, Value n0, Value count, Value rowsFull,
-                             Value numRows, int64_t rowsPerGroup, Value xsum) {
+Value mlir::quant4::detail::getFullGroupRows(OpBuilder &b, Location loc,
+                                             Value numRows,
+                                             int64_t rowsPerGroup) {
+  if (rowsPerGroup <= 1)
+    return constantIndex(b, loc, 0);
+  Value group = constantIndex(b, loc, rowsPerGroup);
+  return b.createOrFold<arith::MulIOp>(
+      loc, b.createOrFold<arith::DivUIOp>(loc, numRows, group), group);
+}
+
+/// The columns [n0, n0 + count) of y, as the [M, count] tensor `tile`.
+static Value buildColumnTile(OpBuilder &b, Location loc, Value tile, Value n0,
+                             Value count, Value rowsFull, Value numRows,
+                             int64_t rowsPerGroup, RowSumsBuilder rowSums) {
   Value zero = constantIndex(b, loc, 0);
   // Stores `sums` (one per row from `row0`) in column `j` of the tile.
   auto store = [&](OpBuilder &b, Location loc, Value tile, Value row0, Value j,
@@ -300,75 +309,46 @@ static Value buildColumnTile(OpBuilder &b, Location loc, const KernelContext &k,
     return tile;
   };
   auto columns = [&](OpBuilder &b, Location loc, Value tile, Value row0,
-                     int64_t rows, bool factored) {
+                     int64_t rows, bool tail) {
     return buildFor(b, loc, zero, count, 1, tile,
                     [&](OpBuilder &b, Location loc, Value j,
                         ValueRange iter) -> SmallVector<Value> {
                       Value n = arith::AddIOp::create(b, loc, n0, j);
-                      SmallVector<Value> sums = buildRowSums(
-                          b, loc, k, row0, rows, n, factored, xsum,
-                          factored
-                              ? arith::SubIOp::create(b, loc, row0, rowsFull)
-                                    .getResult()
-                              : Value());
+                      SmallVector<Value> sums =
+                          rowSums(b, loc, row0, rows, n, tail);
                       return {store(b, loc, iter[0], row0, j, sums)};
                     })
         .front();
   };
-  // Row groups: each decoded weight vector serves rowsPerGroup rows.
+  // Row groups: each decoded weight block serves rowsPerGroup rows.
   if (rowsPerGroup > 1)
     tile = buildFor(b, loc, zero, rowsFull, rowsPerGroup, tile,
                     [&](OpBuilder &b, Location loc, Value m,
                         ValueRange iter) -> SmallVector<Value> {
                       return {columns(b, loc, iter[0], m, rowsPerGroup,
-                                      /*factored=*/false)};
+                                      /*tail=*/false)};
                     })
                .front();
-  // The remaining rows one at a time, factored (no loop when there are
-  // statically none).
-  if (!xsum && k.offsets)
+  // The remaining rows one at a time (no loop when there are statically
+  // none).
+  Value tailRows = b.createOrFold<arith::SubIOp>(loc, numRows, rowsFull);
+  if (getConstantIntValue(tailRows) == 0)
     return tile;
   return buildFor(b, loc, rowsFull, numRows, 1, tile,
                   [&](OpBuilder &b, Location loc, Value m,
                       ValueRange iter) -> SmallVector<Value> {
-                    return {columns(b, loc, iter[0], m, 1, /*factored=*/true)};
+                    return {columns(b, loc, iter[0], m, 1, /*tail=*/true)};
                   })
       .front();
 }
 
-Value mlir::quant4::detail::buildMatmulKernel(OpBuilder &b, Location loc,
-                                              Value x, Value storage,
-                                              const BlockGrid &grid,
-                                              BlockFormatAttrInterface format,
-                                              Type accType,
-                                              const MatmulKernelTiles &tiles) {
-  KernelContext k;
-  k.x = x;
-  k.storage = storage;
-  k.numBlocks = getValueOrCreateConstantIndexOp(b, loc, grid.numBlocks);
-  k.grid = &grid;
-  k.format = format;
-  k.accType = accType;
-  k.xElement = cast<ShapedType>(x.getType()).getElementType();
-  k.width = format.getDecodeVectorWidth();
-  k.groupSize = format.getDecodeGroupSize();
-  k.groups = grid.blockSize / k.groupSize;
-  std::tie(k.affine, k.offsets) =
-      probeAffine(format, loc, storage, k.numBlocks);
-
-  Value numRows = b.createOrFold<tensor::DimOp>(loc, x, 0);
-  Value numColumns = getValueOrCreateConstantIndexOp(b, loc, grid.sizes[0]);
+Value mlir::quant4::detail::buildTiledMatmul(OpBuilder &b, Location loc,
+                                             Value numRows, Value numColumns,
+                                             Type accType,
+                                             const MatmulKernelTiles &tiles,
+                                             RowSumsBuilder rowSums) {
   int64_t rowsPerGroup = std::max<int64_t>(tiles.rows, 1);
-  Value groupRows = constantIndex(b, loc, rowsPerGroup);
-  Value rowsFull = b.createOrFold<arith::MulIOp>(
-      loc, b.createOrFold<arith::DivUIOp>(loc, numRows, groupRows), groupRows);
-  Value tailRows = b.createOrFold<arith::SubIOp>(loc, numRows, rowsFull);
-  // The group sums of x for the factored rows (none when M is a static
-  // multiple of the row group).
-  Value xsum;
-  if (k.affine && k.offsets && getConstantIntValue(tailRows) != 0)
-    xsum = buildGroupSums(b, loc, k, rowsFull, tailRows);
-
+  Value rowsFull = getFullGroupRows(b, loc, numRows, rowsPerGroup);
   SmallVector<OpFoldResult> ySizes = {getAsOpFoldResult(numRows),
                                       getAsOpFoldResult(numColumns)};
   Value y = tensor::EmptyOp::create(b, loc, ySizes, accType);
@@ -390,8 +370,8 @@ Value mlir::quant4::detail::buildMatmulKernel(OpBuilder &b, Location loc,
     SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
     Value slice =
         tensor::ExtractSliceOp::create(b, loc, into, offsets, sizes, strides);
-    Value tile = buildColumnTile(b, loc, k, slice, n0, count, rowsFull, numRows,
-                                 rowsPerGroup, xsum);
+    Value tile = buildColumnTile(b, loc, slice, n0, count, rowsFull, numRows,
+                                 rowsPerGroup, rowSums);
     return std::make_tuple(tile, offsets, sizes, strides);
   };
 
@@ -422,4 +402,47 @@ Value mlir::quant4::detail::buildMatmulKernel(OpBuilder &b, Location loc,
                                           strides);
   }
   return forall.getResult(0);
+}
+
+Value mlir::quant4::detail::buildMatmulKernel(OpBuilder &b, Location loc,
+                                              Value x, Value storage,
+                                              const BlockGrid &grid,
+                                              BlockFormatAttrInterface format,
+                                              Type accType,
+                                              const MatmulKernelTiles &tiles) {
+  KernelContext k;
+  k.x = x;
+  k.storage = storage;
+  k.numBlocks = getValueOrCreateConstantIndexOp(b, loc, grid.numBlocks);
+  k.grid = &grid;
+  k.format = format;
+  k.accType = accType;
+  k.xElement = cast<ShapedType>(x.getType()).getElementType();
+  k.width = format.getDecodeVectorWidth();
+  k.groupSize = format.getDecodeGroupSize();
+  k.groups = grid.blockSize / k.groupSize;
+  std::tie(k.affine, k.offsets) =
+      probeAffine(format, loc, storage, k.numBlocks);
+
+  Value numRows = b.createOrFold<tensor::DimOp>(loc, x, 0);
+  Value numColumns = getValueOrCreateConstantIndexOp(b, loc, grid.sizes[0]);
+  Value rowsFull =
+      getFullGroupRows(b, loc, numRows, std::max<int64_t>(tiles.rows, 1));
+  Value tailRows = b.createOrFold<arith::SubIOp>(loc, numRows, rowsFull);
+  // The group sums of x for the factored rows (none when M is a static
+  // multiple of the row group).
+  Value xsum;
+  if (k.affine && k.offsets && getConstantIntValue(tailRows) != 0)
+    xsum = buildGroupSums(b, loc, k, rowsFull, tailRows);
+
+  return buildTiledMatmul(
+      b, loc, numRows, numColumns, accType, tiles,
+      [&](OpBuilder &b, Location loc, Value row0, int64_t rows, Value n,
+          bool tail) {
+        Value xsumRow0 =
+            tail ? arith::SubIOp::create(b, loc, row0, rowsFull).getResult()
+                 : Value();
+        return buildRowSums(b, loc, k, row0, rows, n, /*factored=*/tail, xsum,
+                            xsumRow0);
+      });
 }

@@ -23,6 +23,25 @@ struct MatmulKernelTiles {
   bool parallel = false;
 };
 
+/// The sums of weight row (output column) `n` with the `rows` rows of x from
+/// `row0`, one value per row in the accumulator type; `tail` for the rows
+/// after the last full row group (one at a time).
+using RowSumsBuilder = function_ref<SmallVector<Value>(
+    OpBuilder &b, Location loc, Value row0, int64_t rows, Value n, bool tail)>;
+
+/// Rows in whole groups of `rowsPerGroup` (0 when groups are single rows,
+/// which then all count as tail rows).
+Value getFullGroupRows(OpBuilder &b, Location loc, Value numRows,
+                       int64_t rowsPerGroup);
+
+/// y [numRows, numColumns] of `accType` from `rowSums`: column tiles of
+/// `tiles.columns` (one scf.forall with `tiles.parallel`, scf.for otherwise);
+/// in each, the rows in groups of `tiles.rows`, then the remaining rows one
+/// at a time, each group's sums for one column at a time.
+Value buildTiledMatmul(OpBuilder &b, Location loc, Value numRows,
+                       Value numColumns, Type accType,
+                       const MatmulKernelTiles &tiles, RowSumsBuilder rowSums);
+
 /// y [M, N] (element type `accType`) = x [M, K] (a 2-D float tensor) times
 /// the transposed weights (`storage`, `grid`, `format`). Column tiles; in
 /// each, groups of `tiles.rows` rows share every decoded weight vector

@@ -3,12 +3,15 @@
 // `quant4.matmul ... activations q8_k`: each 256-value block of x is rounded
 // to ggml's block_q8_K in generated code (bit-exact with lib/Format's
 // quantizeQ8K), then every Q4_K weight block meets it in integer dot products
-// per 32-value sub-block, as ggml's vec_dot_q4_K_q8_K does:
+// per 32-value sub-block, as ggml's vec_dot_q4_K_q8_K does (lanes l = 0..7):
 //
-//   y += (d_w * d_x) * sum_j sc_j * dot_j - (dmin_w * d_x) * sum_j m_j * s_j
+//   acc_l  += (d_w * d_x) * sum_j sc_j * (q4_j . q8_j)[4l .. 4l + 3]
+//   accm_l -= (dmin_w * d_x) * m_l * s_l
+//   y = sum_l (acc_l + accm_l), once per output
 //
-// with dot_j = sum_l q4_{j,l} * q8_{j,l} (u8 x i8 -> i32) and s_j the sum of
-// the 32 int8 values of sub-block j (ggml's bsums, two per sub-block).
+// with the i8 x u8 products summed in i32 and s_l the sum of the 32 int8
+// values of sub-block l (ggml's bsums, two per sub-block). The loops are
+// MatmulKernel.h's column tiles and row groups.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +24,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -199,35 +203,50 @@ static Q8KActivations buildQuantizeQ8K(OpBuilder &b, Location loc,
   return {scales.getResult(0), codes.getResult(0), sums.getResult(0)};
 }
 
-/// sum_j scales[j] * sum_l weights[j][l] * acts[j][l] over the sub-blocks j:
-/// `weights` the unsigned 4-bit codes and `acts` the int8 codes of x
-/// (vector<32xi8> each), `scales` a vector<8xi32>; every product and sum is
-/// exact in i32. One zext * sext reduction per sub-block (the x86 backend
-/// selects vpdpbusd for it on VNNI targets, vpmaddubsw + vpmaddwd on AVX2),
-/// the eight sums gathered into a vector, times the scales, reduced.
+/// Lane i of the result: the sum of the products 4i .. 4i + 3 of the
+/// unsigned 4-bit codes `w` and the int8 codes `x` (vector<32xi8> each),
+/// exact in i32: the widened products, then four strided shuffles added
+/// (the lanes of vpmaddubsw + vpmaddwd, and of vpdpbusd).
+static Value buildQuadDots(OpBuilder &b, Location loc, Value w, Value x) {
+  auto wide = VectorType::get({kSubBlock}, b.getI32Type());
+  auto nsw = arith::IntegerOverflowFlags::nsw;
+  Value product =
+      arith::MulIOp::create(b, loc, arith::ExtUIOp::create(b, loc, wide, w),
+                            arith::ExtSIOp::create(b, loc, wide, x), nsw);
+  Value sum;
+  for (int64_t c = 0; c < 4; ++c) {
+    SmallVector<int64_t> lanes;
+    for (int64_t i = 0; i < kSubBlock / 4; ++i)
+      lanes.push_back(4 * i + c);
+    Value part = vector::ShuffleOp::create(b, loc, product, product, lanes);
+    sum =
+        sum ? arith::AddIOp::create(b, loc, sum, part, nsw).getResult() : part;
+  }
+  return sum;
+}
+
+/// sum_j scales[j] * quadDots(weights[j], acts[j]) over the sub-blocks j, as
+/// a vector<8xi32> (no horizontal sum): `scales` a vector<8xi32>
+/// zero-extended from i8, lane j broadcast by a vector.shuffle.
 static Value buildScaledDots(OpBuilder &b, Location loc,
                              ArrayRef<Value> weights, ArrayRef<Value> acts,
                              Value scales) {
-  auto wide = VectorType::get({kSubBlock}, b.getI32Type());
   auto nsw = arith::IntegerOverflowFlags::nsw;
-  SmallVector<Value> dots;
-  for (auto [w, x] : llvm::zip_equal(weights, acts)) {
-    Value product =
-        arith::MulIOp::create(b, loc, arith::ExtUIOp::create(b, loc, wide, w),
-                              arith::ExtSIOp::create(b, loc, wide, x), nsw);
-    dots.push_back(vector::ReductionOp::create(
-        b, loc, vector::CombiningKind::ADD, product));
+  Value sum;
+  for (auto [j, wx] : llvm::enumerate(llvm::zip_equal(weights, acts))) {
+    Value dots = buildQuadDots(b, loc, std::get<0>(wx), std::get<1>(wx));
+    SmallVector<int64_t> lane(kSubBlock / 4, j);
+    Value scale = vector::ShuffleOp::create(b, loc, scales, scales, lane);
+    Value scaled = arith::MulIOp::create(b, loc, dots, scale, nsw);
+    sum = sum ? arith::AddIOp::create(b, loc, sum, scaled, nsw).getResult()
+              : scaled;
   }
-  Value dotVector = vector::FromElementsOp::create(
-      b, loc, cast<VectorType>(scales.getType()), dots);
-  Value scaled = arith::MulIOp::create(b, loc, dotVector, scales, nsw);
-  return vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
-                                     scaled);
+  return sum;
 }
 
 /// The Q4_K parts of one weight block the integer dot needs.
 struct Q4KBlockParts {
-  Value d, dmin;      // f32
+  Value dPair;        // vector<2xf32>: d, dmin
   Value scales, mins; // vector<8xi32>, the 6-bit fields of sub-blocks 0..7
   SmallVector<Value, kSubBlocks> codes; // vector<32xi8> nibbles per sub-block
 };
@@ -241,8 +260,13 @@ static Q4KBlockParts loadQ4KBlock(OpBuilder &b, Location loc, Q4KAttr format,
   DecodeBuilder d(b, loc, storage);
   Value base = d.groupOffset(format.getBlockLayout(), 0, numBlocks, block);
   Q4KBlockParts parts;
-  parts.d = d.loadF16(d.add(base, Q4KBlock::kD));
-  parts.dmin = d.loadF16(d.add(base, Q4KBlock::kDMin));
+  // d and dmin: one 4-byte load, two fp16 lanes extended exactly.
+  static_assert(Q4KBlock::kDMin == Q4KBlock::kD + 2, "d, dmin adjacent");
+  Value halves =
+      vector::BitCastOp::create(b, loc, VectorType::get({2}, b.getF16Type()),
+                                d.loadBytes(d.add(base, Q4KBlock::kD), 4));
+  parts.dPair = arith::ExtFOp::create(
+      b, loc, VectorType::get({2}, b.getF32Type()), halves);
 
   // bytes 0..3: sc[0..3] | (sc[4..7] >> 4) << 6; bytes 4..7: the same for the
   // mins; bytes 8..11: sc[4..7] & 15 | (m[4..7] & 15) << 4.
@@ -285,87 +309,106 @@ static Q4KBlockParts loadQ4KBlock(OpBuilder &b, Location loc, Q4KAttr format,
   return parts;
 }
 
-/// Loops (batch..., M, N, KB) with a reduction over KB: each iteration adds
-/// one Q4_K block x Q8_K block dot product to y[..., m, n].
-static linalg::GenericOp buildQ8KReduction(OpBuilder &builder, Location loc,
-                                           const Q8KActivations &x, Value acc,
-                                           Value storage, Q4KAttr format,
-                                           const BlockGrid &grid) {
-  MLIRContext *ctx = builder.getContext();
-  int64_t rank = cast<ShapedType>(acc.getType()).getRank(); // batch..., M, N
-  int64_t nDim = rank - 1, kbDim = rank, numLoops = rank + 1;
-  SmallVector<AffineExpr> xExprs, yExprs;
-  for (int64_t d = 0; d < nDim; ++d)
-    xExprs.push_back(getAffineDimExpr(d, ctx));
-  xExprs.push_back(getAffineDimExpr(kbDim, ctx));
-  for (int64_t d = 0; d < rank; ++d)
-    yExprs.push_back(getAffineDimExpr(d, ctx));
-  SmallVector<AffineMap> maps = {AffineMap::get(numLoops, 0, xExprs, ctx),
-                                 AffineMap::get(numLoops, 0, yExprs, ctx)};
+/// The sums of weight row `n` with the `rows` Q8_K rows of x from `row0`:
+/// per row two vector<8xf32> accumulators over all K blocks, per block
+///   acc  = fma(d_w * d_x, f32(sum_j sc_j * quadDots_j), acc)
+///   accm = fma(-(dmin_w * d_x), f32(m * s), accm)
+/// (vector<8xi32> integer parts, exact), one horizontal sum per row at the
+/// end, as ggml's AVX2 ggml_vec_dot_q4_K_q8_K. A weight block is unpacked
+/// once for all the rows.
+static SmallVector<Value> buildQ8KRowSums(OpBuilder &b, Location loc,
+                                          const Q8KActivations &x,
+                                          Value storage, Q4KAttr format,
+                                          const BlockGrid &grid, Value row0,
+                                          int64_t rows, Value n) {
+  Type f32 = b.getF32Type(), i8 = b.getI8Type(), i32 = b.getI32Type();
+  auto lanes = VectorType::get({kSubBlocks}, f32);
+  DecodeBuilder d(b, loc, storage);
+  Value numBlocks = getValueOrCreateConstantIndexOp(b, loc, grid.numBlocks);
+  SmallVector<Value> rowIndex;
+  for (int64_t r = 0; r < rows; ++r)
+    rowIndex.push_back(d.add(row0, r));
+  Value zero = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(lanes, b.getF32FloatAttr(0)));
+  SmallVector<Value> init(2 * rows, zero);
 
-  return linalg::GenericOp::create(
-      builder, loc, acc.getType(), ValueRange{x.scales}, ValueRange{acc}, maps,
-      iterators(numLoops, true),
-      [&](OpBuilder &b, Location loc, ValueRange args) {
-        Type i8 = b.getI8Type(), i32 = b.getI32Type();
-        SmallVector<Value> at;
-        for (int64_t d = 0; d < nDim; ++d)
-          at.push_back(linalg::IndexOp::create(b, loc, d));
-        Value n = linalg::IndexOp::create(b, loc, nDim);
-        Value kb = linalg::IndexOp::create(b, loc, kbDim);
-        at.push_back(kb);
+  auto loop = scf::ForOp::create(
+      b, loc, d.index(0), d.index(grid.blocksPerRow), d.index(1), init,
+      [&](OpBuilder &b, Location loc, Value kb, ValueRange accs) {
         DecodeBuilder d(b, loc, storage);
         Value block = d.add(d.mul(n, grid.blocksPerRow), kb);
-        Value numBlocks =
-            getValueOrCreateConstantIndexOp(b, loc, grid.numBlocks);
         Q4KBlockParts w =
             loadQ4KBlock(b, loc, format, storage, numBlocks, block);
-
-        // sumi = sum_j sc_j * dot_j, summ = sum_j m_j * s_j.
-        auto read = [&](Value source, int64_t offset, int64_t width,
+        auto read = [&](Value source, Value row, int64_t offset, int64_t width,
                         Type element) -> Value {
-          SmallVector<Value> indices(at);
-          indices.push_back(d.index(offset));
           Value pad =
               arith::ConstantOp::create(b, loc, b.getIntegerAttr(element, 0));
           return vector::TransferReadOp::create(
-              b, loc, VectorType::get({width}, element), source, indices, pad,
-              ArrayRef<bool>{true});
+              b, loc, VectorType::get({width}, element), source,
+              ValueRange{row, kb, d.index(offset)}, pad, ArrayRef<bool>{true});
         };
-        SmallVector<Value> acts;
-        for (int64_t j = 0; j < kSubBlocks; ++j)
-          acts.push_back(read(x.codes, j * kSubBlock, kSubBlock, i8));
-        Value sumi = arith::SIToFPOp::create(
-            b, loc, b.getF32Type(),
-            buildScaledDots(b, loc, w.codes, acts, w.scales));
-        auto weighted = [&](Value lhs, Value rhs) -> Value {
-          Value product = arith::MulIOp::create(
-              b, loc, lhs, rhs, arith::IntegerOverflowFlags::nsw);
-          Value sum = vector::ReductionOp::create(
-              b, loc, vector::CombiningKind::ADD, product);
-          return arith::SIToFPOp::create(b, loc, b.getF32Type(), sum);
+        auto lane = [&](Value pair, int64_t i) -> Value {
+          Value scalar = vector::ExtractOp::create(b, loc, pair, i);
+          return vector::BroadcastOp::create(b, loc, lanes, scalar);
         };
-        Value summ = weighted(read(x.subSums, 0, kSubBlocks, i32), w.mins);
-
-        // y += (d_w * d_x) * sumi - (dmin_w * d_x) * summ.
-        Value dx = args[0];
-        Value scaled = arith::MulFOp::create(
-            b, loc, arith::MulFOp::create(b, loc, w.d, dx), sumi);
-        Value offset = arith::MulFOp::create(
-            b, loc, arith::MulFOp::create(b, loc, w.dmin, dx), summ);
-        Value blockSum = arith::SubFOp::create(b, loc, scaled, offset);
-        linalg::YieldOp::create(
-            b, loc,
-            arith::AddFOp::create(b, loc, args[1], blockSum).getResult());
+        SmallVector<Value> next(2 * rows);
+        for (int64_t r = 0; r < rows; ++r) {
+          SmallVector<Value> acts;
+          for (int64_t j = 0; j < kSubBlocks; ++j)
+            acts.push_back(
+                read(x.codes, rowIndex[r], j * kSubBlock, kSubBlock, i8));
+          Value sumi = buildScaledDots(b, loc, w.codes, acts, w.scales);
+          Value summ = arith::MulIOp::create(
+              b, loc, w.mins, read(x.subSums, rowIndex[r], 0, kSubBlocks, i32),
+              arith::IntegerOverflowFlags::nsw);
+          // (d_w * d_x, dmin_w * d_x), each rounded once.
+          Value dx = tensor::ExtractOp::create(b, loc, x.scales,
+                                               ValueRange{rowIndex[r], kb});
+          Value dd = arith::MulFOp::create(
+              b, loc, w.dPair,
+              vector::BroadcastOp::create(
+                  b, loc, cast<VectorType>(w.dPair.getType()), dx));
+          next[r] = vector::FMAOp::create(
+              b, loc, lane(dd, 0), arith::SIToFPOp::create(b, loc, lanes, sumi),
+              accs[r]);
+          next[rows + r] = vector::FMAOp::create(
+              b, loc, arith::NegFOp::create(b, loc, lane(dd, 1)),
+              arith::SIToFPOp::create(b, loc, lanes, summ), accs[rows + r]);
+        }
+        scf::YieldOp::create(b, loc, next);
       });
+
+  SmallVector<Value> sums;
+  for (int64_t r = 0; r < rows; ++r) {
+    Value both = arith::AddFOp::create(b, loc, loop.getResult(r),
+                                       loop.getResult(rows + r));
+    sums.push_back(vector::ReductionOp::create(b, loc,
+                                               vector::CombiningKind::ADD, both,
+                                               arith::FastMathFlags::reassoc));
+  }
+  return sums;
 }
 
 } // namespace
 
-linalg::GenericOp mlir::quant4::detail::buildQ8KMatmul(
-    OpBuilder &b, Location loc, Value xBlocks, Value acc, Value storage,
-    BlockFormatAttrInterface format, const BlockGrid &grid) {
-  Q8KActivations x = buildQuantizeQ8K(b, loc, xBlocks);
-  return buildQ8KReduction(b, loc, x, acc, storage, cast<Q4KAttr>(format),
-                           grid);
+Value mlir::quant4::detail::buildQ8KMatmul(OpBuilder &b, Location loc, Value x,
+                                           Value storage,
+                                           BlockFormatAttrInterface format,
+                                           const BlockGrid &grid,
+                                           const MatmulKernelTiles &tiles) {
+  // x : [M, K] -> [M, KB, 256], rounded to Q8_K.
+  auto xType = cast<RankedTensorType>(x.getType());
+  Value xBlocks = tensor::ExpandShapeOp::create(
+      b, loc,
+      xType.clone({xType.getDimSize(0), grid.blocksPerRow, grid.blockSize}), x,
+      SmallVector<ReassociationIndices>{{0}, {1, 2}});
+  Q8KActivations q8 = buildQuantizeQ8K(b, loc, xBlocks);
+  Value numRows = b.createOrFold<tensor::DimOp>(loc, x, 0);
+  Value numColumns = getValueOrCreateConstantIndexOp(b, loc, grid.sizes[0]);
+  return buildTiledMatmul(
+      b, loc, numRows, numColumns, b.getF32Type(), tiles,
+      [&](OpBuilder &b, Location loc, Value row0, int64_t rows, Value n, bool) {
+        return buildQ8KRowSums(b, loc, q8, storage, cast<Q4KAttr>(format), grid,
+                               row0, rows, n);
+      });
 }

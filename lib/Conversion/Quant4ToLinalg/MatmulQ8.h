@@ -8,20 +8,19 @@
 #ifndef QUANT4_CONVERSION_QUANT4TOLINALG_MATMULQ8_H
 #define QUANT4_CONVERSION_QUANT4TOLINALG_MATMULQ8_H
 
-#include "Conversion/Quant4ToLinalg/LoweringUtils.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "Conversion/Quant4ToLinalg/MatmulKernel.h"
 
 namespace mlir::quant4::detail {
 
-/// y[..., m, n] += the Q8_K x Q4_K dot products of x's blocks `xBlocks`
-/// ([..., M, KB, 256], any float type) and weight row n of `storage` (Q4_K
-/// bytes of `grid`), accumulated into the f32 tensor `acc` ([..., M, N]).
-/// x is first rounded to Q8_K by linalg.generics ahead of the returned
-/// reduction, whose loops are (batch..., M, N, KB).
-linalg::GenericOp buildQ8KMatmul(OpBuilder &b, Location loc, Value xBlocks,
-                                 Value acc, Value storage,
-                                 BlockFormatAttrInterface format,
-                                 const BlockGrid &grid);
+/// y [M, N] (f32) = x [M, K] (a 2-D float tensor) rounded to Q8_K times the
+/// transposed Q4_K weights (`storage`, `grid`): x's blocks are rounded by
+/// linalg.generics, then MatmulKernel.h's tiles (`tiles`) hold per row two
+/// vector<8xf32> accumulators over all K blocks, with the integer dot
+/// products of each block and sub-block as vector<8xi32> (no horizontal sum
+/// per block) and one horizontal sum per output.
+Value buildQ8KMatmul(OpBuilder &b, Location loc, Value x, Value storage,
+                     BlockFormatAttrInterface format, const BlockGrid &grid,
+                     const MatmulKernelTiles &tiles);
 
 } // namespace mlir::quant4::detail
 
