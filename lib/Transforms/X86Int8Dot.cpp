@@ -115,6 +115,37 @@ static std::optional<std::pair<Value, int64_t>> matchScaleSplat(Value v) {
   return std::make_pair(ext.getIn(), mask[0]);
 }
 
+/// Lane `j` of `words` (vector<N x i16>) in all 16 lanes of a vector<16xi16>.
+/// For N <= 8 one vpshufb with a constant mask on `words` repeated in both
+/// 128-bit halves (the repeat is shared by every j), which the backend keeps
+/// as one instruction per j; otherwise a vector.shuffle.
+static Value broadcastWord(OpBuilder &b, Location loc, Value words, int64_t j) {
+  int64_t n = cast<VectorType>(words.getType()).getNumElements();
+  auto wordsType = VectorType::get({kBytes / 2}, b.getI16Type());
+  if (n > kBytes / 4) {
+    SmallVector<int64_t> lane(kBytes / 2, j);
+    return vector::ShuffleOp::create(b, loc, words, words, lane);
+  }
+  SmallVector<int64_t> twice;
+  for (int64_t half = 0; half < 2; ++half)
+    for (int64_t i = 0; i < kBytes / 4; ++i)
+      twice.push_back(i < n ? i : 0);
+  Value repeated = vector::ShuffleOp::create(b, loc, words, words, twice);
+  auto bytesType = VectorType::get({kBytes}, b.getI8Type());
+  SmallVector<int8_t> mask;
+  for (int64_t i = 0; i < kBytes / 2; ++i)
+    mask.append({int8_t(2 * j), int8_t(2 * j + 1)});
+  Value maskValue = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(bytesType, ArrayRef<int8_t>(mask)));
+  Value shuffled =
+      LLVM::CallIntrinsicOp::create(
+          b, loc, bytesType, b.getStringAttr("llvm.x86.avx2.pshuf.b"),
+          ValueRange{vector::BitCastOp::create(b, loc, bytesType, repeated),
+                     maskValue})
+          .getResult(0);
+  return vector::BitCastOp::create(b, loc, wordsType, shuffled);
+}
+
 /// muli(quadSum(muli(extui w, extsi x)), splat(zext scale_j)) on
 /// vector<8xi32>.
 struct ScaledQuadDots : OpRewritePattern<arith::MulIOp> {
@@ -142,9 +173,7 @@ struct ScaledQuadDots : OpRewritePattern<arith::MulIOp> {
                      rewriter.getStringAttr("llvm.x86.avx2.pmadd.ub.sw"),
                      ValueRange{wx->first, wx->second})
                      .getResult(0);
-    SmallVector<int64_t> lane(kBytes / 2, scale->second);
-    Value splat =
-        vector::ShuffleOp::create(rewriter, loc, scales16, scales16, lane);
+    Value splat = broadcastWord(rewriter, loc, scales16, scale->second);
     rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
         op, type, rewriter.getStringAttr("llvm.x86.avx2.pmadd.wd"),
         ValueRange{sums, splat});

@@ -4,21 +4,31 @@
 // sub-block, the products of 32 4-bit codes and 32 int8 codes, lanes
 // 4i .. 4i + 3 added into lane i (four strided shuffles), times the
 // sub-block's scale broadcast from a zero-extended i8 vector. It becomes
-// vpmaddubsw + vpmaddwd with the scale broadcast to i16 lanes; the sum over
+// vpmaddubsw + vpmaddwd with the scale broadcast to i16 lanes (a vpshufb of
+// the eight i16 scales repeated in both 128-bit halves); the sum over
 // sub-blocks stays an arith.addi of the vector<8xi32> results.
 
 // CHECK-LABEL: func.func @scaled_dots
 // CHECK-SAME:    (%[[Q0:.*]]: vector<32xi8>, %[[Q1:.*]]: vector<32xi8>, %[[X0:.*]]: vector<32xi8>, %[[X1:.*]]: vector<32xi8>, %[[SC:.*]]: vector<8xi8>)
+// Byte masks selecting word 5 and word 0 of each 128-bit half.
+// CHECK-DAG:     %[[MASK5:.*]] = arith.constant dense<[10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11]> : vector<32xi8>
+// CHECK-DAG:     %[[MASK0:.*]] = arith.constant dense<[0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1]> : vector<32xi8>
 // CHECK-DAG:     %[[W0:.*]] = arith.andi %[[Q0]]
 // CHECK-DAG:     %[[W1:.*]] = arith.andi %[[Q1]]
-// CHECK-DAG:     %[[S16A:.*]] = arith.extui %[[SC]] : vector<8xi8> to vector<8xi16>
-// CHECK-DAG:     %[[S16B:.*]] = arith.extui %[[SC]] : vector<8xi8> to vector<8xi16>
-// CHECK-DAG:     %[[P0:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"(%[[W0]], %[[X0]]) : (vector<32xi8>, vector<32xi8>) -> vector<16xi16>
-// CHECK-DAG:     %[[B0:.*]] = vector.shuffle %[[S16A]], %[[S16A]] [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-// CHECK-DAG:     %[[M0:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[P0]], %[[B0]]) : (vector<16xi16>, vector<16xi16>) -> vector<8xi32>
-// CHECK-DAG:     %[[P1:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"(%[[W1]], %[[X1]])
-// CHECK-DAG:     %[[B1:.*]] = vector.shuffle %[[S16B]], %[[S16B]] [5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5]
-// CHECK-DAG:     %[[M1:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[P1]], %[[B1]])
+// CHECK:         %[[S16A:.*]] = arith.extui %[[SC]] : vector<8xi8> to vector<8xi16>
+// CHECK:         %[[P0:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"(%[[W0]], %[[X0]]) : (vector<32xi8>, vector<32xi8>) -> vector<16xi16>
+// CHECK:         %[[R0:.*]] = vector.shuffle %[[S16A]], %[[S16A]] [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7]
+// CHECK:         %[[RB0:.*]] = vector.bitcast %[[R0]] : vector<16xi16> to vector<32xi8>
+// CHECK:         %[[SB0:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pshuf.b"(%[[RB0]], %[[MASK0]])
+// CHECK:         %[[B0:.*]] = vector.bitcast %[[SB0]] : vector<32xi8> to vector<16xi16>
+// CHECK:         %[[M0:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[P0]], %[[B0]]) : (vector<16xi16>, vector<16xi16>) -> vector<8xi32>
+// CHECK:         %[[S16B:.*]] = arith.extui %[[SC]] : vector<8xi8> to vector<8xi16>
+// CHECK:         %[[P1:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"(%[[W1]], %[[X1]])
+// CHECK:         %[[R1:.*]] = vector.shuffle %[[S16B]], %[[S16B]]
+// CHECK:         %[[RB1:.*]] = vector.bitcast %[[R1]]
+// CHECK:         %[[SB1:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pshuf.b"(%[[RB1]], %[[MASK5]])
+// CHECK:         %[[B1:.*]] = vector.bitcast %[[SB1]] : vector<32xi8> to vector<16xi16>
+// CHECK:         %[[M1:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[P1]], %[[B1]])
 // CHECK:         %[[A:.*]] = arith.addi %[[M0]], %[[M1]] overflow<nsw> : vector<8xi32>
 // CHECK-NOT:     vector.reduction
 // CHECK:         return %[[A]]

@@ -6,8 +6,8 @@
 // per 32-value sub-block, as ggml's vec_dot_q4_K_q8_K does (lanes l = 0..7):
 //
 //   acc_l  += (d_w * d_x) * sum_j sc_j * (q4_j . q8_j)[4l .. 4l + 3]
-//   accm_l -= (dmin_w * d_x) * m_l * s_l
-//   y = sum_l (acc_l + accm_l), once per output
+//   accm_l += (dmin_w * d_x) * m_l * s_l
+//   y = sum_l (acc_l - accm_l), once per output
 //
 // with the i8 x u8 products summed in i32 and s_l the sum of the 32 int8
 // values of sub-block l (ggml's bsums, two per sub-block). The loops are
@@ -312,10 +312,10 @@ static Q4KBlockParts loadQ4KBlock(OpBuilder &b, Location loc, Q4KAttr format,
 /// The sums of weight row `n` with the `rows` Q8_K rows of x from `row0`:
 /// per row two vector<8xf32> accumulators over all K blocks, per block
 ///   acc  = fma(d_w * d_x, f32(sum_j sc_j * quadDots_j), acc)
-///   accm = fma(-(dmin_w * d_x), f32(m * s), accm)
-/// (vector<8xi32> integer parts, exact), one horizontal sum per row at the
-/// end, as ggml's AVX2 ggml_vec_dot_q4_K_q8_K. A weight block is unpacked
-/// once for all the rows.
+///   accm = fma(dmin_w * d_x, f32(m * s), accm)
+/// (vector<8xi32> integer parts, exact), one horizontal sum of acc - accm per
+/// row at the end, as ggml's AVX2 ggml_vec_dot_q4_K_q8_K. A weight block is
+/// unpacked once for all the rows.
 static SmallVector<Value> buildQ8KRowSums(OpBuilder &b, Location loc,
                                           const Q8KActivations &x,
                                           Value storage, Q4KAttr format,
@@ -372,15 +372,15 @@ static SmallVector<Value> buildQ8KRowSums(OpBuilder &b, Location loc,
               b, loc, lane(dd, 0), arith::SIToFPOp::create(b, loc, lanes, sumi),
               accs[r]);
           next[rows + r] = vector::FMAOp::create(
-              b, loc, arith::NegFOp::create(b, loc, lane(dd, 1)),
-              arith::SIToFPOp::create(b, loc, lanes, summ), accs[rows + r]);
+              b, loc, lane(dd, 1), arith::SIToFPOp::create(b, loc, lanes, summ),
+              accs[rows + r]);
         }
         scf::YieldOp::create(b, loc, next);
       });
 
   SmallVector<Value> sums;
   for (int64_t r = 0; r < rows; ++r) {
-    Value both = arith::AddFOp::create(b, loc, loop.getResult(r),
+    Value both = arith::SubFOp::create(b, loc, loop.getResult(r),
                                        loop.getResult(rows + r));
     sums.push_back(vector::ReductionOp::create(b, loc,
                                                vector::CombiningKind::ADD, both,

@@ -80,7 +80,7 @@
 // CHECK:             arith.muli %[[QUAD]], %[[S0]] overflow<nsw> : vector<8xi32>
 // CHECK-COUNT-7:     vector.shuffle %[[SC]], %[[SC]]
 // The mins times x's sub-block sums, then one FMA per accumulator with
-// d_w * d_x and -(dmin_w * d_x).
+// d_w * d_x and dmin_w * d_x.
 // CHECK:             %[[XS:.*]] = vector.transfer_read %[[SUMS]][%c0, %[[KB]], %c0], %{{.*}} {in_bounds = [true]} : tensor<4x2x8xi32>, vector<8xi32>
 // CHECK:             %[[SUMM:.*]] = arith.muli %[[MINS]], %[[XS]] overflow<nsw> : vector<8xi32>
 // CHECK:             %[[DX:.*]] = tensor.extract %[[D]][%c0, %[[KB]]] : tensor<4x2xf32>
@@ -92,14 +92,13 @@
 // CHECK:             %[[NEXT:.*]] = vector.fma %[[DAV]], %[[SUMIF]], %[[A0]] : vector<8xf32>
 // CHECK:             %[[DM:.*]] = vector.extract %[[SCALED]][1]
 // CHECK:             %[[DMV:.*]] = vector.broadcast %[[DM]] : f32 to vector<8xf32>
-// CHECK:             %[[NEG:.*]] = arith.negf %[[DMV]] : vector<8xf32>
 // CHECK:             %[[SUMMF:.*]] = arith.sitofp %[[SUMM]] : vector<8xi32> to vector<8xf32>
-// CHECK:             %[[NEXTM:.*]] = vector.fma %[[NEG]], %[[SUMMF]], %[[M0]] : vector<8xf32>
+// CHECK:             %[[NEXTM:.*]] = vector.fma %[[DMV]], %[[SUMMF]], %[[M0]] : vector<8xf32>
 // The other three rows share the weight block (no second load of it).
 // CHECK-NOT:         vector.transfer_read %[[W]]
 // CHECK:             scf.yield %[[NEXT]], %{{.*}}, %{{.*}}, %{{.*}}, %[[NEXTM]], %{{.*}}, %{{.*}}, %{{.*}} :
 // One horizontal sum per row and column.
-// CHECK:           %[[BOTH:.*]] = arith.addf %[[ACCS]]#0, %[[ACCS]]#4 : vector<8xf32>
+// CHECK:           %[[BOTH:.*]] = arith.subf %[[ACCS]]#0, %[[ACCS]]#4 : vector<8xf32>
 // CHECK:           %[[YV:.*]] = vector.reduction <add>, %[[BOTH]] fastmath<reassoc> : vector<8xf32> into f32
 // CHECK-COUNT-3:   vector.reduction <add>
 // CHECK:           tensor.insert %[[YV]] into %{{.*}}[%c0, %{{.*}}] : tensor<4x8xf32>
