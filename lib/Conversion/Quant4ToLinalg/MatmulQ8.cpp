@@ -16,14 +16,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "Conversion/Quant4ToLinalg/MatmulQ8.h"
+#include "Conversion/Quant4ToLinalg/QuantizeQ8K.h"
 #include "Dialect/Quant4/IR/DecodeBuilder.h"
 #include "Dialect/Quant4/IR/Quant4Attrs.h"
 #include "Format/Layout.h"
 #include "Format/Q4K.h"
-#include "Transforms/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -34,174 +33,9 @@ using namespace mlir::quant4::detail;
 
 namespace {
 
-constexpr int64_t kSubBlock = 32;
-constexpr int64_t kSubBlocks = ::quant4::format::kQK_K / kSubBlock;
-
-/// x rounded to Q8_K: per 256-value block one f32 scale d and 256 int8
-/// codes, plus the sum of the codes of each 32-value sub-block.
-struct Q8KActivations {
-  Value scales;  // [..., M, KB] f32
-  Value codes;   // [..., M, KB, 256] i8
-  Value subSums; // [..., M, KB, 8] i32
-};
-
-/// Identity map of `numDims` dims, and the same without the innermost one.
-static std::pair<AffineMap, AffineMap> outerMaps(MLIRContext *ctx,
-                                                 unsigned numDims) {
-  AffineMap id = AffineMap::getMultiDimIdentityMap(numDims, ctx);
-  return {id, id.dropResult(numDims - 1)};
-}
-
-/// An empty tensor shaped like `like` without its innermost dimension, with
-/// `inner` appended when given.
-static Value emptyLike(OpBuilder &b, Location loc, Value like, Type element,
-                       std::optional<int64_t> inner = std::nullopt) {
-  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, like);
-  sizes.pop_back();
-  if (inner)
-    sizes.push_back(b.getIndexAttr(*inner));
-  return tensor::EmptyOp::create(b, loc, sizes, element);
-}
-
-static Value filled(OpBuilder &b, Location loc, Value empty, TypedAttr zero) {
-  Value c = arith::ConstantOp::create(b, loc, zero);
-  return linalg::FillOp::create(b, loc, c, empty).getResult(0);
-}
-
-static SmallVector<utils::IteratorType> iterators(unsigned numDims,
-                                                  bool lastIsReduction) {
-  SmallVector<utils::IteratorType> its(numDims, utils::IteratorType::parallel);
-  if (lastIsReduction)
-    its.back() = utils::IteratorType::reduction;
-  return its;
-}
-
-/// ggml's nearest_int (lib/Format's nearestInt): adds 1.5 * 2^23 in f32 and
-/// reads the low mantissa bits, i.e. round half to even for |v| <= 2^22.
-static Value nearestInt(OpBuilder &b, Location loc, Value v) {
-  Type i32 = b.getI32Type();
-  auto cf = [&](float c) {
-    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(c));
-  };
-  auto ci = [&](int32_t c) {
-    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(c));
-  };
-  Value biased = arith::AddFOp::create(b, loc, v, cf(12582912.0f));
-  Value bits = arith::BitcastOp::create(b, loc, i32, biased);
-  Value mantissa = arith::AndIOp::create(b, loc, bits, ci(0x007fffff));
-  return arith::SubIOp::create(b, loc, mantissa, ci(0x00400000));
-}
-
-/// fabsf: the sign bit cleared.
-static Value absF32(OpBuilder &b, Location loc, Value x) {
-  Type i32 = b.getI32Type();
-  Value bits = arith::BitcastOp::create(b, loc, i32, x);
-  Value mask =
-      arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0x7fffffff));
-  return arith::BitcastOp::create(b, loc, b.getF32Type(),
-                                  arith::AndIOp::create(b, loc, bits, mask));
-}
-
-/// quantize_row_q8_K_ref on every block of `xBlocks` ([..., M, KB, 256]).
-static Q8KActivations buildQuantizeQ8K(OpBuilder &b, Location loc,
-                                       Value xBlocks) {
-  MLIRContext *ctx = b.getContext();
-  auto xType = cast<RankedTensorType>(xBlocks.getType());
-  unsigned rank = xType.getRank();
-  Type f32 = b.getF32Type(), i32 = b.getI32Type(), i8 = b.getI8Type();
-  auto [id, outer] = outerMaps(ctx, rank);
-  auto f32c = [&](OpBuilder &b, float c) -> Value {
-    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(c));
-  };
-
-  // (amax, max): the largest |x| of a block and the first x that has it.
-  Value zeroBlocks =
-      filled(b, loc, emptyLike(b, loc, xBlocks, f32), b.getF32FloatAttr(0));
-  auto search = linalg::GenericOp::create(
-      b, loc, TypeRange{zeroBlocks.getType(), zeroBlocks.getType()},
-      ValueRange{xBlocks}, ValueRange{zeroBlocks, zeroBlocks},
-      SmallVector<AffineMap>{id, outer, outer}, iterators(rank, true),
-      [&](OpBuilder &b, Location loc, ValueRange args) {
-        Value x = convertFloat(b, loc, args[0], f32);
-        Value ax = absF32(b, loc, x);
-        Value larger = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                             ax, args[1]);
-        linalg::YieldOp::create(
-            b, loc,
-            ValueRange{arith::SelectOp::create(b, loc, larger, ax, args[1]),
-                       arith::SelectOp::create(b, loc, larger, x, args[2])});
-      });
-  Value max = search.getResult(1);
-
-  // iscale = -127 / max; an all-zero block (max == 0) keeps d = 0 and zero
-  // codes.
-  auto isZero = [&](OpBuilder &b, Location loc, Value m) -> Value {
-    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, m,
-                                 f32c(b, 0));
-  };
-  auto iscaleOf = [&](OpBuilder &b, Location loc, Value m) -> Value {
-    return arith::DivFOp::create(b, loc, f32c(b, -127.0f), m);
-  };
-
-  // codes = min(127, nearest_int(iscale * x)).
-  Value codesInit = tensor::EmptyOp::create(
-      b, loc, tensor::getMixedSizes(b, loc, xBlocks), i8);
-  auto codes = linalg::GenericOp::create(
-      b, loc, codesInit.getType(), ValueRange{xBlocks, max},
-      ValueRange{codesInit}, SmallVector<AffineMap>{id, outer, id},
-      iterators(rank, false), [&](OpBuilder &b, Location loc, ValueRange args) {
-        Value x = convertFloat(b, loc, args[0], f32);
-        Value scaled =
-            arith::MulFOp::create(b, loc, iscaleOf(b, loc, args[1]), x);
-        Value q = arith::MinSIOp::create(
-            b, loc, nearestInt(b, loc, scaled),
-            arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(127)));
-        q = arith::SelectOp::create(
-            b, loc, isZero(b, loc, args[1]),
-            arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0)), q);
-        linalg::YieldOp::create(
-            b, loc, arith::TruncIOp::create(b, loc, i8, q).getResult());
-      });
-
-  // d = 1 / iscale.
-  Value scalesInit = emptyLike(b, loc, xBlocks, f32);
-  auto outerId = AffineMap::getMultiDimIdentityMap(rank - 1, ctx);
-  auto scales = linalg::GenericOp::create(
-      b, loc, scalesInit.getType(), ValueRange{max}, ValueRange{scalesInit},
-      SmallVector<AffineMap>{outerId, outerId}, iterators(rank - 1, false),
-      [&](OpBuilder &b, Location loc, ValueRange args) {
-        Value d = arith::DivFOp::create(b, loc, f32c(b, 1.0f),
-                                        iscaleOf(b, loc, args[0]));
-        linalg::YieldOp::create(b, loc,
-                                arith::SelectOp::create(b, loc,
-                                                        isZero(b, loc, args[0]),
-                                                        f32c(b, 0), d)
-                                    .getResult());
-      });
-
-  // Sums of the codes of each sub-block: [..., KB, 256] -> [..., KB, 8, 32].
-  SmallVector<int64_t> split(xType.getShape().drop_back());
-  split.append({kSubBlocks, kSubBlock});
-  SmallVector<ReassociationIndices> reassociation;
-  for (unsigned d = 0; d + 1 < rank; ++d)
-    reassociation.push_back({d});
-  reassociation.push_back({rank - 1, rank});
-  Value subBlocks =
-      tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get(split, i8),
-                                    codes.getResult(0), reassociation);
-  auto [subId, subOuter] = outerMaps(ctx, rank + 1);
-  Value sumsInit =
-      filled(b, loc, emptyLike(b, loc, subBlocks, i32), b.getI32IntegerAttr(0));
-  auto sums = linalg::GenericOp::create(
-      b, loc, sumsInit.getType(), ValueRange{subBlocks}, ValueRange{sumsInit},
-      SmallVector<AffineMap>{subId, subOuter}, iterators(rank + 1, true),
-      [&](OpBuilder &b, Location loc, ValueRange args) {
-        Value q = arith::ExtSIOp::create(b, loc, i32, args[0]);
-        linalg::YieldOp::create(
-            b, loc, arith::AddIOp::create(b, loc, args[1], q).getResult());
-      });
-  return {scales.getResult(0), codes.getResult(0), sums.getResult(0)};
-}
+static_assert(kQ8KBlock == ::quant4::format::kQK_K, "a Q8_K block per Q4_K");
+constexpr int64_t kSubBlock = kQ8KSubBlock;
+constexpr int64_t kSubBlocks = kQ8KSubBlocks;
 
 /// Lane i of the result: the sum of the products 4i .. 4i + 3 of the
 /// unsigned 4-bit codes `w` and the int8 codes `x` (vector<32xi8> each),
@@ -402,7 +236,7 @@ Value mlir::quant4::detail::buildQ8KMatmul(OpBuilder &b, Location loc, Value x,
       b, loc,
       xType.clone({xType.getDimSize(0), grid.blocksPerRow, grid.blockSize}), x,
       SmallVector<ReassociationIndices>{{0}, {1, 2}});
-  Q8KActivations q8 = buildQuantizeQ8K(b, loc, xBlocks);
+  Q8KActivations q8 = buildQuantizeQ8K(b, loc, xBlocks, tiles.parallel);
   Value numRows = b.createOrFold<tensor::DimOp>(loc, x, 0);
   Value numColumns = getValueOrCreateConstantIndexOp(b, loc, grid.sizes[0]);
   return buildTiledMatmul(

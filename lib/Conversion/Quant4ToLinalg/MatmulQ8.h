@@ -14,7 +14,7 @@ namespace mlir::quant4::detail {
 
 /// y [M, N] (f32) = x [M, K] (a 2-D float tensor) rounded to Q8_K times the
 /// transposed Q4_K weights (`storage`, `grid`): x's blocks are rounded by
-/// linalg.generics, then MatmulKernel.h's tiles (`tiles`) hold per row two
+/// QuantizeQ8K.h, then MatmulKernel.h's tiles (`tiles`) hold per row two
 /// vector<8xf32> accumulators over all K blocks, with the integer dot
 /// products of each block and sub-block as vector<8xi32> (no horizontal sum
 /// per block) and one horizontal sum per output.

@@ -1,52 +1,83 @@
 // RUN: q4-opt %s --convert-quant4-to-linalg=int8-activations --canonicalize --cse | FileCheck %s
 // RUN: q4-opt %s --convert-quant4-to-linalg=int8-activations --canonicalize --cse | FileCheck %s --check-prefix=REDUCE
+// RUN: q4-opt %s --convert-quant4-to-linalg="int8-activations parallel" --canonicalize --cse | FileCheck %s --check-prefix=PAR
 
-// `activations q8_k`: x is rounded to Q8_K by three linalg.generics (the
-// block's largest |x| and its signed value; the int8 codes; the scale d =
-// 1 / iscale) and one reduction (the sums of each 32-value sub-block's
-// codes), then explicit loops (MatmulKernel.h's tiles) multiply the Q4_K
-// nibbles with the int8 codes in i32, with float accumulators of 8 lanes
-// across the K blocks. No float weight is decoded.
+// `activations q8_k`: x is rounded to Q8_K by explicit loops over rows and
+// blocks (QuantizeQ8K.cpp: each block as eight vector<32xf32>, |x|'s
+// maximum, the first index that has it, the int8 codes and their sub-block
+// sums by vector ops), then explicit loops (MatmulKernel.h's tiles)
+// multiply the Q4_K nibbles with the int8 codes in i32, with float
+// accumulators of 8 lanes across the K blocks. No float weight is decoded.
 
-// No horizontal sum inside the K loop: the only vector.reduction ops are
-// the four rows' final sums after it.
+// No horizontal sum inside the matmul's K loop: the only vector.reduction
+// ops after the rounding are the four rows' final sums.
 // REDUCE-LABEL: func.func @q4_k
+// REDUCE:         scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
 // REDUCE-NOT:     vector.reduction
 // REDUCE:         scf.yield %{{.*}} : vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>
 // REDUCE-COUNT-4: vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<8xf32> into f32
 // REDUCE-NOT:     vector.reduction
 // REDUCE-LABEL: func.func @batched_f16
 
+// With `parallel`, the rows of the rounding are an scf.forall too.
+// PAR-LABEL: func.func @q4_k
+// PAR:         scf.forall (%[[R:.*]]) in (4) shared_outs({{.*}}) -> (tensor<4x2xf32>, tensor<4x2x256xi8>, tensor<4x2x8xi32>)
+// PAR:           tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%[[R]], 0] [1, 2] [1, 1] : tensor<1x2xf32> into tensor<4x2xf32>
+// PAR:           tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%[[R]], 0, 0] [1, 2, 256] [1, 1, 1] : tensor<1x2x256xi8> into tensor<4x2x256xi8>
+// PAR:           tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%[[R]], 0, 0] [1, 2, 8] [1, 1, 1] : tensor<1x2x8xi32> into tensor<4x2x8xi32>
+// PAR-LABEL: func.func @batched_f16
+// PAR:         scf.forall (%{{.*}}) in (%{{.*}}) shared_outs({{.*}}) -> (tensor<?x1xf32>, tensor<?x1x256xi8>, tensor<?x1x8xi32>)
+
 // CHECK-LABEL: func.func @q4_k
 // CHECK-SAME:    (%[[X:.*]]: tensor<4x512xf32>, %[[W:.*]]: tensor<2304xi8>) -> tensor<4x8xf32>
 // CHECK-NOT:     tensor<8x512xf32>
 // CHECK:         %[[XB:.*]] = tensor.expand_shape %[[X]] {{\[}}[0], [1, 2]] output_shape [4, 2, 256]
-// The max search: a reduction over the 256 values of each block.
-// CHECK:         %[[SEARCH:.*]]:2 = linalg.generic
-// CHECK-SAME:      iterator_types = ["parallel", "parallel", "reduction"]
-// CHECK-SAME:      ins(%[[XB]] : tensor<4x2x256xf32>) outs(%{{.*}}, %{{.*}} : tensor<4x2xf32>, tensor<4x2xf32>)
-// CHECK:           arith.andi %{{.*}}, %{{.*}} : i32
-// CHECK:           %[[GT:.*]] = arith.cmpf ogt
-// CHECK:           arith.select %[[GT]]
-// CHECK:           arith.select %[[GT]]
-// The codes: min(127, nearest_int(-127 / max * x)) by ggml's magic number.
-// CHECK:         %[[CODES:.*]] = linalg.generic
-// CHECK-SAME:      ins(%[[XB]], %[[SEARCH]]#1 : tensor<4x2x256xf32>, tensor<4x2xf32>) outs(%{{.*}} : tensor<4x2x256xi8>)
-// CHECK:           %[[IS:.*]] = arith.divf %{{.*}}, %{{.*}} : f32
-// CHECK:           %[[V:.*]] = arith.mulf %[[IS]], %{{.*}} : f32
-// CHECK:           %[[B:.*]] = arith.addf %[[V]], %{{.*}} : f32
-// CHECK:           %[[BITS:.*]] = arith.bitcast %[[B]] : f32 to i32
-// CHECK:           %[[MANT:.*]] = arith.andi %[[BITS]], %{{.*}} : i32
-// CHECK:           %[[Q:.*]] = arith.subi %[[MANT]], %{{.*}} : i32
-// CHECK:           arith.minsi %[[Q]], %{{.*}} : i32
-// CHECK:           arith.trunci %{{.*}} : i32 to i8
-// CHECK:         %[[D:.*]] = linalg.generic
-// CHECK-SAME:      ins(%[[SEARCH]]#1 : tensor<4x2xf32>) outs(%{{.*}} : tensor<4x2xf32>)
-// CHECK:         %[[SUB:.*]] = tensor.expand_shape %[[CODES]] {{\[}}[0], [1], [2, 3]] output_shape [4, 2, 8, 32]
-// CHECK:         %[[SUMS:.*]] = linalg.generic
-// CHECK-SAME:      iterator_types = ["parallel", "parallel", "parallel", "reduction"]
-// CHECK-SAME:      ins(%[[SUB]] : tensor<4x2x8x32xi8>) outs(%{{.*}} : tensor<4x2x8xi32>)
-// CHECK:           arith.extsi %{{.*}} : i8 to i32
+// Rows, then blocks, on the row's slices of (d, codes, sub-block sums).
+// CHECK:         %[[Q8:.*]]:3 = scf.for %[[ROW:.*]] = %c0 to %c4 step %c1 iter_args({{.*}}) -> (tensor<4x2xf32>, tensor<4x2x256xi8>, tensor<4x2x8xi32>)
+// CHECK:           scf.for %[[QB:.*]] = %c0 to %c2 step %c1 iter_args(%{{.*}} = %{{.*}}, %[[CODES_ROW:.*]] = %{{.*}}, %[[SUMS_ROW:.*]] = %{{.*}}) -> (tensor<1x2xf32>, tensor<1x2x256xi8>, tensor<1x2x8xi32>)
+// |x| of 32 values per vector (the sign bit cleared).
+// CHECK:             %[[X0:.*]] = vector.transfer_read %[[XB]][%[[ROW]], %[[QB]], %c0], %{{.*}} {in_bounds = [true]} : tensor<4x2x256xf32>, vector<32xf32>
+// CHECK:             %[[X0I:.*]] = arith.bitcast %[[X0]] : vector<32xf32> to vector<32xi32>
+// CHECK:             %[[A0I:.*]] = arith.andi %[[X0I]], %{{.*}} : vector<32xi32>
+// CHECK:             %[[A0:.*]] = arith.bitcast %[[A0I]] : vector<32xi32> to vector<32xf32>
+// CHECK-COUNT-7:     vector.transfer_read %[[XB]]
+// The largest |x| (NaN skipped, at least 0), the first index that has it
+// (256 where none), and the signed value there.
+// CHECK-COUNT-7:     arith.maxnumf %{{.*}}, %{{.*}} : vector<32xf32>
+// CHECK:             %[[AMAX:.*]] = vector.reduction <maxnumf>, %{{.*}}, %[[ZERO:.*]] : vector<32xf32> into f32
+// CHECK:             %[[AMAXV:.*]] = vector.broadcast %[[AMAX]] : f32 to vector<32xf32>
+// CHECK:             %[[HIT:.*]] = arith.cmpf oeq, %[[A0]], %[[AMAXV]] : vector<32xf32>
+// CHECK:             arith.select %[[HIT]], %{{.*}}, %{{.*}} : vector<32xi1>, vector<32xi32>
+// CHECK-COUNT-7:     arith.minsi %{{.*}}, %{{.*}} : vector<32xi32>
+// CHECK:             %[[FIRST:.*]] = vector.reduction <minsi>, %{{.*}} : vector<32xi32> into i32
+// CHECK:             %[[CLAMPED:.*]] = arith.minsi %[[FIRST]], %c255_i32 : i32
+// CHECK:             %[[AT:.*]] = arith.index_cast %[[CLAMPED]] : i32 to index
+// CHECK:             %[[FX:.*]] = tensor.extract %[[XB]][%[[ROW]], %[[QB]], %[[AT]]]
+// CHECK:             %[[ISZERO:.*]] = arith.cmpf oeq, %[[AMAX]], %[[ZERO]] : f32
+// CHECK:             %[[MAX:.*]] = arith.select %[[ISZERO]], %[[ZERO]], %[[FX]] : f32
+// The codes: min(127, nearest_int(-127 / max * x)) by ggml's magic number,
+// then their sum per sub-block.
+// CHECK:             %[[IS:.*]] = arith.divf %{{.*}}, %[[MAX]] : f32
+// CHECK:             %[[ISV:.*]] = vector.broadcast %[[IS]] : f32 to vector<32xf32>
+// CHECK:             %[[V:.*]] = arith.mulf %[[ISV]], %[[X0]] : vector<32xf32>
+// CHECK:             %[[B:.*]] = arith.addf %[[V]], %{{.*}} : vector<32xf32>
+// CHECK:             %[[BITS:.*]] = arith.bitcast %[[B]] : vector<32xf32> to vector<32xi32>
+// CHECK:             %[[MANT:.*]] = arith.andi %[[BITS]], %{{.*}} : vector<32xi32>
+// CHECK:             %[[QI:.*]] = arith.subi %[[MANT]], %{{.*}} : vector<32xi32>
+// CHECK:             %[[QM:.*]] = arith.minsi %[[QI]], %{{.*}} : vector<32xi32>
+// CHECK:             %[[QS0:.*]] = arith.select %[[ISZERO]], %{{.*}}, %[[QM]] : vector<32xi32>
+// CHECK:             %[[Q0:.*]] = arith.trunci %[[QS0]] : vector<32xi32> to vector<32xi8>
+// CHECK:             vector.transfer_write %[[Q0]], %[[CODES_ROW]][%c0, %[[QB]], %c0] {in_bounds = [true]} : vector<32xi8>, tensor<1x2x256xi8>
+// CHECK:             %[[Q0W:.*]] = arith.extsi %[[Q0]] : vector<32xi8> to vector<32xi32>
+// CHECK:             vector.reduction <add>, %[[Q0W]] : vector<32xi32> into i32
+// CHECK-COUNT-7:     vector.reduction <add>, %{{.*}} : vector<32xi32> into i32
+// CHECK:             %[[SUMV:.*]] = vector.from_elements %{{.*}} : vector<8xi32>
+// CHECK:             vector.transfer_write %[[SUMV]], %[[SUMS_ROW]][%c0, %[[QB]], %c0] {in_bounds = [true]} : vector<8xi32>, tensor<1x2x8xi32>
+// d = 1 / iscale, 0 for an all-zero block.
+// CHECK:             %[[DQ:.*]] = arith.divf %{{.*}}, %[[IS]] : f32
+// CHECK:             %[[DS:.*]] = arith.select %[[ISZERO]], %[[ZERO]], %[[DQ]] : f32
+// CHECK:             tensor.insert %[[DS]] into %{{.*}}[%c0, %[[QB]]] : tensor<1x2xf32>
+// CHECK-COUNT-3:   tensor.insert_slice
 // The block dot products: column tiles, a group of tile-m = 4 rows, then
 // one scf.for over the K blocks per column carrying two vector<8xf32>
 // accumulators per row; no reduction before the loop ends.
@@ -64,8 +95,8 @@
 // added into lane i, times the sub-block's scale.
 // CHECK:             %[[QS:.*]] = vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<2304xi8>, vector<32xi8>
 // CHECK:             %[[NIB:.*]] = arith.andi %[[QS]], %{{.*}} : vector<32xi8>
-// CHECK:             %[[XQ:.*]] = vector.transfer_read %[[CODES]][%c0, %[[KB]], %c0], %{{.*}} {in_bounds = [true]} : tensor<4x2x256xi8>, vector<32xi8>
-// CHECK-COUNT-7:     vector.transfer_read %[[CODES]][%c0, %[[KB]], %{{.*}}]
+// CHECK:             %[[XQ:.*]] = vector.transfer_read %[[Q8]]#1[%c0, %[[KB]], %c0], %{{.*}} {in_bounds = [true]} : tensor<4x2x256xi8>, vector<32xi8>
+// CHECK-COUNT-7:     vector.transfer_read %[[Q8]]#1[%c0, %[[KB]], %{{.*}}]
 // CHECK:             %[[WIDE_W:.*]] = arith.extui %[[NIB]] : vector<32xi8> to vector<32xi32>
 // CHECK:             %[[WIDE_X:.*]] = arith.extsi %[[XQ]] : vector<32xi8> to vector<32xi32>
 // CHECK:             %[[PROD:.*]] = arith.muli %[[WIDE_W]], %[[WIDE_X]] overflow<nsw> : vector<32xi32>
@@ -81,9 +112,9 @@
 // CHECK-COUNT-7:     vector.shuffle %[[SC]], %[[SC]]
 // The mins times x's sub-block sums, then one FMA per accumulator with
 // d_w * d_x and dmin_w * d_x.
-// CHECK:             %[[XS:.*]] = vector.transfer_read %[[SUMS]][%c0, %[[KB]], %c0], %{{.*}} {in_bounds = [true]} : tensor<4x2x8xi32>, vector<8xi32>
+// CHECK:             %[[XS:.*]] = vector.transfer_read %[[Q8]]#2[%c0, %[[KB]], %c0], %{{.*}} {in_bounds = [true]} : tensor<4x2x8xi32>, vector<8xi32>
 // CHECK:             %[[SUMM:.*]] = arith.muli %[[MINS]], %[[XS]] overflow<nsw> : vector<8xi32>
-// CHECK:             %[[DX:.*]] = tensor.extract %[[D]][%c0, %[[KB]]] : tensor<4x2xf32>
+// CHECK:             %[[DX:.*]] = tensor.extract %[[Q8]]#0[%c0, %[[KB]]] : tensor<4x2xf32>
 // CHECK:             %[[DXV:.*]] = vector.broadcast %[[DX]] : f32 to vector<2xf32>
 // CHECK:             %[[SCALED:.*]] = arith.mulf %[[DD]], %[[DXV]] : vector<2xf32>
 // CHECK:             %[[DA:.*]] = vector.extract %[[SCALED]][0]
