@@ -99,15 +99,16 @@ def Quant4GPUGemv : Pass<"quant4-gpu-gemv", "::mlir::func::FuncOp"> {
     convert-quant4-to-linalg would) by a `gpu.launch` that reads the captured tensors (one-shot
     bufferization makes the reads loads) and writes a fresh buffer.
     threadIdx.x = lane * (32 / L) + column in the warp: L lanes (a power of
-    two, at most 32 and the K blocks per row, about 2^15 threads in all)
-    share one output column's K blocks, and a warp's 32 / L columns share
-    each activation load. A lane decodes a whole block once, value by
-    value, through the format's `buildDecode` with constant (or
-    group-relative) value indices, so the decode's index arithmetic folds
-    and its byte loads are at constant offsets from the block base, and
-    multiplies each value with all M rows of x (2 columns per thread when
-    M > 1); small-integer `uitofp`s become exponent-bit tricks and float
-    ops may contract. The lanes' sums meet in `gpu.shuffle xor`
+    two <= 32) share one output column's K blocks, S of them one block (a
+    lane decodes every S-th unit of its blocks, so neighbouring lanes read
+    neighbouring bytes), and a warp's 32 / L columns share each activation
+    load. A unit is decoded once, through the format's GEMV decoder (Q4_K
+    from the nibble bits, others value by value through `buildDecode`)
+    with value indices a unit base plus constants, so the decode's index
+    arithmetic folds and its byte loads are at constant offsets, and each
+    value is multiplied with all M rows of x for R columns per thread;
+    small-integer `uitofp`s become exponent-bit tricks and float ops may
+    contract. Unset knobs take per-format defaults measured on an H100. The lanes' sums meet in `gpu.shuffle xor`
     butterflies; lane 0 stores the M outputs. Other matmuls are left to
     the split-K path.
   }];
@@ -117,13 +118,22 @@ def Quant4GPUGemv : Pass<"quant4-gpu-gemv", "::mlir::func::FuncOp"> {
     Option<"threads", "threads", "int64_t", /*default=*/"128",
            "Threads per launch block">,
     Option<"lanes", "lanes", "int64_t", /*default=*/"0",
-           "Lanes per output column (a power of two <= 32 and <= the K "
-           "blocks per row; 0 = about 2^15 threads in all)">,
+           "Lanes per output column (a power of two <= 32, >= unit-lanes "
+           "and <= unit-lanes x the K blocks per row; 0 = default)">,
     Option<"colsPerThread", "cols-per-thread", "int64_t", /*default=*/"0",
-           "Output columns per thread sharing each activation load (0 = 4 "
-           "at M = 1, 2 above)">,
-    Option<"unroll", "unroll", "int64_t", /*default=*/"1",
-           "K blocks per lane and loop trip, loaded before any is decoded">,
+           "Output columns per thread sharing each activation load (0 = "
+           "default)">,
+    Option<"unroll", "unroll", "int64_t", /*default=*/"0",
+           "K blocks per lane and loop trip, loaded before any is decoded "
+           "(0 = default)">,
+    Option<"unitLanes", "unit-lanes", "int64_t", /*default=*/"0",
+           "Lanes sharing one block's decoder units (a power of two <= 32, "
+           "at most the units of a block; 0 = default): neighbouring lanes "
+           "read neighbouring bytes of a block">,
+    Option<"unitValues", "unit-values", "int64_t", /*default=*/"0",
+           "Values per decoder unit (Q4_K 64, 32, 16 or 8; other formats "
+           "the decode group or a power of two >= 8 dividing the block; 0 = "
+           "default)">,
     Option<"sharedTables", "shared-tables", "bool", /*default=*/"true",
            "Decode tables (NF4 codebook, E2M1 values) in workgroup memory">,
   ];

@@ -43,17 +43,27 @@ static cl::opt<int64_t> lanes("lanes",
 static cl::opt<int64_t>
     gemvLanes("gemv-lanes",
               cl::desc("GEMV kernel (M <= 16): lanes per output column "
-                       "(0 = about 2^15 threads)"),
+                       "(0 = default)"),
               cl::init(0));
 static cl::opt<int64_t>
     gemvCols("gemv-cols-per-thread",
-             cl::desc("GEMV kernel: output columns per thread (0 = 4 at "
-                      "M = 1, 2 above)"),
+             cl::desc("GEMV kernel: output columns per thread (0 = "
+                      "default)"),
              cl::init(0));
 static cl::opt<int64_t> gemvUnroll("gemv-unroll",
                                    cl::desc("GEMV kernel: K blocks per lane "
-                                            "and loop trip"),
-                                   cl::init(1));
+                                            "and loop trip (0 = default)"),
+                                   cl::init(0));
+static cl::opt<int64_t>
+    gemvUnitLanes("gemv-unit-lanes",
+                  cl::desc("GEMV kernel: lanes sharing one block's decoder "
+                           "units (0 = default)"),
+                  cl::init(0));
+static cl::opt<int64_t>
+    gemvUnitValues("gemv-unit-values",
+                   cl::desc("GEMV kernel: values per decoder unit (0 = "
+                            "default)"),
+                   cl::init(0));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -75,6 +85,8 @@ int main(int argc, char **argv) {
   options.gemvLanes = gemvLanes;
   options.gemvColsPerThread = gemvCols;
   options.gemvUnroll = gemvUnroll;
+  options.gemvUnitLanes = gemvUnitLanes;
+  options.gemvUnitValues = gemvUnitValues;
   quant4::buildNVPTXPipeline(pm, options);
   if (failed(pm.run(*module)))
     return 1;

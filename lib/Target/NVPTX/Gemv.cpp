@@ -5,9 +5,10 @@
 // it captures; one-shot bufferization turns those reads into loads):
 //
 //   threadIdx.x = lane * (32 / L) + column in the warp; R columns per thread
+//   lane = blockLane * S + unitLane: S lanes share a block's units
 //   acc[0..M*R) = 0
-//   for kb = lane; kb < blocksPerRow; kb += L * U:      // U K blocks a trip
-//     for each unit of the blocks (GemvDecoder):        // unrolled if small
+//   for kb = blockLane; kb < blocksPerRow; kb += L / S * U: // U blocks a trip
+//     for unit = unitLane; unit < units; unit += S:     // unrolled if small
 //       load the unit's bytes of all U x R blocks
 //       for each group of the unit (one scale, one offset):
 //         dot[m, r] = sum_i c_i[r] x[m, k_i]; sx[m] = sum_i x[m, k_i]
@@ -46,9 +47,28 @@ using namespace mlir::quant4;
 
 namespace {
 
-/// Threads a GEMV launch aims for (lanes x columns / R): enough warps per SM
-/// to keep loads in flight on a large GPU.
-constexpr int64_t kTargetThreads = 1 << 15;
+/// The knobs of one GEMV kernel (pass options override each).
+struct GemvKnobs {
+  int64_t lanes, unitLanes, unitValues, colsPerThread, unroll;
+};
+
+/// The defaults, per format and M, from sweeps of the knobs on an H100
+/// (bench/gpu/gemv_variants.sh; docs/PERF.md, "GEMV: lanes over a block's
+/// units"): a warp's 32 lanes on one column, S = 8 of them on the units of
+/// one block, so a warp instruction reads contiguous bytes of a few
+/// neighbouring blocks (coalesced) and the kernel has enough threads (N / R
+/// warps) to keep loads in flight. Q4_K: 16-byte units (32 values, two
+/// sub-blocks' halves), two blocks a trip at M = 1 and four columns a thread
+/// at M = 2 - 4; above, 8-byte units on 16 lanes. NF4 and MXFP4: 8-value
+/// units (4 code bytes; MXFP4's 32-value blocks take 4 lanes).
+static GemvKnobs getDefaultKnobs(BlockFormatAttrInterface format,
+                                 int64_t rows) {
+  if (!isa<Q4KAttr>(format))
+    return {32, 8, 8, rows == 1 ? 2 : 4, 1};
+  if (rows > 4)
+    return {32, 16, 16, 2, 1};
+  return {32, 8, 32, rows == 1 ? 2 : 4, rows == 1 ? 2 : 1};
+}
 
 /// Most blocks x rows (M x R x U) whose decode is unrolled whole.
 constexpr int64_t kMaxUnrolledBlocks = 2;
@@ -56,6 +76,9 @@ constexpr int64_t kMaxUnrolledBlocks = 2;
 /// Static facts about one GEMV-class matmul.
 struct GemvShape : MatmulSizes {
   int64_t lanes;                   // L: lanes sharing a column's K blocks
+  int64_t unitLanes;               // S: lanes sharing one block's units
+  int64_t blockLanes;              // L / S: blocks of a column in flight
+  int64_t unitValues;              // values per decoder unit
   int64_t colsPerWarp;             // 32 / L (low bits of the lane id)
   int64_t warpsPerBlock;           // W
   int64_t colsPerThread;           // R: columns sharing each x load
@@ -74,6 +97,9 @@ public:
     // columns read the same activations at once (one broadcast per lane).
     Value tid = launch.getThreadIds().x;
     Value lane = arith::DivUIOp::create(b, loc, tid, idx(s.colsPerWarp));
+    Value blockLane =
+        b.createOrFold<arith::DivUIOp>(loc, lane, idx(s.unitLanes));
+    unitLane = b.createOrFold<arith::RemUIOp>(loc, lane, idx(s.unitLanes));
     Value warp = arith::AddIOp::create(
         b, loc,
         arith::MulIOp::create(b, loc, launch.getBlockIds().x,
@@ -95,36 +121,37 @@ public:
     }
     Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
     SmallVector<Value> acc(s.rows * s.colsPerThread, zero);
-    // U blocks kb, kb + L, ... per trip while the last is in the row, then
-    // (when L x U does not divide the row) the rest one block per trip.
-    int64_t step = s.lanes * s.unroll;
-    Value start = lane;
+    // U blocks kb, kb + L / S, ... per trip while the last is in the row,
+    // then (when L / S x U does not divide the row) the rest one block per
+    // trip.
+    int64_t step = s.blockLanes * s.unroll;
+    Value start = blockLane;
     if (s.unroll > 1) {
-      int64_t bound = s.blocksPerRow - (s.unroll - 1) * s.lanes;
+      int64_t bound = s.blocksPerRow - (s.unroll - 1) * s.blockLanes;
       auto loop = scf::ForOp::create(
-          b, loc, lane, idx(bound), idx(step), acc,
+          b, loc, blockLane, idx(bound), idx(step), acc,
           [&](OpBuilder &, Location, Value kb, ValueRange iter) {
             SmallVector<Value> kbs;
             for (int64_t u = 0; u < s.unroll; ++u)
               kbs.push_back(
-                  arith::AddIOp::create(b, loc, kb, idx(u * s.lanes)));
+                  arith::AddIOp::create(b, loc, kb, idx(u * s.blockLanes)));
             scf::YieldOp::create(b, loc, accumulateBlocks(clamped, kbs, iter));
           });
       acc = loop.getResults();
-      // lane < L <= bound: the first kb past the loop is
-      // lane + step * ((bound - 1 - lane) / step + 1).
+      // blockLane < L / S <= bound: the first kb past the loop is
+      // blockLane + step * ((bound - 1 - blockLane) / step + 1).
       Value trips = arith::AddIOp::create(
           b, loc,
           arith::DivUIOp::create(
-              b, loc, arith::SubIOp::create(b, loc, idx(bound - 1), lane),
+              b, loc, arith::SubIOp::create(b, loc, idx(bound - 1), blockLane),
               idx(step)),
           idx(1));
       start = arith::AddIOp::create(
-          b, loc, lane, arith::MulIOp::create(b, loc, trips, idx(step)));
+          b, loc, blockLane, arith::MulIOp::create(b, loc, trips, idx(step)));
     }
     if (s.unroll == 1 || s.blocksPerRow % step != 0) {
       auto loop = scf::ForOp::create(
-          b, loc, start, idx(s.blocksPerRow), idx(s.lanes), acc,
+          b, loc, start, idx(s.blocksPerRow), idx(s.blockLanes), acc,
           [&](OpBuilder &, Location, Value kb, ValueRange iter) {
             scf::YieldOp::create(b, loc, accumulateBlocks(clamped, kb, iter));
           });
@@ -152,10 +179,12 @@ private:
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
 
   /// acc[m * R + r] + the products of K blocks `kbs` of columns `cols[r]`
-  /// with row m of x. With few rows x blocks (M x R x U <= 2) the
-  /// decoder's units are unrolled (all value indices constant); otherwise
-  /// an scf.for walks them, so LLVM cannot hoist all the blocks' decode
-  /// ahead of its uses (it spilled at M = 4, and Q4_K at M = 1 with R = 4).
+  /// with row m of x, this lane's units of them (unitLane, unitLane + S,
+  /// ...). With one unit per lane, or few rows x blocks (M x R x U <= 2),
+  /// the units are unrolled (value indices constant, or a lane base plus
+  /// constants); otherwise an scf.for walks them, so LLVM cannot hoist all
+  /// the blocks' decode ahead of its uses (it spilled at M = 4, and Q4_K at
+  /// M = 1 with R = 4).
   SmallVector<Value> accumulateBlocks(ArrayRef<Value> cols, ValueRange kbs,
                                       ValueRange acc) {
     SmallVector<SmallVector<Value>> blocks;
@@ -168,15 +197,20 @@ private:
       kBases.push_back(arith::MulIOp::create(b, loc, kb, idx(s.blockSize)));
     }
     int64_t numUnits = decoder.getUnitsPerBlock();
-    if (numUnits == 1 ||
+    int64_t laneUnits = numUnits / s.unitLanes;
+    Value firstUnit = unitLane;
+    if (laneUnits == 1 ||
         s.rows * s.colsPerThread * s.unroll <= kMaxUnrolledBlocks) {
       SmallVector<Value> result(acc);
-      for (int64_t unit = 0; unit < numUnits; ++unit)
-        result = accumulateUnit(blocks, kBases, idx(unit), result);
+      for (int64_t i = 0; i < laneUnits; ++i) {
+        Value unit =
+            b.createOrFold<arith::AddIOp>(loc, firstUnit, idx(i * s.unitLanes));
+        result = accumulateUnit(blocks, kBases, unit, result);
+      }
       return result;
     }
     auto loop = scf::ForOp::create(
-        b, loc, idx(0), idx(numUnits), idx(1), acc,
+        b, loc, firstUnit, idx(numUnits), idx(s.unitLanes), acc,
         [&](OpBuilder &, Location, Value unit, ValueRange iter) {
           scf::YieldOp::create(b, loc,
                                accumulateUnit(blocks, kBases, unit, iter));
@@ -198,8 +232,7 @@ private:
       for (Value block : row)
         loaded.back().push_back(decoder.load(b, loc, block, unit));
     }
-    Value unitBase = b.createOrFold<arith::MulIOp>(
-        loc, unit, idx(decoder.getValuesPerUnit()), nuw);
+    Value unitBase = decoder.getUnitBase(b, loc, unit);
     SmallVector<Value> result(acc);
     for (auto [u, row] : llvm::enumerate(blocks)) {
       SmallVector<SmallVector<GemvGroup>> groups;
@@ -270,6 +303,7 @@ private:
   const GemvShape &s;
   GemvDecoder &decoder;
   Value x, y;
+  Value unitLane; // lane % S
 };
 
 /// Constant tables the decode indexes with codes (NF4's codebook, E2M1
@@ -419,28 +453,42 @@ struct Gemv : mlir::quant4::impl::Quant4GPUGemvBase<Gemv> {
       return std::nullopt;
     GemvShape s;
     static_cast<MatmulSizes &>(s) = *sizes;
-    // R columns per thread share each activation load (default: 4 at
-    // M = 1, 2 above, where M x R sums already fill the registers); at most
-    // N.
-    s.colsPerThread = std::min<int64_t>(
-        s.cols, colsPerThread > 0 ? colsPerThread : (s.rows > 1 ? 2 : 4));
-    // Few lanes per column: each lane's activation loads are one broadcast
-    // to the warp's 32 / L columns, so L1 traffic for x grows with L. By
-    // default enough lanes that N / R * L threads (about 2^15) fill the
-    // GPU; always a power of two <= 32 and <= the K blocks of a row.
-    int64_t threadCols = llvm::divideCeil(s.cols, s.colsPerThread);
-    int64_t wanted = lanes > 0
-                         ? lanes
-                         : int64_t(llvm::PowerOf2Ceil(uint64_t(
-                               llvm::divideCeil(kTargetThreads, threadCols))));
+    BlockFormatAttrInterface format = op.getWeights().getType().getFormat();
+    GemvKnobs knobs = getDefaultKnobs(format, s.rows);
+    auto chosen = [](int64_t option, int64_t fallback) {
+      return option > 0 ? option : fallback;
+    };
+    SmallVector<int64_t> unitSizes = GemvDecoder::getUnitSizes(format);
+    s.unitValues = chosen(unitValues, knobs.unitValues);
+    if (!llvm::is_contained(unitSizes, s.unitValues)) {
+      InFlightDiagnostic diag =
+          op.emitError() << "quant4-gpu-gemv: unit-values=" << s.unitValues
+                         << " is not a unit size of " << format
+                         << "'s GEMV decoder (one of ";
+      llvm::interleaveComma(unitSizes, diag);
+      diag << ")";
+      failed = true;
+      return std::nullopt;
+    }
+    // S lanes share a block's units (at most its units; both are powers of
+    // two), R columns per thread share each activation load (at most N).
+    s.unitLanes = std::min(chosen(unitLanes, knobs.unitLanes),
+                           s.blockSize / s.unitValues);
+    s.colsPerThread =
+        std::min<int64_t>(s.cols, chosen(colsPerThread, knobs.colsPerThread));
+    // L lanes per column: a power of two from S to 32, and at most S times
+    // the K blocks of a row.
     s.lanes = std::clamp<int64_t>(
-        int64_t(llvm::bit_floor(uint64_t(std::max<int64_t>(wanted, 1)))), 1,
-        std::min<int64_t>(32,
-                          int64_t(llvm::bit_floor(uint64_t(s.blocksPerRow)))));
+        int64_t(llvm::bit_floor(uint64_t(chosen(lanes, knobs.lanes)))),
+        s.unitLanes,
+        std::min<int64_t>(32, s.unitLanes * int64_t(llvm::bit_floor(
+                                                uint64_t(s.blocksPerRow)))));
+    s.blockLanes = s.lanes / s.unitLanes;
     s.colsPerWarp = 32 / s.lanes;
     s.warpsPerBlock = std::max<int64_t>(1, threads / 32);
     // U blocks per lane and loop trip, at most the lane's share of a row.
-    s.unroll = std::clamp<int64_t>(unroll, 1, s.blocksPerRow / s.lanes);
+    s.unroll = std::clamp<int64_t>(chosen(unroll, knobs.unroll), 1,
+                                   s.blocksPerRow / s.blockLanes);
     return s;
   }
 
@@ -459,8 +507,9 @@ struct Gemv : mlir::quant4::impl::Quant4GPUGemvBase<Gemv> {
         one, one, c(32), c(s.warpsPerBlock), one);
     OpBuilder body = OpBuilder::atBlockBegin(&launch.getBody().front());
     Value storage = op.getWeights().getDefiningOp<FromBytesOp>().getBytes();
-    std::unique_ptr<GemvDecoder> decoder = GemvDecoder::create(
-        op.getWeights().getType().getFormat(), storage, s.numBlocks);
+    std::unique_ptr<GemvDecoder> decoder =
+        GemvDecoder::create(op.getWeights().getType().getFormat(), storage,
+                            s.numBlocks, s.unitValues);
     GemvKernelBuilder(body, loc, s, *decoder, op.getActivations(), buffer)
         .build(launch);
     if (sharedTables)
@@ -472,8 +521,20 @@ struct Gemv : mlir::quant4::impl::Quant4GPUGemvBase<Gemv> {
   }
 
   void runOnOperation() override {
+    if (unitLanes < 0 || unitLanes > 32 ||
+        (unitLanes > 0 &&
+         !llvm::isPowerOf2_64(uint64_t(unitLanes.getValue())))) {
+      getOperation().emitError()
+          << "quant4-gpu-gemv: unit-lanes=" << unitLanes.getValue()
+          << " must be a power of two from 1 to 32 (or 0, the default)";
+      return signalPassFailure();
+    }
     rewriteMatchingMatmuls(getOperation(), *this);
+    if (failed)
+      signalPassFailure();
   }
+
+  bool failed = false;
 };
 
 } // namespace

@@ -11,13 +11,24 @@ using namespace mlir::quant4;
 
 namespace {
 
-/// Any format: a unit is one decode group, decoded value by value with the
-/// format's bit-exact buildDecode (its byte loads are part of the decode).
+/// Any format: a unit is a run of values (by default one decode group),
+/// decoded value by value with the format's bit-exact buildDecode (its byte
+/// loads are part of the decode).
 class DefaultDecoder : public GemvDecoder {
 public:
   DefaultDecoder(BlockFormatAttrInterface format, Value storage,
-                 int64_t numBlocks)
-      : GemvDecoder(format, storage, numBlocks, format.getDecodeGroupSize()) {}
+                 int64_t numBlocks, int64_t valuesPerUnit)
+      : GemvDecoder(format, storage, numBlocks, valuesPerUnit) {}
+
+  /// The decode group first, then the powers of two from 8 that divide the
+  /// block.
+  static SmallVector<int64_t> getUnitSizes(BlockFormatAttrInterface format) {
+    SmallVector<int64_t> sizes{format.getDecodeGroupSize()};
+    for (int64_t v = 8; v <= format.getBlockSize(); v *= 2)
+      if (format.getBlockSize() % v == 0 && v != sizes.front())
+        sizes.push_back(v);
+    return sizes;
+  }
 
   SmallVector<Value> load(OpBuilder &, Location, Value, Value) override {
     return {};
@@ -26,8 +37,7 @@ public:
   SmallVector<GemvGroup> decode(OpBuilder &b, Location loc, Value block,
                                 Value unit, ArrayRef<Value>) override {
     auto nuw = arith::IntegerOverflowFlags::nuw;
-    Value first = b.createOrFold<arith::MulIOp>(
-        loc, unit, arith::ConstantIndexOp::create(b, loc, valuesPerUnit), nuw);
+    Value first = getUnitBase(b, loc, unit);
     Value n = arith::ConstantIndexOp::create(b, loc, numBlocks);
     GemvGroup group{0, {}, {}, {}};
     for (int64_t i = 0; i < valuesPerUnit; ++i) {
@@ -40,35 +50,49 @@ public:
   }
 };
 
-/// Q4_K: a unit is 32 qs bytes, i.e. sub-blocks 2u (low nibbles) and
-/// 2u + 1 (high nibbles), with d1 and m1 per sub-block (the same float
-/// ops as Q4KAttr's decoder; BlockFormatAttrInterface has no per-group
-/// affine form yet, which would replace subBlockScales). Code c = 1 + q / 16 is
-/// the float with exponent 0 and q in the top mantissa bits, bits(q << 19 |
-/// 0x3F800000); then d1 q - m1 = 16 d1 c - (16 d1 + m1): scale 16 d1 (exact),
-/// offset 16 d1 + m1 (one rounding per sub-block).
+/// Q4_K: a unit is a run of B = 4, 8, 16 or 32 qs bytes (default 32) inside
+/// one 32-byte chunk j of qs, whose low nibbles are values 64 j + p + l of
+/// sub-block 2 j and high nibbles values 64 j + 32 + p + l of sub-block
+/// 2 j + 1 (p: the run's offset in the chunk, l < B), with d1 and m1 per
+/// sub-block (the same float ops as Q4KAttr's decoder; BlockFormatAttrInterface
+/// has no per-group affine form yet, which would replace subBlockScales). Code
+/// c = 1 + q / 16 is the float with exponent 0 and q in the top mantissa bits,
+/// bits(q << 19 | 0x3F800000); then d1 q - m1 = 16 d1 c - (16 d1 + m1): scale
+/// 16 d1 (exact), offset 16 d1 + m1 (one rounding per sub-block).
 class Q4KDecoder : public GemvDecoder {
 public:
-  static constexpr int64_t kSubBlock = 32;
+  static constexpr int64_t kChunkBytes = 32;
 
-  Q4KDecoder(BlockFormatAttrInterface format, Value storage, int64_t numBlocks)
-      : GemvDecoder(format, storage, numBlocks, 2 * kSubBlock) {}
+  Q4KDecoder(BlockFormatAttrInterface format, Value storage, int64_t numBlocks,
+             int64_t valuesPerUnit)
+      : GemvDecoder(format, storage, numBlocks, valuesPerUnit) {}
 
-  /// The unit's 32 qs bytes as 8 little-endian i32 words (two 16-byte
-  /// loads: qs is 16-byte aligned in the 144-byte block).
+  static SmallVector<int64_t> getUnitSizes() { return {64, 32, 16, 8}; }
+
+  /// 64 j + p for unit u: j = u / (32 / B), p = B (u % (32 / B)).
+  Value getUnitBase(OpBuilder &b, Location loc, Value unit) override {
+    DecodeBuilder d(b, loc, storage);
+    return d.add(d.mul(chunkOf(d, unit), 2 * kChunkBytes),
+                 d.mul(d.rem(unit, unitsPerChunk()), unitBytes()));
+  }
+
+  /// The unit's B qs bytes as little-endian i32 words, in loads of at most
+  /// 16 bytes (qs is 16-byte aligned in the 144-byte block, and the runs
+  /// are consecutive: unit u's bytes start at B u).
   SmallVector<Value> load(OpBuilder &b, Location loc, Value block,
                           Value unit) override {
     DecodeBuilder d(b, loc, storage);
     Value qs = d.add(d.add(d.groupOffset(format.getBlockLayout(), 0,
                                          d.index(numBlocks), block),
                            ::quant4::format::Q4KBlock::kQs),
-                     d.mul(unit, kSubBlock));
-    auto words = VectorType::get({4}, b.getI32Type());
+                     d.mul(unit, unitBytes()));
+    int64_t width = std::min<int64_t>(16, unitBytes());
+    auto words = VectorType::get({width / 4}, b.getI32Type());
     SmallVector<Value> result;
-    for (int64_t half = 0; half < 2; ++half) {
+    for (int64_t offset = 0; offset < unitBytes(); offset += width) {
       Value chunk = vector::BitCastOp::create(
-          b, loc, words, d.loadBytes(d.add(qs, 16 * half), 16));
-      for (int64_t w = 0; w < 4; ++w)
+          b, loc, words, d.loadBytes(d.add(qs, offset), width));
+      for (int64_t w = 0; w < width / 4; ++w)
         result.push_back(vector::ExtractOp::create(b, loc, chunk, w));
     }
     return result;
@@ -78,14 +102,15 @@ public:
                                 Value unit, ArrayRef<Value> words) override {
     DecodeBuilder d(b, loc, storage);
     Value sixteen = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(16));
+    Value chunk = chunkOf(d, unit);
     SmallVector<GemvGroup> groups;
     for (int64_t h = 0; h < 2; ++h) {
-      auto [d1, m1] = subBlockScales(d, block, d.add(d.mul(unit, 2), h));
+      auto [d1, m1] = subBlockScales(d, block, d.add(d.mul(chunk, 2), h));
       Value scale = arith::MulFOp::create(b, loc, d1, sixteen);
       Value offset = arith::AddFOp::create(b, loc, scale, m1);
-      GemvGroup group{h * kSubBlock, scale, offset, {}};
+      GemvGroup group{h * kChunkBytes, scale, offset, {}};
       // Value l: nibble h of byte l % 4 of word l / 4.
-      for (int64_t l = 0; l < kSubBlock; ++l) {
+      for (int64_t l = 0; l < unitBytes(); ++l) {
         Value q = arith::AndIOp::create(
             b, loc,
             arith::ShRUIOp::create(b, loc, words[l / 4],
@@ -103,6 +128,12 @@ public:
   }
 
 private:
+  int64_t unitBytes() const { return valuesPerUnit / 2; }
+  int64_t unitsPerChunk() const { return kChunkBytes / unitBytes(); }
+  Value chunkOf(DecodeBuilder &d, Value unit) {
+    return d.div(unit, unitsPerChunk());
+  }
+
   /// d1 = d * sc_j and m1 = dmin * m_j of sub-block `j` (get_scale_min_k4
   /// on the 12 packed scale bytes): j < 4 reads scales[j] and scales[j + 4]
   /// (low 6 bits); j >= 4 the low / high nibble of scales[j + 4] plus the
@@ -143,10 +174,29 @@ private:
 
 } // namespace
 
+Value GemvDecoder::getUnitBase(OpBuilder &b, Location loc, Value unit) {
+  return b.createOrFold<arith::MulIOp>(
+      loc, unit, arith::ConstantIndexOp::create(b, loc, valuesPerUnit),
+      arith::IntegerOverflowFlags::nuw);
+}
+
+SmallVector<int64_t>
+GemvDecoder::getUnitSizes(BlockFormatAttrInterface format) {
+  if (isa<Q4KAttr>(format))
+    return Q4KDecoder::getUnitSizes();
+  return DefaultDecoder::getUnitSizes(format);
+}
+
 std::unique_ptr<GemvDecoder>
 GemvDecoder::create(BlockFormatAttrInterface format, Value storage,
-                    int64_t numBlocks) {
+                    int64_t numBlocks, int64_t unitValues) {
+  SmallVector<int64_t> sizes = getUnitSizes(format);
+  if (unitValues == 0)
+    unitValues = sizes.front();
+  if (!llvm::is_contained(sizes, unitValues))
+    return nullptr;
   if (isa<Q4KAttr>(format))
-    return std::make_unique<Q4KDecoder>(format, storage, numBlocks);
-  return std::make_unique<DefaultDecoder>(format, storage, numBlocks);
+    return std::make_unique<Q4KDecoder>(format, storage, numBlocks, unitValues);
+  return std::make_unique<DefaultDecoder>(format, storage, numBlocks,
+                                          unitValues);
 }

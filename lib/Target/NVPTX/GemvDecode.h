@@ -1,7 +1,8 @@
 //===- GemvDecode.h - Weight decoding for the GEMV kernel -------*- C++ -*-===//
 //
 // How quant4-gpu-gemv decodes the weight blocks of one format. A block is
-// split into units (a loop trip at M > 1, unrolled at M = 1); a unit's
+// split into units (a lane decodes one or several, unrolled or in a loop);
+// the unit size is a knob (getUnitSizes lists a format's); a unit's
 // values come in groups that share a scale and an offset, so the kernel
 // sums code x activation products per group and applies the affine part
 // once per group:
@@ -25,9 +26,9 @@
 
 namespace mlir::quant4 {
 
-/// Consecutive values of a unit that share a scale and an offset:
-/// value first + i is scale * codes[i] - offset (a null scale is 1, a null
-/// offset 0).
+/// Consecutive values of a unit that share a scale and an offset: value
+/// base + first + i of the block (base: the unit's getUnitBase) is
+/// scale * codes[i] - offset (a null scale is 1, a null offset 0).
 struct GemvGroup {
   int64_t first;
   Value scale, offset;
@@ -38,13 +39,23 @@ struct GemvGroup {
 class GemvDecoder {
 public:
   /// The decoder for `format`, on the 1-D i8 `storage` tensor of
-  /// `numBlocks` blocks.
+  /// `numBlocks` blocks, with `unitValues` values per unit (0: the
+  /// format's default). Fails (null) for a unit size the format's decoder
+  /// does not support; getUnitSizes lists the supported ones.
   static std::unique_ptr<GemvDecoder> create(BlockFormatAttrInterface format,
-                                             Value storage, int64_t numBlocks);
+                                             Value storage, int64_t numBlocks,
+                                             int64_t unitValues = 0);
+  /// The unit sizes (values per unit) `format`'s decoder supports, the
+  /// default first.
+  static SmallVector<int64_t> getUnitSizes(BlockFormatAttrInterface format);
   virtual ~GemvDecoder() = default;
 
   int64_t getValuesPerUnit() const { return valuesPerUnit; }
   int64_t getUnitsPerBlock() const { return blockSize / valuesPerUnit; }
+
+  /// The index in the block of the first value of unit `unit` (groups'
+  /// `first` count from it). By default units are consecutive runs.
+  virtual Value getUnitBase(OpBuilder &b, Location loc, Value unit);
 
   /// The storage bytes unit `unit` of `block` needs, loaded ahead of its
   /// decode (so several blocks' loads are in flight before any math).

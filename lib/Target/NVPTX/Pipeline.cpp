@@ -43,6 +43,8 @@ void mlir::quant4::buildNVPTXBufferizeStage(
     gemv.lanes = options.gemvLanes;
     gemv.colsPerThread = options.gemvColsPerThread;
     gemv.unroll = options.gemvUnroll;
+    gemv.unitLanes = options.gemvUnitLanes;
+    gemv.unitValues = options.gemvUnitValues;
     pm.addNestedPass<func::FuncOp>(createQuant4GPUGemv(gemv));
   }
   pm.addPass(createConvertQuant4ToLinalg());

@@ -39,18 +39,27 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::init(16)};
   Option<int64_t> gemvLanes{
       *this, "gemv-lanes",
-      llvm::cl::desc("GEMV kernel: lanes per output column (0 = about 2^15 "
-                     "threads)"),
+      llvm::cl::desc("GEMV kernel: lanes per output column (0 = default)"),
       llvm::cl::init(0)};
   Option<int64_t> gemvColsPerThread{
       *this, "gemv-cols-per-thread",
-      llvm::cl::desc("GEMV kernel: columns per thread (0 = 4 at M = 1, 2 "
-                     "above)"),
+      llvm::cl::desc("GEMV kernel: columns per thread (0 = default)"),
       llvm::cl::init(0)};
   Option<int64_t> gemvUnroll{
       *this, "gemv-unroll",
-      llvm::cl::desc("GEMV kernel: K blocks per lane and loop trip"),
-      llvm::cl::init(1)};
+      llvm::cl::desc("GEMV kernel: K blocks per lane and loop trip (0 = "
+                     "default)"),
+      llvm::cl::init(0)};
+  Option<int64_t> gemvUnitLanes{
+      *this, "gemv-unit-lanes",
+      llvm::cl::desc("GEMV kernel: lanes sharing one block's decoder units "
+                     "(0 = default)"),
+      llvm::cl::init(0)};
+  Option<int64_t> gemvUnitValues{
+      *this, "gemv-unit-values",
+      llvm::cl::desc("GEMV kernel: values per decoder unit (0 = "
+                     "default)"),
+      llvm::cl::init(0)};
   Option<int64_t> mmaMinRows{
       *this, "mma-min-rows",
       llvm::cl::desc("Matmuls with at least this many rows get the tensor-core "

@@ -28,7 +28,7 @@
 // CHECK-NEXT: arg 0 2048 memref<1x512xf32>
 // CHECK-NEXT: arg 1 73728 memref<73728xi8>
 // CHECK-NEXT: arg 2 1024 memref<1x256xf32>
-// CHECK-NEXT: launch k.gemv_kernel.ptx gemv_kernel 1 1 1 32 4 1 a1 a0 a2
+// CHECK-NEXT: launch k.gemv_kernel.ptx gemv_kernel 16 1 1 32 4 1 a1 a0 a2
 // CHECK-NEXT: func splitk 3
 // CHECK-NEXT: arg 0 34816 memref<17x512xf32>
 // CHECK-NEXT: arg 1 73728 memref<73728xi8>
@@ -65,7 +65,7 @@
 // 16-byte loads.
 // PTX:      ld.global.nc.v4.b32
 
-// SM80:     launch s.gemv_kernel.ptx gemv_kernel 2 1 1 32 2 1 a1 a0 a2
+// SM80:     launch s.gemv_kernel.ptx gemv_kernel 32 1 1 32 2 1 a1 a0 a2
 // SM80:     launch s.splitk_kernel.ptx splitk_kernel 4 17 1 64 1 1 a2 a0 a1
 // SM80-NOT: scratch
 // SM80-PTX: .target sm_80

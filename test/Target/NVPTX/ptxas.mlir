@@ -36,6 +36,10 @@
 // RUN: q4-nvptx %s -o %t/u --gemv-unroll=2 --gemv-cols-per-thread=2
 // RUN: %ptxas -arch=sm_90 -v %t/u.q4k_kernel.ptx -o %t/u.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
+// A lane per whole block (32-value units: every format here has them).
+// RUN: q4-nvptx %s -o %t/w --gemv-unit-lanes=1 --gemv-unit-values=32
+// RUN: %ptxas -arch=sm_90 -v %t/w.q4k_kernel.ptx -o %t/w.cubin 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=NOSPILL
 // RUN: q4-nvptx %s -o %t/a --chip=sm_80 --features=+ptx70
 // RUN: %ptxas -arch=sm_80 %t/a.q4k_kernel.ptx -o %t/a.cubin
 // RUN: %ptxas -arch=sm_80 %t/a.gemm_kernel_0.ptx -o %t/a_gemm.cubin
