@@ -24,7 +24,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Target/CPU/AotCompiler.h"
-#include "Target/CPU/CHeader.h"
+#include "Target/HostABI/CHeader.h"
 #include "Target/NVPTX/HostHeader.h"
 #include "Target/NVPTX/HostLibrary.h"
 #include "Target/NVPTX/KernelBundle.h"

@@ -13,8 +13,8 @@
 #ifndef QUANT4_TARGET_CPU_AOTCOMPILER_H
 #define QUANT4_TARGET_CPU_AOTCOMPILER_H
 
-#include "Target/CPU/EntrySignature.h"
-#include "Target/CPU/LibraryInterface.h"
+#include "Target/HostABI/EntrySignature.h"
+#include "Target/HostABI/LibraryInterface.h"
 #include "mlir/IR/BuiltinOps.h"
 
 #include <memory>

@@ -11,8 +11,8 @@
 #ifndef QUANT4_TARGET_CPU_JITRUNNER_H
 #define QUANT4_TARGET_CPU_JITRUNNER_H
 
-#include "Target/CPU/EntrySignature.h"
 #include "Target/CPU/Npy.h"
+#include "Target/HostABI/EntrySignature.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LogicalResult.h"
 

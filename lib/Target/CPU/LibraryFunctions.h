@@ -14,7 +14,7 @@
 #ifndef QUANT4_TARGET_CPU_LIBRARYFUNCTIONS_H
 #define QUANT4_TARGET_CPU_LIBRARYFUNCTIONS_H
 
-#include "Target/CPU/LibraryInterface.h"
+#include "Target/HostABI/LibraryInterface.h"
 
 #include "llvm/IR/IRBuilder.h"
 

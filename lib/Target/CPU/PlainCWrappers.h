@@ -21,7 +21,7 @@
 #ifndef QUANT4_TARGET_CPU_PLAINCWRAPPERS_H
 #define QUANT4_TARGET_CPU_PLAINCWRAPPERS_H
 
-#include "Target/CPU/LibraryInterface.h"
+#include "Target/HostABI/LibraryInterface.h"
 
 #include <string>
 

@@ -11,7 +11,7 @@
 #ifndef QUANT4_TARGET_CPU_WEIGHTARGUMENTS_H
 #define QUANT4_TARGET_CPU_WEIGHTARGUMENTS_H
 
-#include "Target/CPU/LibraryInterface.h"
+#include "Target/HostABI/LibraryInterface.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 

@@ -2,7 +2,7 @@
 #ifndef QUANT4_TARGET_NVPTX_HOSTHEADER_H
 #define QUANT4_TARGET_NVPTX_HOSTHEADER_H
 
-#include "Target/CPU/EntrySignature.h"
+#include "Target/HostABI/EntrySignature.h"
 
 #include <string>
 #include <vector>

@@ -19,7 +19,7 @@
 #ifndef QUANT4_TARGET_NVPTX_HOSTLIBRARY_H
 #define QUANT4_TARGET_NVPTX_HOSTLIBRARY_H
 
-#include "Target/CPU/EntrySignature.h"
+#include "Target/HostABI/EntrySignature.h"
 #include "Target/NVPTX/Pipeline.h"
 #include "mlir/IR/BuiltinOps.h"
 

@@ -6,10 +6,10 @@
 // model files.
 //
 //===----------------------------------------------------------------------===//
-#ifndef QUANT4_TARGET_CPU_LIBRARYINTERFACE_H
-#define QUANT4_TARGET_CPU_LIBRARYINTERFACE_H
+#ifndef QUANT4_TARGET_HOSTABI_LIBRARYINTERFACE_H
+#define QUANT4_TARGET_HOSTABI_LIBRARYINTERFACE_H
 
-#include "Target/CPU/EntrySignature.h"
+#include "Target/HostABI/EntrySignature.h"
 
 #include <string>
 #include <vector>
@@ -68,4 +68,4 @@ std::string cIdentifier(const std::string &text);
 
 } // namespace mlir::quant4
 
-#endif // QUANT4_TARGET_CPU_LIBRARYINTERFACE_H
+#endif // QUANT4_TARGET_HOSTABI_LIBRARYINTERFACE_H

@@ -1,6 +1,6 @@
 //===- LibraryInterface.cpp - the C interface of a compiled library -------===//
 
-#include "Target/CPU/LibraryInterface.h"
+#include "Target/HostABI/LibraryInterface.h"
 
 #include "llvm/ADT/StringExtras.h"
 

@@ -1,7 +1,6 @@
 //===- CHeader.cpp - C declarations of compiled entry functions -----------===//
 
-#include "Target/CPU/CHeader.h"
-#include "Target/CPU/PlainCWrappers.h"
+#include "Target/HostABI/CHeader.h"
 
 #include "llvm/ADT/StringExtras.h"
 

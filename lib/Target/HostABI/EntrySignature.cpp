@@ -1,6 +1,6 @@
 //===- EntrySignature.cpp - the C ABI of a compiled entry function --------===//
 
-#include "Target/CPU/EntrySignature.h"
+#include "Target/HostABI/EntrySignature.h"
 #include "mlir/IR/BuiltinTypes.h"
 
 using namespace mlir;

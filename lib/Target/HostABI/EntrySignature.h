@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QUANT4_TARGET_CPU_ENTRYSIGNATURE_H
-#define QUANT4_TARGET_CPU_ENTRYSIGNATURE_H
+#ifndef QUANT4_TARGET_HOSTABI_ENTRYSIGNATURE_H
+#define QUANT4_TARGET_HOSTABI_ENTRYSIGNATURE_H
 
 #include "Target/CPU/Npy.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -67,4 +67,4 @@ FailureOr<EntrySignature> prepareEntry(func::FuncOp func,
 
 } // namespace mlir::quant4
 
-#endif // QUANT4_TARGET_CPU_ENTRYSIGNATURE_H
+#endif // QUANT4_TARGET_HOSTABI_ENTRYSIGNATURE_H

@@ -1,10 +1,10 @@
 //===- CHeader.h - C declarations of compiled entry functions ---*- C++ -*-===//
 
-#ifndef QUANT4_TARGET_CPU_CHEADER_H
-#define QUANT4_TARGET_CPU_CHEADER_H
+#ifndef QUANT4_TARGET_HOSTABI_CHEADER_H
+#define QUANT4_TARGET_HOSTABI_CHEADER_H
 
-#include "Target/CPU/EntrySignature.h"
-#include "Target/CPU/LibraryInterface.h"
+#include "Target/HostABI/EntrySignature.h"
+#include "Target/HostABI/LibraryInterface.h"
 
 #include <ostream>
 #include <string>
@@ -37,4 +37,4 @@ bool writeBufferParameters(std::ostream &os, const EntrySignature &entry,
 
 } // namespace mlir::quant4
 
-#endif // QUANT4_TARGET_CPU_CHEADER_H
+#endif // QUANT4_TARGET_HOSTABI_CHEADER_H
