@@ -74,6 +74,7 @@ bool check(const WeightFormat &format, const Shape &shape, int64_t m,
     std::fprintf(stderr, "ggml_graph_compute failed\n");
     return false;
   }
+  ggml.pause();
   if (quant4 && !quant4->run(error)) {
     std::fprintf(stderr, "quant4: %s\n", error.c_str());
     return false;
@@ -192,8 +193,13 @@ int main(int argc, char **argv) {
             row.flushed = flushed;
             row.weightBytes = double(w.size());
             row.bandwidthGBs = bandwidth[threads];
+            // Each side's idle workers sleep while the other side runs: on
+            // a machine with few cores, ggml's polling workers or libomp's
+            // spinning ones would otherwise take the other side's cores.
+            Quant4Matmul::pauseThreads();
             row.ggml = measure(options.ggml, flushed, flusher, 0,
                                [&] { return ggml.run(); });
+            ggml.pause();
             // When one call takes seconds, the cache state at its start does
             // not matter: the flushed measurement is skipped.
             if (quant4 && !(flushed && quant4->lastRunSeconds() >

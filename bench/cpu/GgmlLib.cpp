@@ -95,6 +95,7 @@ bool GgmlLib::load(const std::string &dir, const std::string &cpuVariant,
   resolve(cpu, "ggml_cpu_init", fns.cpuInit, missing);
   resolve(cpu, "ggml_threadpool_new", fns.threadpoolNew, missing);
   resolve(cpu, "ggml_threadpool_free", fns.threadpoolFree, missing);
+  resolve(cpu, "ggml_threadpool_pause", fns.threadpoolPause, missing);
   resolve(cpu, "ggml_graph_plan", fns.graphPlan, missing);
   resolve(cpu, "ggml_graph_compute", fns.graphCompute, missing);
   if (!missing.empty()) {

@@ -65,6 +65,7 @@ struct GgmlApi {
   void (*cpuInit)();
   ggml_threadpool *(*threadpoolNew)(GgmlThreadpoolParams *params);
   void (*threadpoolFree)(ggml_threadpool *pool);
+  void (*threadpoolPause)(ggml_threadpool *pool);
   GgmlCplan (*graphPlan)(const ggml_cgraph *graph, int threads,
                          ggml_threadpool *pool);
   int (*graphCompute)(ggml_cgraph *graph, GgmlCplan *plan);

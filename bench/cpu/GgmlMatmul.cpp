@@ -42,6 +42,8 @@ void GgmlMatmul::setThreads(int threads) {
 
 bool GgmlMatmul::run() { return api.graphCompute(graph, &plan) == 0; }
 
+void GgmlMatmul::pause() { api.threadpoolPause(pool); }
+
 uint8_t *GgmlMatmul::weights() const {
   return static_cast<uint8_t *>(api.getData(w));
 }

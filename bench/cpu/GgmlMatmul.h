@@ -28,6 +28,9 @@ public:
   void setThreads(int threads);
   /// Computes the graph once; false if ggml reports an error.
   bool run();
+  /// Puts the threadpool's workers to sleep (they poll for work for a while
+  /// after each run otherwise); the next run wakes them.
+  void pause();
 
   uint8_t *weights() const;
   size_t weightBytes() const;

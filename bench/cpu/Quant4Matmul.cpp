@@ -10,6 +10,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <chrono>
+#include <dlfcn.h>
 #include <vector>
 
 using namespace quant4::bench;
@@ -92,6 +93,15 @@ bool Quant4Matmul::run(std::string &error) {
   std::chrono::duration<double> s = std::chrono::steady_clock::now() - start;
   runTime = s.count();
   return ok;
+}
+
+void Quant4Matmul::pauseThreads() {
+  // libomp is loaded by the JIT only when a compiled function uses OpenMP.
+  using PauseFn = int (*)(int kind);
+  constexpr int kOmpPauseSoft = 1;
+  if (auto pause = reinterpret_cast<PauseFn>(
+          dlsym(RTLD_DEFAULT, "omp_pause_resource_all")))
+    pause(kOmpPauseSoft);
 }
 
 uint8_t *Quant4Matmul::weights() { return impl->inputs[1].data.data(); }

@@ -32,6 +32,10 @@ public:
 
   /// Calls the compiled function once; false and `error` on failure.
   bool run(std::string &error);
+  /// Puts the OpenMP runtime's idle workers to sleep
+  /// (omp_pause_resource_all, soft: they spin for KMP_BLOCKTIME after each
+  /// parallel region otherwise); the next parallel region wakes them.
+  static void pauseThreads();
 
   uint8_t *weights();
   float *activations();
