@@ -19,12 +19,13 @@
 // plus its header; --emit=ptx writes OUT.manifest and one
 // OUT.<kernel module>.ptx per kernel module instead, which lib/Runtime's
 // KernelBundle loads.
-// Argument parsing only; the compilers live in lib/Target/CPU and NVPTX.
+// Argument parsing only; the compilers live in lib/Target/CPU and NVPTX
+// (their shared host side in lib/Target/HostABI).
 //
 //===----------------------------------------------------------------------===//
 
 #include "Target/CPU/AotCompiler.h"
-#include "Target/HostABI/CHeader.h"
+#include "Target/CPU/LibraryHeader.h"
 #include "Target/NVPTX/HostHeader.h"
 #include "Target/NVPTX/HostLibrary.h"
 #include "Target/NVPTX/KernelBundle.h"
@@ -174,8 +175,7 @@ static int compileForCPU(ModuleOp module, unsigned threads) {
   if (kind == "shared") {
     std::string error;
     LogicalResult linked =
-        mlir::quant4::linkSharedLibrary(path, outputFile, options, error,
-                                        mlir::quant4::runtimeLinkArgs(library));
+        mlir::quant4::linkLibrary(path, outputFile, options, library, error);
     llvm::sys::fs::remove(path);
     if (failed(linked))
       return fail(error);
@@ -183,7 +183,7 @@ static int compileForCPU(ModuleOp module, unsigned threads) {
   if (kind != "shared" && kind != "obj")
     return 0;
   return writeHeader([&](const std::string &guard) {
-    return mlir::quant4::writeCHeader(guard, library);
+    return mlir::quant4::writeLibraryHeader(guard, library);
   });
 }
 

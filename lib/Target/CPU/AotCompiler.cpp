@@ -6,50 +6,20 @@
 #include "Target/CPU/Pipeline.h"
 #include "Target/CPU/PlainCWrappers.h"
 #include "Target/CPU/WeightArguments.h"
+#include "Target/HostABI/HostObject.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LLVMContext.h"
-#include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCSubtargetInfo.h"
-#include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
-#include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Target/TargetMachine.h"
-#include "llvm/Target/TargetOptions.h"
-#include "llvm/TargetParser/Host.h"
 
 using namespace mlir;
 using namespace mlir::quant4;
-
-std::unique_ptr<llvm::TargetMachine>
-mlir::quant4::createHostTargetMachine(const AotOptions &options,
-                                      std::string &error) {
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
-  const llvm::Target *target =
-      llvm::TargetRegistry::lookupTarget(triple, error);
-  if (!target)
-    return nullptr;
-  std::string cpu = options.cpu;
-  std::string features;
-  if (cpu == "host") {
-    cpu = llvm::sys::getHostCPUName().str();
-    for (const auto &feature : llvm::sys::getHostCPUFeatures())
-      features += (feature.second ? "+" : "-") + feature.first().str() + ",";
-  }
-  llvm::CodeGenOptLevel level = options.optLevel >= 3
-                                    ? llvm::CodeGenOptLevel::Aggressive
-                                    : llvm::CodeGenOptLevel::Default;
-  return std::unique_ptr<llvm::TargetMachine>(
-      target->createTargetMachine(triple, cpu, features, llvm::TargetOptions(),
-                                  llvm::Reloc::PIC_, std::nullopt, level));
-}
 
 /// Sets up `library` for `options`: its name and weights directory (made
 /// absolute, so that a library loaded from elsewhere still finds the files).
@@ -108,7 +78,7 @@ LogicalResult mlir::quant4::compileToFile(ModuleOp module,
   }
   std::string error;
   std::unique_ptr<llvm::TargetMachine> machine =
-      createHostTargetMachine(options, error);
+      createHostTargetMachine(options.cpu, options.optLevel, error);
   if (!machine)
     return module.emitError("no target machine: ") << error;
   CPUPipelineOptions pipelineOptions;
@@ -120,13 +90,12 @@ LogicalResult mlir::quant4::compileToFile(ModuleOp module,
   if (failed(pm.run(module)))
     return failure();
 
-  std::error_code ec;
-  llvm::ToolOutputFile out(path, ec,
-                           kind == AotOutput::Object ? llvm::sys::fs::OF_None
-                                                     : llvm::sys::fs::OF_Text);
-  if (ec)
-    return module.emitError("cannot write '") << path << "': " << ec.message();
   if (kind == AotOutput::MLIR) {
+    std::error_code ec;
+    llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
+    if (ec)
+      return module.emitError("cannot write '")
+             << path << "': " << ec.message();
     module.print(out.os());
     out.keep();
     return success();
@@ -147,61 +116,28 @@ LogicalResult mlir::quant4::compileToFile(ModuleOp module,
     return module.emitError("LLVM optimization failed: ")
            << llvm::toString(std::move(err));
 
-  if (kind == AotOutput::LLVMIR) {
-    llvmModule->print(out.os(), nullptr);
-    out.keep();
-    return success();
-  }
-  llvm::legacy::PassManager codegen;
-  if (machine->addPassesToEmitFile(codegen, out.os(), nullptr,
-                                   llvm::CodeGenFileType::ObjectFile))
-    return module.emitError("the target cannot emit object files");
-  codegen.run(*llvmModule);
-  out.keep();
+  if (failed(writeHostModule(*llvmModule, *machine,
+                             kind == AotOutput::LLVMIR ? HostFileKind::LLVMIR
+                                                       : HostFileKind::Object,
+                             path, error)))
+    return module.emitError(error);
   return success();
 }
 
-std::vector<std::string>
-mlir::quant4::runtimeLinkArgs(const LibraryInterface &library) {
-  if (library.weights.empty())
-    return {};
-  // The archives' symbols stay inside the library, so that two libraries in
-  // one process keep their own weight tables.
-  return {QUANT4_WEIGHT_RUNTIME_ARCHIVE, QUANT4_FORMAT_ARCHIVE,
-          "-Wl,--exclude-libs,ALL", "-lstdc++", "-lm"};
-}
-
-LogicalResult mlir::quant4::linkSharedLibrary(StringRef objectPath,
-                                              StringRef libraryPath,
-                                              const AotOptions &options,
-                                              std::string &error,
-                                              ArrayRef<std::string> extraArgs) {
-  std::string driver;
-  for (StringRef name : {"cc", "clang", "gcc"}) {
-    llvm::ErrorOr<std::string> path = llvm::sys::findProgramByName(name);
-    if (!path)
-      path = llvm::sys::findProgramByName(name, {QUANT4_LLVM_TOOLS_DIR});
-    if (path) {
-      driver = *path;
-      break;
-    }
-  }
-  if (driver.empty()) {
-    error = "no C compiler driver (cc, clang, gcc) found to link with";
-    return failure();
-  }
-  std::string output = libraryPath.str(), object = objectPath.str();
-  SmallVector<StringRef> args = {driver, "-shared", "-o", output, object};
+LogicalResult mlir::quant4::linkLibrary(StringRef objectPath,
+                                        StringRef libraryPath,
+                                        const AotOptions &options,
+                                        const LibraryInterface &library,
+                                        std::string &error) {
+  std::vector<std::string> args;
   // OpenMP-lowered code calls libomp's __kmpc_* entry points.
   if (options.threads > 1)
     args.push_back("-l:libomp.so.5");
-  args.append(extraArgs.begin(), extraArgs.end());
-  int rc =
-      llvm::sys::ExecuteAndWait(driver, args, std::nullopt, {}, 0, 0, &error);
-  if (rc != 0) {
-    if (error.empty())
-      error = driver + " failed with exit code " + std::to_string(rc);
-    return failure();
-  }
-  return success();
+  // The archives' symbols stay inside the library, so that two libraries in
+  // one process keep their own weight tables.
+  if (!library.weights.empty())
+    args.insert(args.end(),
+                {QUANT4_WEIGHT_RUNTIME_ARCHIVE, QUANT4_FORMAT_ARCHIVE,
+                 "-Wl,--exclude-libs,ALL", "-lstdc++", "-lm"});
+  return linkSharedLibrary(objectPath, libraryPath, error, args);
 }

@@ -4,26 +4,20 @@
 // The logic behind q4-compile: lowers a module with the CPU pipeline,
 // translates it to LLVM IR, optimizes it and emits a position-independent
 // object file for a chosen CPU, then links it into a shared library with the
-// system's C compiler driver. The library needs only libc at run time (plus
-// libstdc++ when it reads its weights at load time); its entry points are
-// `q4_<name>` and `_mlir_ciface_<name>` (see PlainCWrappers.h, CHeader.h).
+// system's C compiler driver (lib/Target/HostABI/HostObject.h). The library
+// needs only libc at run time (plus libstdc++ when it reads its weights at
+// load time); its entry points are `q4_<name>` and `_mlir_ciface_<name>` (see
+// PlainCWrappers.h, LibraryHeader.h).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef QUANT4_TARGET_CPU_AOTCOMPILER_H
 #define QUANT4_TARGET_CPU_AOTCOMPILER_H
 
-#include "Target/HostABI/EntrySignature.h"
 #include "Target/HostABI/LibraryInterface.h"
 #include "mlir/IR/BuiltinOps.h"
 
-#include <memory>
 #include <string>
-#include <vector>
-
-namespace llvm {
-class TargetMachine;
-} // namespace llvm
 
 namespace mlir::quant4 {
 
@@ -78,23 +72,13 @@ inline LogicalResult compileToObject(ModuleOp module,
                        library);
 }
 
-/// What linkSharedLibrary needs besides the object for `library`: the
-/// weight runtime (lib/Runtime/WeightTable.h and lib/Format, linked
+/// Links `objectPath`, written by compileToFile for `library`, into the
+/// shared library `libraryPath`: with libomp when `options.threads > 1`, and
+/// the weight runtime (lib/Runtime/WeightTable.h and lib/Format, linked
 /// privately) and libstdc++ when it reads weights at load time.
-std::vector<std::string> runtimeLinkArgs(const LibraryInterface &library);
-
-/// Links `objectPath` into the shared library `libraryPath` with the first
-/// of `cc`, `clang`, `gcc` found on PATH (or LLVM's tools directory), with
-/// libomp when `options.threads > 1`, then `extraArgs` (archives, -l...).
-LogicalResult linkSharedLibrary(StringRef objectPath, StringRef libraryPath,
-                                const AotOptions &options, std::string &error,
-                                ArrayRef<std::string> extraArgs = {});
-
-/// A TargetMachine for the host triple and `options.cpu` at
-/// `options.optLevel`, emitting position-independent code; null (and
-/// `error`) when LLVM has no such target.
-std::unique_ptr<llvm::TargetMachine>
-createHostTargetMachine(const AotOptions &options, std::string &error);
+LogicalResult linkLibrary(StringRef objectPath, StringRef libraryPath,
+                          const AotOptions &options,
+                          const LibraryInterface &library, std::string &error);
 
 } // namespace mlir::quant4
 

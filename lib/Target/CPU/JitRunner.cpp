@@ -19,6 +19,24 @@ using namespace mlir::quant4;
 using ::quant4::cpu::NpyArray;
 using ::quant4::cpu::NpyType;
 
+/// The .npy element type of an ABI element type (bf16 as uint16, since NumPy
+/// has no bfloat16).
+static NpyType npyType(AbiElementType type) {
+  switch (type) {
+  case AbiElementType::F32:
+    return NpyType::F32;
+  case AbiElementType::F16:
+    return NpyType::F16;
+  case AbiElementType::BF16:
+    return NpyType::U16;
+  case AbiElementType::U8:
+    return NpyType::U8;
+  case AbiElementType::I8:
+    return NpyType::I8;
+  }
+  llvm_unreachable("unknown ABI element type");
+}
+
 /// Bytes are bytes: i8 and ui8 arrays are interchangeable.
 static bool compatible(NpyType expected, NpyType actual) {
   auto isByte = [](NpyType t) { return t == NpyType::U8 || t == NpyType::I8; };
@@ -101,9 +119,10 @@ static std::string shapeString(const std::vector<int64_t> &shape) {
 /// argument of rank 1 viewing any array of the right size (raw storage).
 static FailureOr<std::vector<int64_t>> argumentShape(const AbiTensor &sig,
                                                      const NpyArray &input) {
-  if (!compatible(sig.type, input.type))
+  if (!compatible(npyType(sig.type), input.type))
     return failure();
-  bool isByte = sig.type == NpyType::U8 || sig.type == NpyType::I8;
+  bool isByte =
+      sig.type == AbiElementType::U8 || sig.type == AbiElementType::I8;
   if (isByte && sig.shape.size() == 1) {
     int64_t n = input.numElements();
     if (!sig.isDynamicDim(0) && n != sig.shape[0])
@@ -184,11 +203,11 @@ LogicalResult CPUJit::run(const std::vector<NpyArray> &inputs,
     auto *aligned = reinterpret_cast<uint8_t *>(resultWords[word + 1]);
     int64_t offset = resultWords[word + 2];
     NpyArray out;
-    out.type = sig.type;
+    out.type = npyType(sig.type);
     // The sizes the code computed (dynamic dimensions included).
     out.shape.assign(resultWords.begin() + word + 3,
                      resultWords.begin() + word + 3 + sig.shape.size());
-    size_t elementSize = ::quant4::cpu::npyElementSize(sig.type);
+    size_t elementSize = abiElementSize(sig.type);
     out.data.resize(size_t(out.numElements()) * elementSize);
     std::memcpy(out.data.data(), aligned + offset * elementSize,
                 out.data.size());

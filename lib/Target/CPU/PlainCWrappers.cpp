@@ -242,7 +242,7 @@ bool WrapperBuilder::build(std::string &error) {
     }
   }
   for (auto [result, desc] : llvm::zip_equal(results, descs)) {
-    uint64_t elementBytes = ::quant4::cpu::npyElementSize(result.tensor->type);
+    uint64_t elementBytes = abiElementSize(result.tensor->type);
     llvm::Value *bytes = b.getInt64(elementBytes);
     for (llvm::Value *size : result.sizes)
       bytes = b.CreateMul(bytes, size);

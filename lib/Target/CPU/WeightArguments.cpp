@@ -10,7 +10,6 @@
 
 using namespace mlir;
 using namespace mlir::quant4;
-using ::quant4::cpu::NpyType;
 
 namespace {
 
@@ -32,7 +31,7 @@ WeightBinding describeWeight(WeightOp op) {
         blocked.getFormat().getFormatSpec(std::nullopt));
     weight.shape.assign(blocked.getShape().begin(), blocked.getShape().end());
     weight.bytes = blocked.getStorageBytes();
-    weight.abi = {NpyType::U8, {weight.bytes}};
+    weight.abi = {AbiElementType::U8, {weight.bytes}};
     return weight;
   }
   auto floats = cast<RankedTensorType>(type);

@@ -1,27 +1,24 @@
-//===- CHeader.h - C declarations of compiled entry functions ---*- C++ -*-===//
+//===- CHeader.h - pieces of the C headers of host libraries ----*- C++ -*-===//
+//
+// What every header q4-compile writes beside a library shares, whichever
+// target the library runs on: the frame (banner, include guard, <stdint.h>,
+// `extern "C"`), the element count macros of each entry's buffers and the
+// dense buffer parameters of its `q4_<name>` function. The CPU target's
+// header (lib/Target/CPU/LibraryHeader.h) and the NVPTX host library's
+// (lib/Target/NVPTX/HostHeader.h) are made of these.
+//
+//===----------------------------------------------------------------------===//
 
 #ifndef QUANT4_TARGET_HOSTABI_CHEADER_H
 #define QUANT4_TARGET_HOSTABI_CHEADER_H
 
 #include "Target/HostABI/EntrySignature.h"
-#include "Target/HostABI/LibraryInterface.h"
 
 #include <ostream>
 #include <string>
-#include <vector>
 
 namespace mlir::quant4 {
 
-/// A self-contained C header declaring the library functions
-/// (q4_<lib>_error, q4_<lib>_init in load mode) and, for every entry, one
-/// memref descriptor type per argument, weight and result, the prototype of
-/// `_mlir_ciface_<name>` and the plain entry point `q4_<name>` with the
-/// element count of each buffer; `guard` names the include guard.
-std::string writeCHeader(const std::string &guard,
-                         const LibraryInterface &library);
-
-/// Pieces of a generated header, shared with the GPU host library's
-/// (lib/Target/NVPTX/HostHeader.h).
 /// The banner, include guard, <stdint.h> and `extern "C" {`.
 void writeCHeaderBegin(std::ostream &os, const std::string &guard);
 /// Closes what writeCHeaderBegin opened.

@@ -5,7 +5,6 @@
 
 using namespace mlir;
 using namespace mlir::quant4;
-using ::quant4::cpu::NpyType;
 
 bool AbiTensor::isDynamicDim(size_t i) const {
   return ShapedType::isDynamic(shape[i]);
@@ -23,17 +22,46 @@ int64_t AbiTensor::numElements() const {
   return n;
 }
 
-static const char *mlirElementName(NpyType type) {
+int mlir::quant4::abiElementSize(AbiElementType type) {
   switch (type) {
-  case NpyType::F32:
+  case AbiElementType::F32:
+    return 4;
+  case AbiElementType::F16:
+  case AbiElementType::BF16:
+    return 2;
+  case AbiElementType::U8:
+  case AbiElementType::I8:
+    return 1;
+  }
+  return 0;
+}
+
+const char *mlir::quant4::abiCType(AbiElementType type) {
+  switch (type) {
+  case AbiElementType::F32:
+    return "float";
+  case AbiElementType::F16:
+  case AbiElementType::BF16:
+    return "uint16_t";
+  case AbiElementType::U8:
+    return "uint8_t";
+  case AbiElementType::I8:
+    return "int8_t";
+  }
+  return "void";
+}
+
+static const char *mlirElementName(AbiElementType type) {
+  switch (type) {
+  case AbiElementType::F32:
     return "f32";
-  case NpyType::F16:
+  case AbiElementType::F16:
     return "f16";
-  case NpyType::U16:
+  case AbiElementType::BF16:
     return "bf16";
-  case NpyType::U8:
+  case AbiElementType::U8:
     return "ui8";
-  case NpyType::I8:
+  case AbiElementType::I8:
     return "i8";
   }
   return "?";
@@ -46,17 +74,17 @@ std::string AbiTensor::describe() const {
   return s + mlirElementName(type);
 }
 
-std::optional<NpyType> mlir::quant4::abiElementType(Type type) {
+std::optional<AbiElementType> mlir::quant4::abiElementType(Type type) {
   if (type.isF32())
-    return NpyType::F32;
+    return AbiElementType::F32;
   if (type.isF16())
-    return NpyType::F16;
+    return AbiElementType::F16;
   if (type.isBF16())
-    return NpyType::U16;
+    return AbiElementType::BF16;
   if (type.isUnsignedInteger(8))
-    return NpyType::U8;
+    return AbiElementType::U8;
   if (type.isInteger(8))
-    return NpyType::I8;
+    return AbiElementType::I8;
   return std::nullopt;
 }
 
@@ -84,7 +112,7 @@ mlir::quant4::getEntrySignature(func::FuncOp func, bool allowDynamicDims) {
   signature.name = func.getSymName().str();
   auto add = [&](Type type, std::vector<AbiTensor> &tensors) {
     auto tensor = dyn_cast<RankedTensorType>(type);
-    std::optional<NpyType> element =
+    std::optional<AbiElementType> element =
         tensor ? abiElementType(tensor.getElementType()) : std::nullopt;
     if (!tensor || !element ||
         (!allowDynamicDims && !tensor.hasStaticShape())) {

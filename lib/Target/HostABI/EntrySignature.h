@@ -1,17 +1,17 @@
 //===- EntrySignature.h - the C ABI of a compiled entry function -*- C++ -*-=//
 //
 // Entry functions take and return ranked tensors of f32, f16, bf16, i8 or
-// ui8, static or with dynamic dimensions. After the CPU pipeline each becomes
-// a memref descriptor passed by pointer through the `llvm.emit_c_interface`
-// wrapper `_mlir_ciface_<name>` (results first, through one pointer to a
-// struct of descriptors).
+// ui8, static or with dynamic dimensions. Every host library q4-compile
+// writes passes them across its C ABI: the CPU target as memref descriptors
+// through the `llvm.emit_c_interface` wrapper `_mlir_ciface_<name>` (results
+// first, through one pointer to a struct of descriptors) and as dense
+// buffers through `q4_<name>`, the NVPTX target as device pointers.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef QUANT4_TARGET_HOSTABI_ENTRYSIGNATURE_H
 #define QUANT4_TARGET_HOSTABI_ENTRYSIGNATURE_H
 
-#include "Target/CPU/Npy.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 
@@ -21,10 +21,19 @@
 
 namespace mlir::quant4 {
 
-/// One tensor at the ABI: element type (bf16 as U16) and shape, whose
-/// dynamic dimensions are ShapedType::kDynamic.
+/// The element types a tensor may have at the ABI.
+enum class AbiElementType { F32, F16, BF16, U8, I8 };
+
+/// Bytes per element.
+int abiElementSize(AbiElementType type);
+/// The C type of a buffer element: "float", "uint16_t" (f16 and bf16 as
+/// their bits), "uint8_t" or "int8_t".
+const char *abiCType(AbiElementType type);
+
+/// One tensor at the ABI: element type and shape, whose dynamic dimensions
+/// are ShapedType::kDynamic.
 struct AbiTensor {
-  ::quant4::cpu::NpyType type;
+  AbiElementType type;
   std::vector<int64_t> shape;
 
   bool isDynamicDim(size_t i) const;
@@ -45,9 +54,8 @@ struct EntrySignature {
   std::vector<size_t> weights;
 };
 
-/// The ABI element type of `type` (f32, f16, bf16 as U16, ui8, i8), or
-/// nullopt.
-std::optional<::quant4::cpu::NpyType> abiElementType(Type type);
+/// The ABI element type of `type` (f32, f16, bf16, ui8, i8), or nullopt.
+std::optional<AbiElementType> abiElementType(Type type);
 
 /// The functions named in `names`, or every public function with a body
 /// when `names` is empty; emits an error for a name not in `module`.

@@ -1,9 +1,10 @@
 //===- LibraryInterface.h - the C interface of a compiled library -*- C++ -*-=//
 //
-// What a q4-compile library exports, as the wrappers (PlainCWrappers.h,
-// LibraryFunctions.h) and the header writer (CHeader.h) see it: its entry
-// points and, when weights are read at load time, the tensors it reads from
-// model files.
+// What a q4-compile library exports, as the CPU target's wrappers
+// (lib/Target/CPU/PlainCWrappers.h, LibraryFunctions.h) and header writer
+// (LibraryHeader.h) see it: its entry points and, when weights are read at
+// load time, the tensors it reads from model files. The C names of entry
+// points are every target's (plainCName).
 //
 //===----------------------------------------------------------------------===//
 #ifndef QUANT4_TARGET_HOSTABI_LIBRARYINTERFACE_H

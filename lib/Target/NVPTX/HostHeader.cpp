@@ -1,8 +1,8 @@
 //===- HostHeader.cpp - C declarations of a GPU host library --------------===//
 
 #include "Target/NVPTX/HostHeader.h"
-#include "Target/CPU/PlainCWrappers.h"
 #include "Target/HostABI/CHeader.h"
+#include "Target/HostABI/LibraryInterface.h"
 
 #include <sstream>
 

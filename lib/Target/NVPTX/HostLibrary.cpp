@@ -1,15 +1,13 @@
 //===- HostLibrary.cpp - A C-callable host library around the kernels -----===//
 
 #include "Target/NVPTX/HostLibrary.h"
-#include "Target/CPU/AotCompiler.h"
-#include "Target/CPU/PlainCWrappers.h"
+#include "Target/HostABI/HostObject.h"
+#include "Target/HostABI/LibraryInterface.h"
 #include "Target/NVPTX/KernelBundle.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/IR/IRBuilder.h"
-#include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Target/TargetMachine.h"
 
 using namespace mlir;
@@ -158,32 +156,18 @@ buildWrapperModule(llvm::LLVMContext &context, const KernelBundleText &bundle,
 static LogicalResult emitModule(ModuleOp op, llvm::Module &module,
                                 const HostLibraryOptions &options,
                                 HostOutput kind, StringRef path) {
-  AotOptions target;
-  target.cpu = options.cpu;
-  target.optLevel = 2;
   std::string error;
   std::unique_ptr<llvm::TargetMachine> machine =
-      createHostTargetMachine(target, error);
+      createHostTargetMachine(options.cpu, /*optLevel=*/2, error);
   if (!machine)
     return op.emitError("no host target machine: ") << error;
   module.setTargetTriple(machine->getTargetTriple());
   module.setDataLayout(machine->createDataLayout());
-  std::error_code ec;
-  llvm::ToolOutputFile out(path, ec,
-                           kind == HostOutput::LLVMIR ? llvm::sys::fs::OF_Text
-                                                      : llvm::sys::fs::OF_None);
-  if (ec)
-    return op.emitError("cannot write '") << path << "': " << ec.message();
-  if (kind == HostOutput::LLVMIR) {
-    module.print(out.os(), nullptr);
-  } else {
-    llvm::legacy::PassManager codegen;
-    if (machine->addPassesToEmitFile(codegen, out.os(), nullptr,
-                                     llvm::CodeGenFileType::ObjectFile))
-      return op.emitError("the host target cannot emit object files");
-    codegen.run(module);
-  }
-  out.keep();
+  if (failed(writeHostModule(module, *machine,
+                             kind == HostOutput::LLVMIR ? HostFileKind::LLVMIR
+                                                        : HostFileKind::Object,
+                             path, error)))
+    return op.emitError(error);
   return success();
 }
 
@@ -234,7 +218,7 @@ LogicalResult mlir::quant4::compileHostLibrary(
   std::string error;
   LogicalResult linked =
       llvm::sys::fs::exists(archive)
-          ? linkSharedLibrary(object, path, AotOptions(), error,
+          ? linkSharedLibrary(object, path, error,
                               {archive, "-Wl,--exclude-libs,ALL", "-lstdc++",
                                "-ldl", "-lpthread"})
           : failure();

@@ -8,7 +8,8 @@
 //   int q4_f(const T *arg0, ..., R *result0, ..., void *stream);
 //
 // with CUDA device pointers (16-byte aligned, not overlapping) in the
-// argument order of the CPU target's plain C functions (EntrySignature.h)
+// argument order of the CPU target's plain C functions
+// (lib/Target/HostABI/EntrySignature.h)
 // and a CUstream last, plus `const char *q4_<lib>_error(void)`. The wrappers
 // are generated as LLVM IR that hands the pointers to lib/Runtime's
 // q4rt_launch (EmbeddedBundle.h); the library links lib/Runtime statically
