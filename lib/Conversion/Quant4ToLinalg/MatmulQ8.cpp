@@ -166,49 +166,61 @@ static SmallVector<Value> buildQ8KRowSums(OpBuilder &b, Location loc,
       b, loc, DenseElementsAttr::get(lanes, b.getF32FloatAttr(0)));
   SmallVector<Value> init(2 * rows, zero);
 
+  // One K block: the accumulators after block `kb`.
+  auto step = [&](OpBuilder &b, Location loc, Value kb,
+                  ValueRange accs) -> SmallVector<Value> {
+    DecodeBuilder d(b, loc, storage);
+    Value block = d.add(d.mul(n, grid.blocksPerRow), kb);
+    Q4KBlockParts w = loadQ4KBlock(b, loc, format, storage, numBlocks, block);
+    auto read = [&](Value source, Value row, int64_t offset, int64_t width,
+                    Type element) -> Value {
+      Value pad =
+          arith::ConstantOp::create(b, loc, b.getIntegerAttr(element, 0));
+      return vector::TransferReadOp::create(
+          b, loc, VectorType::get({width}, element), source,
+          ValueRange{row, kb, d.index(offset)}, pad, ArrayRef<bool>{true});
+    };
+    auto lane = [&](Value pair, int64_t i) -> Value {
+      Value scalar = vector::ExtractOp::create(b, loc, pair, i);
+      return vector::BroadcastOp::create(b, loc, lanes, scalar);
+    };
+    SmallVector<Value> next(2 * rows);
+    for (int64_t r = 0; r < rows; ++r) {
+      SmallVector<Value> acts;
+      for (int64_t j = 0; j < kSubBlocks; ++j)
+        acts.push_back(
+            read(x.codes, rowIndex[r], j * kSubBlock, kSubBlock, i8));
+      Value sumi = buildScaledDots(b, loc, w.codes, acts, w.scales);
+      Value summ = arith::MulIOp::create(
+          b, loc, w.mins, read(x.subSums, rowIndex[r], 0, kSubBlocks, i32),
+          arith::IntegerOverflowFlags::nsw);
+      // (d_w * d_x, dmin_w * d_x), each rounded once.
+      Value dx = tensor::ExtractOp::create(b, loc, x.scales,
+                                           ValueRange{rowIndex[r], kb});
+      Value dd = arith::MulFOp::create(
+          b, loc, w.dPair,
+          vector::BroadcastOp::create(b, loc,
+                                      cast<VectorType>(w.dPair.getType()), dx));
+      next[r] = vector::FMAOp::create(
+          b, loc, lane(dd, 0), arith::SIToFPOp::create(b, loc, lanes, sumi),
+          accs[r]);
+      next[rows + r] = vector::FMAOp::create(
+          b, loc, lane(dd, 1), arith::SIToFPOp::create(b, loc, lanes, summ),
+          accs[rows + r]);
+    }
+    return next;
+  };
+  // Two blocks per iteration when the count is even: fewer loop updates and
+  // two blocks to schedule together (4096x4096 GEMV on Zen 4: -5 %; four
+  // blocks were slower than two).
+  int64_t unroll = grid.blocksPerRow % 2 == 0 ? 2 : 1;
   auto loop = scf::ForOp::create(
-      b, loc, d.index(0), d.index(grid.blocksPerRow), d.index(1), init,
+      b, loc, d.index(0), d.index(grid.blocksPerRow), d.index(unroll), init,
       [&](OpBuilder &b, Location loc, Value kb, ValueRange accs) {
         DecodeBuilder d(b, loc, storage);
-        Value block = d.add(d.mul(n, grid.blocksPerRow), kb);
-        Q4KBlockParts w =
-            loadQ4KBlock(b, loc, format, storage, numBlocks, block);
-        auto read = [&](Value source, Value row, int64_t offset, int64_t width,
-                        Type element) -> Value {
-          Value pad =
-              arith::ConstantOp::create(b, loc, b.getIntegerAttr(element, 0));
-          return vector::TransferReadOp::create(
-              b, loc, VectorType::get({width}, element), source,
-              ValueRange{row, kb, d.index(offset)}, pad, ArrayRef<bool>{true});
-        };
-        auto lane = [&](Value pair, int64_t i) -> Value {
-          Value scalar = vector::ExtractOp::create(b, loc, pair, i);
-          return vector::BroadcastOp::create(b, loc, lanes, scalar);
-        };
-        SmallVector<Value> next(2 * rows);
-        for (int64_t r = 0; r < rows; ++r) {
-          SmallVector<Value> acts;
-          for (int64_t j = 0; j < kSubBlocks; ++j)
-            acts.push_back(
-                read(x.codes, rowIndex[r], j * kSubBlock, kSubBlock, i8));
-          Value sumi = buildScaledDots(b, loc, w.codes, acts, w.scales);
-          Value summ = arith::MulIOp::create(
-              b, loc, w.mins, read(x.subSums, rowIndex[r], 0, kSubBlocks, i32),
-              arith::IntegerOverflowFlags::nsw);
-          // (d_w * d_x, dmin_w * d_x), each rounded once.
-          Value dx = tensor::ExtractOp::create(b, loc, x.scales,
-                                               ValueRange{rowIndex[r], kb});
-          Value dd = arith::MulFOp::create(
-              b, loc, w.dPair,
-              vector::BroadcastOp::create(
-                  b, loc, cast<VectorType>(w.dPair.getType()), dx));
-          next[r] = vector::FMAOp::create(
-              b, loc, lane(dd, 0), arith::SIToFPOp::create(b, loc, lanes, sumi),
-              accs[r]);
-          next[rows + r] = vector::FMAOp::create(
-              b, loc, lane(dd, 1), arith::SIToFPOp::create(b, loc, lanes, summ),
-              accs[rows + r]);
-        }
+        SmallVector<Value> next(accs);
+        for (int64_t u = 0; u < unroll; ++u)
+          next = step(b, loc, d.add(kb, u), next);
         scf::YieldOp::create(b, loc, next);
       });
 

@@ -21,22 +21,22 @@
 
 // With `parallel`, the rows of the rounding are an scf.forall too.
 // PAR-LABEL: func.func @q4_k
-// PAR:         scf.forall (%[[R:.*]]) in (4) shared_outs({{.*}}) -> (tensor<4x2xf32>, tensor<4x2x256xi8>, tensor<4x2x8xi32>)
-// PAR:           tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%[[R]], 0] [1, 2] [1, 1] : tensor<1x2xf32> into tensor<4x2xf32>
-// PAR:           tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%[[R]], 0, 0] [1, 2, 256] [1, 1, 1] : tensor<1x2x256xi8> into tensor<4x2x256xi8>
-// PAR:           tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%[[R]], 0, 0] [1, 2, 8] [1, 1, 1] : tensor<1x2x8xi32> into tensor<4x2x8xi32>
+// PAR:         scf.forall (%[[R:.*]]) in (4) shared_outs({{.*}}) -> (tensor<4x4xf32>, tensor<4x4x256xi8>, tensor<4x4x8xi32>)
+// PAR:           tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%[[R]], 0] [1, 4] [1, 1] : tensor<1x4xf32> into tensor<4x4xf32>
+// PAR:           tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%[[R]], 0, 0] [1, 4, 256] [1, 1, 1] : tensor<1x4x256xi8> into tensor<4x4x256xi8>
+// PAR:           tensor.parallel_insert_slice %{{.*}} into %{{.*}}[%[[R]], 0, 0] [1, 4, 8] [1, 1, 1] : tensor<1x4x8xi32> into tensor<4x4x8xi32>
 // PAR-LABEL: func.func @batched_f16
 // PAR:         scf.forall (%{{.*}}) in (%{{.*}}) shared_outs({{.*}}) -> (tensor<?x1xf32>, tensor<?x1x256xi8>, tensor<?x1x8xi32>)
 
 // CHECK-LABEL: func.func @q4_k
-// CHECK-SAME:    (%[[X:.*]]: tensor<4x512xf32>, %[[W:.*]]: tensor<2304xi8>) -> tensor<4x8xf32>
+// CHECK-SAME:    (%[[X:.*]]: tensor<4x1024xf32>, %[[W:.*]]: tensor<4608xi8>) -> tensor<4x8xf32>
 // CHECK-NOT:     tensor<8x512xf32>
-// CHECK:         %[[XB:.*]] = tensor.expand_shape %[[X]] {{\[}}[0], [1, 2]] output_shape [4, 2, 256]
+// CHECK:         %[[XB:.*]] = tensor.expand_shape %[[X]] {{\[}}[0], [1, 2]] output_shape [4, 4, 256]
 // Rows, then blocks, on the row's slices of (d, codes, sub-block sums).
-// CHECK:         %[[Q8:.*]]:3 = scf.for %[[ROW:.*]] = %c0 to %c4 step %c1 iter_args({{.*}}) -> (tensor<4x2xf32>, tensor<4x2x256xi8>, tensor<4x2x8xi32>)
-// CHECK:           scf.for %[[QB:.*]] = %c0 to %c2 step %c1 iter_args(%{{.*}} = %{{.*}}, %[[CODES_ROW:.*]] = %{{.*}}, %[[SUMS_ROW:.*]] = %{{.*}}) -> (tensor<1x2xf32>, tensor<1x2x256xi8>, tensor<1x2x8xi32>)
+// CHECK:         %[[Q8:.*]]:3 = scf.for %[[ROW:.*]] = %c0 to %c4 step %c1 iter_args({{.*}}) -> (tensor<4x4xf32>, tensor<4x4x256xi8>, tensor<4x4x8xi32>)
+// CHECK:           scf.for %[[QB:.*]] = %c0 to %c4 step %c1 iter_args(%{{.*}} = %{{.*}}, %[[CODES_ROW:.*]] = %{{.*}}, %[[SUMS_ROW:.*]] = %{{.*}}) -> (tensor<1x4xf32>, tensor<1x4x256xi8>, tensor<1x4x8xi32>)
 // |x| of 32 values per vector (the sign bit cleared).
-// CHECK:             %[[X0:.*]] = vector.transfer_read %[[XB]][%[[ROW]], %[[QB]], %c0], %{{.*}} {in_bounds = [true]} : tensor<4x2x256xf32>, vector<32xf32>
+// CHECK:             %[[X0:.*]] = vector.transfer_read %[[XB]][%[[ROW]], %[[QB]], %c0], %{{.*}} {in_bounds = [true]} : tensor<4x4x256xf32>, vector<32xf32>
 // CHECK:             %[[X0I:.*]] = arith.bitcast %[[X0]] : vector<32xf32> to vector<32xi32>
 // CHECK:             %[[A0I:.*]] = arith.andi %[[X0I]], %{{.*}} : vector<32xi32>
 // CHECK:             %[[A0:.*]] = arith.bitcast %[[A0I]] : vector<32xi32> to vector<32xf32>
@@ -67,25 +67,25 @@
 // CHECK:             %[[QM:.*]] = arith.minsi %[[QI]], %{{.*}} : vector<32xi32>
 // CHECK:             %[[QS0:.*]] = arith.select %[[ISZERO]], %{{.*}}, %[[QM]] : vector<32xi32>
 // CHECK:             %[[Q0:.*]] = arith.trunci %[[QS0]] : vector<32xi32> to vector<32xi8>
-// CHECK:             vector.transfer_write %[[Q0]], %[[CODES_ROW]][%c0, %[[QB]], %c0] {in_bounds = [true]} : vector<32xi8>, tensor<1x2x256xi8>
+// CHECK:             vector.transfer_write %[[Q0]], %[[CODES_ROW]][%c0, %[[QB]], %c0] {in_bounds = [true]} : vector<32xi8>, tensor<1x4x256xi8>
 // CHECK:             %[[Q0W:.*]] = arith.extsi %[[Q0]] : vector<32xi8> to vector<32xi32>
 // CHECK:             vector.reduction <add>, %[[Q0W]] : vector<32xi32> into i32
 // CHECK-COUNT-7:     vector.reduction <add>, %{{.*}} : vector<32xi32> into i32
 // CHECK:             %[[SUMV:.*]] = vector.from_elements %{{.*}} : vector<8xi32>
-// CHECK:             vector.transfer_write %[[SUMV]], %[[SUMS_ROW]][%c0, %[[QB]], %c0] {in_bounds = [true]} : vector<8xi32>, tensor<1x2x8xi32>
+// CHECK:             vector.transfer_write %[[SUMV]], %[[SUMS_ROW]][%c0, %[[QB]], %c0] {in_bounds = [true]} : vector<8xi32>, tensor<1x4x8xi32>
 // d = 1 / iscale, 0 for an all-zero block.
 // CHECK:             %[[DQ:.*]] = arith.divf %{{.*}}, %[[IS]] : f32
 // CHECK:             %[[DS:.*]] = arith.select %[[ISZERO]], %[[ZERO]], %[[DQ]] : f32
-// CHECK:             tensor.insert %[[DS]] into %{{.*}}[%c0, %[[QB]]] : tensor<1x2xf32>
+// CHECK:             tensor.insert %[[DS]] into %{{.*}}[%c0, %[[QB]]] : tensor<1x4xf32>
 // CHECK-COUNT-3:   tensor.insert_slice
 // The block dot products: column tiles, a group of tile-m = 4 rows, then
 // one scf.for over the K blocks per column carrying two vector<8xf32>
 // accumulators per row; no reduction before the loop ends.
 // CHECK:         scf.for %{{.*}} = %c0 to %c8 step %c1 iter_args(%[[Y:.*]] = %{{.*}}) -> (tensor<4x8xf32>)
-// CHECK:           %[[ACCS:.*]]:8 = scf.for %[[KB:.*]] = %c0 to %c2 step %c1 iter_args(%[[A0:[^ ]*]] = %[[Z:[^ ,]*]], %{{.*}} = %[[Z]], %{{.*}} = %[[Z]], %{{.*}} = %[[Z]], %[[M0:[^ ]*]] = %[[Z]], %{{.*}} = %[[Z]], %{{.*}} = %[[Z]], %{{.*}} = %[[Z]]) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK:           %[[ACCS:.*]]:8 = scf.for %[[KB:.*]] = %c0 to %c4 step %c2 iter_args(%[[A0:[^ ]*]] = %[[Z:[^ ,]*]], %{{.*}} = %[[Z]], %{{.*}} = %[[Z]], %{{.*}} = %[[Z]], %[[M0:[^ ]*]] = %[[Z]], %{{.*}} = %[[Z]], %{{.*}} = %[[Z]], %{{.*}} = %[[Z]]) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
 // CHECK-NOT:         vector.reduction
 // d and dmin: one 4-byte load, two fp16 lanes.
-// CHECK:             %[[DB:.*]] = vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<2304xi8>, vector<4xi8>
+// CHECK:             %[[DB:.*]] = vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<4608xi8>, vector<4xi8>
 // CHECK:             %[[DH:.*]] = vector.bitcast %[[DB]] : vector<4xi8> to vector<2xf16>
 // CHECK:             %[[DD:.*]] = arith.extf %[[DH]] : vector<2xf16> to vector<2xf32>
 // Six-bit scales and mins from the 12 scale bytes, as vectors.
@@ -93,9 +93,9 @@
 // CHECK:             %[[MINS:.*]] = arith.extui %{{.*}} : vector<8xi8> to vector<8xi32>
 // 32 nibbles of a sub-block times 32 int8 codes of x: lanes 4i .. 4i + 3
 // added into lane i, times the sub-block's scale.
-// CHECK:             %[[QS:.*]] = vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<2304xi8>, vector<32xi8>
+// CHECK:             %[[QS:.*]] = vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<4608xi8>, vector<32xi8>
 // CHECK:             %[[NIB:.*]] = arith.andi %[[QS]], %{{.*}} : vector<32xi8>
-// CHECK:             %[[XQ:.*]] = vector.transfer_read %[[Q8]]#1[%c0, %[[KB]], %c0], %{{.*}} {in_bounds = [true]} : tensor<4x2x256xi8>, vector<32xi8>
+// CHECK:             %[[XQ:.*]] = vector.transfer_read %[[Q8]]#1[%c0, %[[KB]], %c0], %{{.*}} {in_bounds = [true]} : tensor<4x4x256xi8>, vector<32xi8>
 // CHECK-COUNT-7:     vector.transfer_read %[[Q8]]#1[%c0, %[[KB]], %{{.*}}]
 // CHECK:             %[[WIDE_W:.*]] = arith.extui %[[NIB]] : vector<32xi8> to vector<32xi32>
 // CHECK:             %[[WIDE_X:.*]] = arith.extsi %[[XQ]] : vector<32xi8> to vector<32xi32>
@@ -112,9 +112,9 @@
 // CHECK-COUNT-7:     vector.shuffle %[[SC]], %[[SC]]
 // The mins times x's sub-block sums, then one FMA per accumulator with
 // d_w * d_x and dmin_w * d_x.
-// CHECK:             %[[XS:.*]] = vector.transfer_read %[[Q8]]#2[%c0, %[[KB]], %c0], %{{.*}} {in_bounds = [true]} : tensor<4x2x8xi32>, vector<8xi32>
+// CHECK:             %[[XS:.*]] = vector.transfer_read %[[Q8]]#2[%c0, %[[KB]], %c0], %{{.*}} {in_bounds = [true]} : tensor<4x4x8xi32>, vector<8xi32>
 // CHECK:             %[[SUMM:.*]] = arith.muli %[[MINS]], %[[XS]] overflow<nsw> : vector<8xi32>
-// CHECK:             %[[DX:.*]] = tensor.extract %[[Q8]]#0[%c0, %[[KB]]] : tensor<4x2xf32>
+// CHECK:             %[[DX:.*]] = tensor.extract %[[Q8]]#0[%c0, %[[KB]]] : tensor<4x4xf32>
 // CHECK:             %[[DXV:.*]] = vector.broadcast %[[DX]] : f32 to vector<2xf32>
 // CHECK:             %[[SCALED:.*]] = arith.mulf %[[DD]], %[[DXV]] : vector<2xf32>
 // CHECK:             %[[DA:.*]] = vector.extract %[[SCALED]][0]
@@ -125,16 +125,23 @@
 // CHECK:             %[[DMV:.*]] = vector.broadcast %[[DM]] : f32 to vector<8xf32>
 // CHECK:             %[[SUMMF:.*]] = arith.sitofp %[[SUMM]] : vector<8xi32> to vector<8xf32>
 // CHECK:             %[[NEXTM:.*]] = vector.fma %[[DMV]], %[[SUMMF]], %[[M0]] : vector<8xf32>
-// The other three rows share the weight block (no second load of it).
+// The other three rows share the weight block (no second load of it); the
+// loop takes K blocks in pairs, the second one at kb + 1 carrying on from
+// the first one's accumulators.
 // CHECK-NOT:         vector.transfer_read %[[W]]
-// CHECK:             scf.yield %[[NEXT]], %{{.*}}, %{{.*}}, %{{.*}}, %[[NEXTM]], %{{.*}}, %{{.*}}, %{{.*}} :
+// CHECK:             %[[KB1:.*]] = arith.addi %[[KB]], %c1 : index
+// CHECK:             vector.transfer_read %[[W]]
+// CHECK:             vector.transfer_read %[[Q8]]#1[%c0, %[[KB1]], %c0]
+// CHECK:             vector.fma %{{.*}}, %{{.*}}, %[[NEXT]] : vector<8xf32>
+// CHECK:             vector.fma %{{.*}}, %{{.*}}, %[[NEXTM]] : vector<8xf32>
+// CHECK:             scf.yield
 // One horizontal sum per row and column.
 // CHECK:           %[[BOTH:.*]] = arith.subf %[[ACCS]]#0, %[[ACCS]]#4 : vector<8xf32>
 // CHECK:           %[[YV:.*]] = vector.reduction <add>, %[[BOTH]] fastmath<reassoc> : vector<8xf32> into f32
 // CHECK-COUNT-3:   vector.reduction <add>
 // CHECK:           tensor.insert %[[YV]] into %{{.*}}[%c0, %{{.*}}] : tensor<4x8xf32>
-func.func @q4_k(%x: tensor<4x512xf32>, %w: !quant4.blocked<8x512, #quant4.q4_k>) -> tensor<4x8xf32> {
-  %y = quant4.matmul %x, %w activations q8_k : tensor<4x512xf32>, !quant4.blocked<8x512, #quant4.q4_k> -> tensor<4x8xf32>
+func.func @q4_k(%x: tensor<4x1024xf32>, %w: !quant4.blocked<8x1024, #quant4.q4_k>) -> tensor<4x8xf32> {
+  %y = quant4.matmul %x, %w activations q8_k : tensor<4x1024xf32>, !quant4.blocked<8x1024, #quant4.q4_k> -> tensor<4x8xf32>
   return %y : tensor<4x8xf32>
 }
 
