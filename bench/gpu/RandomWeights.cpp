@@ -15,7 +15,8 @@ using format::FormatSpec;
 std::vector<BenchFormat> benchFormats() {
   return {{"q4k", FormatSpec::q4k()},
           {"nf4", FormatSpec::nf4(64, false)},
-          {"mxfp4", FormatSpec::mxfp4(format::MXFP4Layout::GGML)}};
+          {"mxfp4", FormatSpec::mxfp4(format::MXFP4Layout::GGML)},
+          {"q4kq8", FormatSpec::q4k(), /*q8kActivations=*/true}};
 }
 
 std::vector<uint8_t> randomStorage(const FormatSpec &spec, int64_t n, int64_t k,

@@ -2,11 +2,14 @@
 # Compiles the benchmark's kernels HERE (needs q4-nvptx, i.e. MLIR) into
 # bench/gpu/kernels/<format>_<N>x<K>.{manifest,*.ptx}, each bundle holding
 # functions m1, m4, m16:  (x: MxK f32, storage bytes, y: MxN f32), and the
-# GEMM class (tensor cores) in <format>_<N>x<K>_gemm.*: m64, m2048.
+# GEMM class (tensor cores) in <format>_<N>x<K>_gemm.*: m64, m2048. Format
+# q4kq8 is Q4_K with `activations q8_k` (x rounded to Q8_K, dp4a dots; the
+# GEMV class only).
 # run.sh carries these to the GPU machine, which has no MLIR.
 #   [QUANT4_KERNELS="gemv gemm"] bench/gpu/gen_kernels.sh [BUILD_DIR] \
 #     [extra q4-nvptx flags]
-# QUANT4_KERNELS picks the bundles rebuilt (the others are left as they are);
+# QUANT4_KERNELS picks the bundles rebuilt (the others are left as they are),
+# QUANT4_FORMATS the formats (default: q4k nf4 mxfp4 q4kq8);
 # QUANT4_KERNEL_DIR writes them elsewhere (gemv_variants.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,14 +22,14 @@ mkdir -p "$out"
 storage_bytes() { # format n k
   local n=$2 k=$3
   case $1 in
-  q4k) echo $((n * k / 256 * 144)) ;;
+  q4k | q4kq8) echo $((n * k / 256 * 144)) ;;
   nf4) echo $((n * k / 2 + n * k / 64 * 4)) ;;
   mxfp4) echo $((n * k / 32 * 17)) ;;
   esac
 }
 attr() {
   case $1 in
-  q4k) echo '#quant4.q4_k' ;;
+  q4k | q4kq8) echo '#quant4.q4_k' ;;
   nf4) echo '#quant4.nf4' ;;
   mxfp4) echo '#quant4.mxfp4' ;;
   esac
@@ -38,7 +41,10 @@ for class in ${QUANT4_KERNELS:-gemv gemm}; do
   gemm) suffix=_gemm ms="64 2048" ;;
   *) echo "unknown kernel class $class" >&2 && exit 1 ;;
   esac
-  for fmt in q4k nf4 mxfp4; do
+  for fmt in ${QUANT4_FORMATS:-q4k nf4 mxfp4 q4kq8}; do
+    [ "$class-$fmt" = gemm-q4kq8 ] && continue
+    mode=
+    [ "$fmt" = q4kq8 ] && mode=" activations q8_k"
     for shape in 4096x4096 11008x4096 14336x4096 4096x14336; do
       n=${shape%x*} k=${shape#*x}
       b=$(storage_bytes $fmt $n $k)
@@ -51,7 +57,7 @@ for class in ${QUANT4_KERNELS:-gemv gemm}; do
           cat <<MLIR
 func.func @m$m(%x: tensor<${m}x${k}xf32>, %raw: tensor<${b}xi8>) -> tensor<${m}x${n}xf32> {
   %w = quant4.from_bytes %raw : tensor<${b}xi8> -> !w
-  %y = quant4.matmul %x, %w : tensor<${m}x${k}xf32>, !w -> tensor<${m}x${n}xf32>
+  %y = quant4.matmul %x, %w${mode} : tensor<${m}x${k}xf32>, !w -> tensor<${m}x${n}xf32>
   return %y : tensor<${m}x${n}xf32>
 }
 MLIR

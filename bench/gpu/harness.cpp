@@ -3,7 +3,8 @@
 //   q4-gpu-bench KERNEL_DIR [--tolerance 1e-4] [--mma-tolerance 2e-3]
 //                [--only q4k_14336x4096] [--ms 64,2048]
 //
-// For every format, shape (N, K) and M with a bundle in KERNEL_DIR
+// For every format (q4kq8: Q4_K with `activations q8_k`, the reference on
+// x rounded to Q8_K), shape (N, K) and M with a bundle in KERNEL_DIR
 // (<format>_<N>x<K>.manifest and, for the GEMM class, <format>_<N>x<K>_gemm
 // .manifest; functions m<M>, made by gen_kernels.sh):
 //  1. correctness: fresh random weights (RandomWeights.h), their lib/Format
@@ -23,6 +24,7 @@
 #include "RandomWeights.h"
 #include "Reference.h"
 
+#include "Format/GgmlBlocks.h"
 #include "Runtime/CudaGraph.h"
 #include "Runtime/CudaModule.h"
 #include "Runtime/KernelBundle.h"
@@ -54,6 +56,17 @@ constexpr int64_t kCheckedRows = 64;
 constexpr uint32_t kNaN = 0x7FC00000u;
 
 bool exists(const std::string &path) { return std::ifstream(path).good(); }
+
+/// x ([rows, k]) rounded to Q8_K and back (lib/Format), row by row.
+std::vector<float> roundToQ8K(const std::vector<float> &x, int64_t k) {
+  std::vector<float> rounded(x.size());
+  std::vector<uint8_t> blocks(k / 256 * format::kQ8KBlockBytes);
+  for (size_t row = 0; row * k < x.size(); ++row) {
+    format::quantizeQ8K(&x[row * k], k, blocks.data());
+    format::dequantizeQ8K(blocks.data(), k, &rounded[row * k]);
+  }
+  return rounded;
+}
 
 /// The rows of an M-row output compared with the reference: all of them up
 /// to kCheckedRows, else kCheckedRows evenly spread ones, the last included.
@@ -189,7 +202,8 @@ int main(int argc, char **argv) {
           v = normal(rng);
         std::vector<int64_t> rows = checkedRows(m);
         std::vector<double> ref = bench::matmulReference(
-            gatherRows(x, k, rows), w, int64_t(rows.size()), n, k);
+            gatherRows(format.q8kActivations ? roundToQ8K(x, k) : x, k, rows),
+            w, int64_t(rows.size()), n, k);
         DeviceBuffer dx = orDie(DeviceBuffer::allocate(context, x.size() * 4));
         DeviceBuffer dy = orDie(DeviceBuffer::allocate(context, m * n * 4));
         orDie(dx.upload(x.data(), x.size() * 4));

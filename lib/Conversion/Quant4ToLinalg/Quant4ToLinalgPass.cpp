@@ -34,8 +34,9 @@ struct ConvertQuant4ToLinalgPass
                  matmul.getActivationModeOrDefault() != ActivationMode::f32) {
         op->emitError("quant4.matmul activations ")
             << stringifyActivationMode(matmul.getActivationModeOrDefault())
-            << " is implemented by the CPU pipeline only "
-               "(convert-quant4-to-linalg{int8-activations})";
+            << " is implemented by the CPU pipeline "
+               "(convert-quant4-to-linalg{int8-activations}) and the NVPTX "
+               "GEMV kernel (static shapes, M <= gemv-max-rows), not here";
         unsupported = true;
       } else if (isa<WeightOp>(op)) {
         op->emitError("quant4.weight must be imported first "

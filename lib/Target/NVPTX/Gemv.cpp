@@ -31,7 +31,9 @@
 #include "Target/NVPTX/GemvDecode.h"
 #include "Target/NVPTX/MatmulRewrite.h"
 #include "Target/NVPTX/Passes.h"
+#include "Target/NVPTX/QuantizeQ8K.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -59,14 +61,14 @@ struct GemvKnobs {
 /// neighbouring blocks (coalesced) and the kernel has enough threads (N / R
 /// warps) to keep loads in flight. Q4_K: 16-byte units (32 values, two
 /// sub-blocks' halves), two blocks a trip at M = 1 and four columns a thread
-/// at M = 2 - 4; above, 8-byte units on 16 lanes. NF4 and MXFP4: 8-value
-/// units (4 code bytes; MXFP4's 32-value blocks take 4 lanes).
+/// at M = 2 - 4; above, 8-byte units on 16 lanes, four columns. NF4 and MXFP4:
+/// 8-value units (4 code bytes; MXFP4's 32-value blocks take 4 lanes).
 static GemvKnobs getDefaultKnobs(BlockFormatAttrInterface format,
                                  int64_t rows) {
   if (!isa<Q4KAttr>(format))
     return {32, 8, 8, rows == 1 ? 2 : 4, 1};
   if (rows > 4)
-    return {32, 16, 16, 2, 1};
+    return {32, 16, 16, 4, 1};
   return {32, 8, 32, rows == 1 ? 2 : 4, rows == 1 ? 2 : 1};
 }
 
@@ -83,14 +85,15 @@ struct GemvShape : MatmulSizes {
   int64_t warpsPerBlock;           // W
   int64_t colsPerThread;           // R: columns sharing each x load
   int64_t unroll;                  // U: K blocks per lane and loop trip
+  bool int8Activations;            // activations q8_k: x rounded to Q8_K
 };
 
 /// The kernel body: everything inside the gpu.launch.
 class GemvKernelBuilder {
 public:
   GemvKernelBuilder(OpBuilder &b, Location loc, const GemvShape &s,
-                    GemvDecoder &decoder, Value x, Value y)
-      : b(b), loc(loc), s(s), decoder(decoder), x(x), y(y) {}
+                    GemvDecoder &decoder, Value x, Value y, Q8KBuffers xq = {})
+      : b(b), loc(loc), s(s), decoder(decoder), x(x), y(y), xq(xq) {}
 
   void build(gpu::LaunchOp launch) {
     // threadIdx.x = lane * (32 / L) + column in the warp: the warp's
@@ -224,6 +227,8 @@ private:
   SmallVector<Value> accumulateUnit(ArrayRef<SmallVector<Value>> blocks,
                                     ArrayRef<Value> kBases, Value unit,
                                     ValueRange acc) {
+    if (xq.codes)
+      return accumulateUnitInt8(blocks, kBases, unit, acc);
     auto nuw = arith::IntegerOverflowFlags::nuw;
     int64_t numCols = s.colsPerThread;
     SmallVector<SmallVector<SmallVector<Value>>> loaded;
@@ -275,6 +280,104 @@ private:
     return result;
   }
 
+  /// accumulateUnit for activations rounded to Q8_K (xq): per group the
+  /// integer dots sum(c q_x) and sum(q_x) by dp4a (unsigned weight bytes,
+  /// signed activation bytes, exact in i32), scaled as d_x (scale dot -
+  /// offset sum) once per group.
+  SmallVector<Value> accumulateUnitInt8(ArrayRef<SmallVector<Value>> blocks,
+                                        ArrayRef<Value> kBases, Value unit,
+                                        ValueRange acc) {
+    auto nuw = arith::IntegerOverflowFlags::nuw;
+    int64_t numCols = s.colsPerThread;
+    SmallVector<SmallVector<SmallVector<Value>>> loaded;
+    for (ArrayRef<Value> row : blocks) {
+      loaded.emplace_back();
+      for (Value block : row)
+        loaded.back().push_back(decoder.load(b, loc, block, unit));
+    }
+    Value unitBase = decoder.getUnitBase(b, loc, unit);
+    Value ones = asBytes(
+        arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0x01010101));
+    SmallVector<Value> result(acc);
+    for (auto [u, row] : llvm::enumerate(blocks)) {
+      SmallVector<SmallVector<GemvIntGroup>> groups;
+      for (auto [r, block] : llvm::enumerate(row))
+        groups.push_back(
+            decoder.decodeIntegers(b, loc, block, unit, loaded[u][r]));
+      Value base = arith::AddIOp::create(b, loc, kBases[u], unitBase, nuw);
+      Value kb = arith::DivUIOp::create(b, loc, kBases[u], idx(s.blockSize));
+      for (int64_t m = 0; m < s.rows; ++m) {
+        Value scaleX = memref::LoadOp::create(
+            b, loc, xq.scales,
+            ValueRange{arith::AddIOp::create(b, loc, kb,
+                                             idx(m * s.blocksPerRow), nuw)});
+        SmallVector<Value> sums(numCols);
+        for (auto [g, group] : llvm::enumerate(groups.front())) {
+          SmallVector<Value> words = loadActivationWords(
+              arith::AddIOp::create(b, loc, base,
+                                    idx(m * s.depth + group.first), nuw),
+              group.words.size());
+          Value sumX = dotBytes(ones, words);
+          Value sumXf = arith::SIToFPOp::create(b, loc, b.getF32Type(), sumX);
+          for (int64_t r = 0; r < numCols; ++r) {
+            const GemvIntGroup &mine = groups[r][g];
+            SmallVector<Value> codes;
+            for (Value w : mine.words)
+              codes.push_back(asBytes(w));
+            Value dot = arith::SIToFPOp::create(b, loc, b.getF32Type(),
+                                                dotBytes(codes, words));
+            Value term = arith::SubFOp::create(
+                b, loc, arith::MulFOp::create(b, loc, mine.scale, dot),
+                arith::MulFOp::create(b, loc, mine.offset, sumXf));
+            sums[r] = addProduct(sums[r], term, {});
+          }
+        }
+        for (int64_t r = 0; r < numCols; ++r) {
+          Value &sum = result[m * numCols + r];
+          sum = addProduct(sum, scaleX, sums[r]);
+        }
+      }
+    }
+    return result;
+  }
+
+  /// `count` words of 4 activation codes from xq.codes at `offset` (a
+  /// multiple of 16 bytes when count >= 4: 16-byte loads).
+  SmallVector<Value> loadActivationWords(Value offset, int64_t count) {
+    SmallVector<Value> words;
+    int64_t width = std::min<int64_t>(16, 4 * count);
+    for (int64_t at = 0; at < 4 * count; at += width) {
+      Value bytes = vector::LoadOp::create(
+          b, loc, VectorType::get({width}, b.getI8Type()), xq.codes,
+          ValueRange{arith::AddIOp::create(b, loc, offset, idx(at))});
+      for (int64_t w = 0; w < width / 4; ++w)
+        words.push_back(vector::ExtractStridedSliceOp::create(
+            b, loc, bytes, ArrayRef<int64_t>{4 * w}, ArrayRef<int64_t>{4},
+            ArrayRef<int64_t>{1}));
+    }
+    return words;
+  }
+
+  /// The i32 `word` as vector<4xi8> (dp4a's operand type).
+  Value asBytes(Value word) {
+    Value vec = vector::FromElementsOp::create(
+        b, loc, VectorType::get({1}, b.getI32Type()), ValueRange{word});
+    return vector::BitCastOp::create(b, loc,
+                                     VectorType::get({4}, b.getI8Type()), vec);
+  }
+
+  /// sum over t of dp4a(unsigned codes[t], signed x[t]) (a single `codes`
+  /// entry is reused for every word).
+  Value dotBytes(ArrayRef<Value> codes, ArrayRef<Value> xWords) {
+    Value sum = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0);
+    for (auto [t, word] : llvm::enumerate(xWords))
+      sum = NVVM::DotAccumulate4WayOp::create(
+          b, loc, b.getI32Type(), codes.size() == 1 ? codes[0] : codes[t],
+          NVVM::DotAccumulateType::UNSIGNED, word,
+          NVVM::DotAccumulateType::SIGNED, sum);
+    return sum;
+  }
+
   /// sum + a * c (just a * c for a null sum; a for a null c).
   Value addProduct(Value sum, Value a, Value c) {
     Value product = c ? arith::MulFOp::create(b, loc, a, c).getResult() : a;
@@ -304,6 +407,7 @@ private:
   GemvDecoder &decoder;
   Value x, y;
   Value unitLane; // lane % S
+  Q8KBuffers xq;  // x in Q8_K (int8Activations), or null
 };
 
 /// Constant tables the decode indexes with codes (NF4's codebook, E2M1
@@ -446,13 +550,22 @@ struct Gemv : mlir::quant4::impl::Quant4GPUGemvBase<Gemv> {
   /// static [M, K] x [N, K] with M <= maxRows, f32 result and accumulator,
   /// weights from from_bytes of i8 (or retyped ui8) storage.
   std::optional<GemvShape> match(MatmulOp op) {
-    std::optional<MatmulSizes> sizes = getStaticMatmulSizes(op);
-    if (!sizes ||
+    ActivationMode mode = op.getActivationModeOrDefault();
+    BlockFormatAttrInterface weightFormat =
+        op.getWeights().getType().getFormat();
+    // Q8_K activations: formats whose GEMV decoder has integer codes (the
+    // verifier allows only Q4_K, C19), K a multiple of Q8_K's 256.
+    std::optional<MatmulSizes> sizes =
+        mode == ActivationMode::q8_k && !isa<Q4KAttr>(weightFormat)
+            ? std::nullopt
+            : getStaticMatmulSizes(op, mode);
+    if (!sizes || (mode == ActivationMode::q8_k && sizes->depth % 256 != 0) ||
         !hasSignlessBytes(op.getWeights().getDefiningOp<FromBytesOp>()) ||
         sizes->rows > maxRows)
       return std::nullopt;
     GemvShape s;
     static_cast<MatmulSizes &>(s) = *sizes;
+    s.int8Activations = mode == ActivationMode::q8_k;
     BlockFormatAttrInterface format = op.getWeights().getType().getFormat();
     GemvKnobs knobs = getDefaultKnobs(format, s.rows);
     auto chosen = [](int64_t option, int64_t fallback) {
@@ -507,10 +620,16 @@ struct Gemv : mlir::quant4::impl::Quant4GPUGemvBase<Gemv> {
         one, one, c(32), c(s.warpsPerBlock), one);
     OpBuilder body = OpBuilder::atBlockBegin(&launch.getBody().front());
     Value storage = op.getWeights().getDefiningOp<FromBytesOp>().getBytes();
+    Q8KBuffers xq;
+    if (s.int8Activations) {
+      OpBuilder before(launch);
+      xq = buildQ8KQuantization(before, loc, op.getActivations(), s.rows,
+                                s.depth);
+    }
     std::unique_ptr<GemvDecoder> decoder =
         GemvDecoder::create(op.getWeights().getType().getFormat(), storage,
                             s.numBlocks, s.unitValues);
-    GemvKernelBuilder(body, loc, s, *decoder, op.getActivations(), buffer)
+    GemvKernelBuilder(body, loc, s, *decoder, op.getActivations(), buffer, xq)
         .build(launch);
     if (sharedTables)
       moveTablesToSharedMemory(launch, 32 * s.warpsPerBlock);

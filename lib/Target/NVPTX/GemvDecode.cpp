@@ -127,6 +127,30 @@ public:
     return groups;
   }
 
+  bool hasIntegerCodes() const override { return true; }
+
+  /// The nibbles as bytes: (w >> 4 h) & 0x0F0F0F0F, scale d1, offset m1.
+  SmallVector<GemvIntGroup> decodeIntegers(OpBuilder &b, Location loc,
+                                           Value block, Value unit,
+                                           ArrayRef<Value> words) override {
+    DecodeBuilder d(b, loc, storage);
+    Value chunk = chunkOf(d, unit);
+    SmallVector<GemvIntGroup> groups;
+    for (int64_t h = 0; h < 2; ++h) {
+      auto [d1, m1] = subBlockScales(d, block, d.add(d.mul(chunk, 2), h));
+      GemvIntGroup group{h * kChunkBytes, d1, m1, {}};
+      for (Value word : words) {
+        Value shifted =
+            h == 0 ? word
+                   : arith::ShRUIOp::create(b, loc, word, d.i32(4)).getResult();
+        group.words.push_back(
+            arith::AndIOp::create(b, loc, shifted, d.i32(0x0F0F0F0F)));
+      }
+      groups.push_back(std::move(group));
+    }
+    return groups;
+  }
+
 private:
   int64_t unitBytes() const { return valuesPerUnit / 2; }
   int64_t unitsPerChunk() const { return kChunkBytes / unitBytes(); }

@@ -35,6 +35,15 @@ struct GemvGroup {
   SmallVector<Value> codes;
 };
 
+/// A group of a unit in integer form, for activations rounded to int8
+/// (`activations q8_k`): value base + first + 4 t + i is scale * c - offset,
+/// c the unsigned byte i of words[t].
+struct GemvIntGroup {
+  int64_t first;
+  Value scale, offset;
+  SmallVector<Value> words;
+};
+
 /// Decodes the blocks of one format for the GEMV kernel.
 class GemvDecoder {
 public:
@@ -52,6 +61,15 @@ public:
 
   int64_t getValuesPerUnit() const { return valuesPerUnit; }
   int64_t getUnitsPerBlock() const { return blockSize / valuesPerUnit; }
+
+  /// Whether decodeIntegers is implemented (Q4_K).
+  virtual bool hasIntegerCodes() const { return false; }
+  /// The groups of unit `unit` of `block` in integer form, from `loaded`.
+  virtual SmallVector<GemvIntGroup> decodeIntegers(OpBuilder &b, Location loc,
+                                                   Value block, Value unit,
+                                                   ArrayRef<Value> loaded) {
+    return {};
+  }
 
   /// The index in the block of the first value of unit `unit` (groups'
   /// `first` count from it). By default units are consecutive runs.

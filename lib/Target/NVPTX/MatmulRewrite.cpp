@@ -7,14 +7,15 @@
 using namespace mlir;
 using namespace mlir::quant4;
 
-std::optional<MatmulSizes> mlir::quant4::getStaticMatmulSizes(MatmulOp op) {
+std::optional<MatmulSizes>
+mlir::quant4::getStaticMatmulSizes(MatmulOp op, ActivationMode mode) {
   auto xType = cast<RankedTensorType>(op.getActivations().getType());
   BlockedTensorType wType = op.getWeights().getType();
   if (!op.getWeights().getDefiningOp<FromBytesOp>() || xType.getRank() != 2 ||
       !xType.hasStaticShape() || !wType.hasStaticShape() ||
       !op.getResult().getType().getElementType().isF32() ||
       !op.getAccumulatorType().isF32() ||
-      op.getActivationModeOrDefault() != ActivationMode::f32)
+      op.getActivationModeOrDefault() != mode)
     return std::nullopt;
   MatmulSizes s;
   s.rows = xType.getDimSize(0);

@@ -29,9 +29,10 @@ struct MatmulSizes {
 };
 
 /// The sizes of `op` if x is a static [M, K], the weights a static [N, K]
-/// made by from_bytes, and result, accumulator and activation mode f32;
-/// each pass checks the byte type of the from_bytes storage itself.
-std::optional<MatmulSizes> getStaticMatmulSizes(MatmulOp op);
+/// made by from_bytes, result and accumulator f32 and the activation mode
+/// `mode`; each pass checks the byte type of the from_bytes storage itself.
+std::optional<MatmulSizes>
+getStaticMatmulSizes(MatmulOp op, ActivationMode mode = ActivationMode::f32);
 
 /// A buffer of y's shape and element type, allocated before `op`.
 memref::AllocOp allocateMatmulResult(OpBuilder &b, MatmulOp op);

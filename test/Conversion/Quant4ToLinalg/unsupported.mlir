@@ -29,7 +29,7 @@ func.func @dynamic_grouped_layout(%w: !quant4.blocked<?x256, #quant4.nf4<double_
 // Without int8-activations (the NVPTX pipeline's conversion), Q8_K
 // activations are an error rather than silently f32.
 func.func @q8k_activations(%x: tensor<1x256xf32>, %w: !quant4.blocked<2x256, #quant4.q4_k>) -> tensor<1x2xf32> {
-  // expected-error @below {{quant4.matmul activations q8_k is implemented by the CPU pipeline only (convert-quant4-to-linalg{int8-activations})}}
+  // expected-error @below {{quant4.matmul activations q8_k is implemented by the CPU pipeline (convert-quant4-to-linalg{int8-activations}) and the NVPTX GEMV kernel (static shapes, M <= gemv-max-rows), not here}}
   %y = quant4.matmul %x, %w activations q8_k : tensor<1x256xf32>, !quant4.blocked<2x256, #quant4.q4_k> -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
