@@ -59,6 +59,11 @@ static cl::opt<int64_t>
                   cl::desc("GEMV kernel: lanes sharing one block's decoder "
                            "units (0 = default)"),
                   cl::init(0));
+static cl::opt<int64_t> mmaDecodeOnce(
+    "mma-decode-once-min-rows",
+    cl::desc("Tensor-core kernel: from this M on the weights are decoded "
+             "to f16 once, first (0 = never)"),
+    cl::init(512));
 static cl::opt<int64_t>
     gemvUnitValues("gemv-unit-values",
                    cl::desc("GEMV kernel: values per decoder unit (0 = "
@@ -78,6 +83,7 @@ int main(int argc, char **argv) {
   PassManager pm(&context);
   quant4::NVPTXPipelineOptions options;
   options.mmaMinRows = mmaMinRows;
+  options.mmaDecodeOnceMinRows = mmaDecodeOnce;
   options.chip = chip;
   options.features = features;
   options.threads = threads;

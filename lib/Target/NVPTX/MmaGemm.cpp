@@ -62,6 +62,7 @@ struct MmaShape : MatmulSizes {
   int64_t tileM, tileN;            // BM, BN (output tile per launch block)
   int64_t fragsM, fragsN;          // m16 / n8 fragments per warp
   int64_t splits;                  // K splits over grid z (1: none)
+  bool halfWeights;                // weights decoded to f16 once, first
 };
 
 /// The kernel body: everything inside the gpu.launch.
@@ -69,8 +70,9 @@ class MmaKernelBuilder {
 public:
   MmaKernelBuilder(OpBuilder &b, Location loc, const MmaShape &s,
                    BlockFormatAttrInterface format, Value x, Value storage,
-                   Value y)
-      : b(b), loc(loc), s(s), format(format), x(x), storage(storage), y(y) {}
+                   Value wh, Value y)
+      : b(b), loc(loc), s(s), format(format), x(x), storage(storage), wh(wh),
+        y(y) {}
 
   void build(gpu::LaunchOp launch) {
     Value tid = launch.getThreadIds().x;
@@ -159,8 +161,10 @@ private:
   /// its weight slice.
   SmallVector<Value> loadStep(const Slice &sliceA, const Slice &sliceB,
                               Value step) {
-    SmallVector<Value> values = loadActivations(sliceA, step);
-    llvm::append_range(values, decodeWeights(sliceB, step));
+    SmallVector<Value> values = loadHalfRows(x, rowBase, s.rows, sliceA, step);
+    llvm::append_range(values,
+                       wh ? loadHalfRows(wh, colBase, s.cols, sliceB, step)
+                          : decodeWeights(sliceB, step));
     return values;
   }
 
@@ -172,16 +176,18 @@ private:
           ValueRange{slice.row, add(slice.col, idx(int64_t(j)))});
   }
 
-  /// xh[row][32 step + c..] of the slice's tile row (x as f16, made by
-  /// buildHalfActivations); rows past M read row M - 1 (their outputs are
-  /// not stored).
-  SmallVector<Value> loadActivations(const Slice &slice, Value step) {
-    Value row = clampTo(add(rowBase, slice.row), s.rows);
+  /// src[row][32 step + c..] of the slice's tile row, `src` an f16
+  /// [size, K] buffer (x made by buildHalfActivations, or the weights by
+  /// buildHalfWeights), row = base + the slice's row; rows past `size` read
+  /// row size - 1 (their outputs are not stored).
+  SmallVector<Value> loadHalfRows(Value src, Value base, int64_t size,
+                                  const Slice &slice, Value step) {
+    Value row = clampTo(add(base, slice.row), size);
     Value k = add(mul(step, idx(kStepK)), slice.col);
     SmallVector<Value> values;
     for (int64_t j = 0; j < slice.count; ++j)
       values.push_back(
-          memref::LoadOp::create(b, loc, x, ValueRange{row, add(k, idx(j))}));
+          memref::LoadOp::create(b, loc, src, ValueRange{row, add(k, idx(j))}));
     return values;
   }
 
@@ -278,7 +284,7 @@ private:
   Location loc;
   const MmaShape &s;
   BlockFormatAttrInterface format;
-  Value x, storage, y;
+  Value x, storage, wh, y;
   Value tileA, tileB, lane, rowBase, colBase, warpRow, warpCol;
 };
 
@@ -326,6 +332,38 @@ static Value buildHalfActivations(OpBuilder &b, Location loc, const MmaShape &s,
                             xh, ValueRange{m, k});
   });
   return xh;
+}
+
+/// wh = f16(decode(w)) into a fresh [N, K] buffer, 8 values per thread:
+/// at large M every 128-row tile would otherwise decode every weight again.
+static Value buildHalfWeights(OpBuilder &b, Location loc, const MmaShape &s,
+                              BlockFormatAttrInterface format, Value storage) {
+  constexpr int64_t kRun = 8;
+  Value wh = memref::AllocOp::create(
+      b, loc, MemRefType::get({s.cols, s.depth}, b.getF16Type()));
+  buildElementwiseLaunch(
+      b, loc, s.cols * s.depth / kRun, [&](OpBuilder &b, Value i) {
+        auto c = [&](int64_t v) {
+          return arith::ConstantIndexOp::create(b, loc, v).getResult();
+        };
+        Value col = arith::DivUIOp::create(b, loc, i, c(s.depth / kRun));
+        Value k = arith::MulIOp::create(
+            b, loc, arith::RemUIOp::create(b, loc, i, c(s.depth / kRun)),
+            c(kRun));
+        Value block = arith::AddIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, col, c(s.blocksPerRow)),
+            arith::DivUIOp::create(b, loc, k, c(s.blockSize)));
+        Value first = arith::RemUIOp::create(b, loc, k, c(s.blockSize));
+        for (int64_t j = 0; j < kRun; ++j) {
+          Value v =
+              format.buildDecode(b, loc, storage, c(s.numBlocks), block,
+                                 arith::AddIOp::create(b, loc, first, c(j)));
+          memref::StoreOp::create(
+              b, loc, arith::TruncFOp::create(b, loc, b.getF16Type(), v), wh,
+              ValueRange{col, arith::AddIOp::create(b, loc, k, c(j))});
+        }
+      });
+  return wh;
 }
 
 /// y[m, n] = sum over z of partial[z, m, n]: one thread per output.
@@ -381,6 +419,7 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
                         std::max<int64_t>(1, kTargetBlocks / tiles))))));
     while (numSteps % s.splits != 0)
       s.splits /= 2;
+    s.halfWeights = decodeOnceMinRows > 0 && s.rows >= decodeOnceMinRows;
     return s;
   }
 
@@ -393,6 +432,10 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
     };
     Value one = c(1);
     Value xh = buildHalfActivations(b, loc, s, op.getActivations());
+    Value storage = op.getWeights().getDefiningOp<FromBytesOp>().getBytes();
+    BlockFormatAttrInterface format = op.getWeights().getType().getFormat();
+    Value wh =
+        s.halfWeights ? buildHalfWeights(b, loc, s, format, storage) : Value();
     // With K splits the mma kernel writes [splits, M, N] partial sums (a
     // scratch buffer) and a second kernel adds them into y.
     Value partial = buffer;
@@ -411,9 +454,7 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
                           MemRefLayoutAttrInterface(), workgroup),
           loc);
     OpBuilder body = OpBuilder::atBlockBegin(&launch.getBody().front());
-    Value storage = op.getWeights().getDefiningOp<FromBytesOp>().getBytes();
-    MmaKernelBuilder(body, loc, s, op.getWeights().getType().getFormat(), xh,
-                     storage, partial)
+    MmaKernelBuilder(body, loc, s, format, xh, storage, wh, partial)
         .build(launch);
     b.setInsertionPointAfter(launch);
     if (s.splits > 1)

@@ -34,6 +34,7 @@ void mlir::quant4::buildNVPTXBufferizeStage(
   if (options.mmaMinRows > 0) {
     Quant4GPUMmaGemmOptions mma;
     mma.minRows = options.mmaMinRows;
+    mma.decodeOnceMinRows = options.mmaDecodeOnceMinRows;
     pm.addNestedPass<func::FuncOp>(createQuant4GPUMmaGemm(mma));
   }
   if (options.gemvMaxRows > 0) {

@@ -66,6 +66,11 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
                      "GEMM kernel (quant4-gpu-mma-gemm; 0 = off); it runs "
                      "before the GEMV kernel"),
       llvm::cl::init(17)};
+  Option<int64_t> mmaDecodeOnceMinRows{
+      *this, "mma-decode-once-min-rows",
+      llvm::cl::desc("Tensor-core kernel: from this M on the weights are "
+                     "decoded to f16 once, first (0 = never)"),
+      llvm::cl::init(512)};
   Option<bool> emitBinary{
       *this, "emit-binary",
       llvm::cl::desc("End with gpu-module-to-binary (PTX text); off stops "

@@ -12,6 +12,8 @@
 // RUN: q4-opt %s --quant4-nvptx-pipeline | FileCheck %s --check-prefix=PTX
 // RUN: q4-opt %s --quant4-gpu-mma-gemm=min-rows=81 \
 // RUN:   | FileCheck %s --check-prefix=ROWS
+// RUN: q4-opt %s --quant4-gpu-mma-gemm="max-splits=1 decode-once-min-rows=80" \
+// RUN:   | FileCheck %s --check-prefix=ONCE
 
 !q = !quant4.blocked<256x512, #quant4.q4_k>
 !n = !quant4.blocked<200x512, #quant4.nf4>
@@ -97,6 +99,27 @@
 // SPLIT-COUNT-8:     memref.load %[[P]]
 // SPLIT:             memref.store %{{.*}}, %[[Y]]
 // SPLIT:         bufferization.to_tensor %[[Y]] restrict writable
+
+// From decode-once-min-rows on (default 512) a launch first decodes the
+// weights to an f16 [N, K] buffer, 8 values per thread (256 x 512 / 8 / 256 =
+// 64 launch blocks); the mma kernel then reads them like x and decodes
+// nothing. M = 24 (nf4) < 80 keeps the decode in the mma kernel.
+// ONCE-LABEL: func.func @q4k(
+// ONCE-SAME:      %[[X:.*]]: tensor<80x512xf32>, %[[RAW:.*]]: tensor<73728xi8>)
+// ONCE:         %[[XH:.*]] = memref.alloc() : memref<80x512xf16>
+// ONCE:         gpu.launch
+// ONCE:         %[[WH:.*]] = memref.alloc() : memref<256x512xf16>
+// ONCE:         gpu.launch blocks({{.*}}) in ({{.*}} = %c64{{.*}}, {{.*}}) threads({{.*}}) in ({{.*}} = %c256{{.*}}, {{.*}})
+// ONCE-COUNT-8:   memref.store %{{.*}}, %[[WH]]
+// ONCE:         gpu.launch
+// ONCE-NOT:       tensor.extract %[[RAW]]
+// ONCE:           memref.load %[[WH]]
+// ONCE-NOT:       tensor.extract %[[RAW]]
+// ONCE:           nvgpu.mma.sync
+// ONCE-NOT:       tensor.extract %[[RAW]]
+// ONCE-LABEL: func.func @nf4(
+// ONCE-NOT:     memref<200x512xf16>
+// ONCE:         nvgpu.mma.sync
 
 // The threshold is an option: M = 80 < 81 stays a quant4.matmul.
 // ROWS-LABEL: func.func @q4k(

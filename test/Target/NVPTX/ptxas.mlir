@@ -36,6 +36,12 @@
 // RUN: q4-nvptx %s -o %t/u --gemv-unroll=2 --gemv-cols-per-thread=2
 // RUN: %ptxas -arch=sm_90 -v %t/u.q4k_kernel.ptx -o %t/u.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
+// Weights decoded to f16 once (the large-M form), then the mma kernel.
+// RUN: q4-nvptx %s -o %t/o --mma-decode-once-min-rows=17
+// RUN: %ptxas -arch=sm_90 %t/o.gemm_kernel_0.ptx -o %t/o0.cubin
+// RUN: %ptxas -arch=sm_90 %t/o.gemm_mxfp4_kernel_6.ptx -o %t/o6.cubin
+// RUN: %ptxas -arch=sm_90 -v %t/o.gemm_kernel_1.ptx -o %t/o1.cubin 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=NOSPILL
 // A lane per whole block (32-value units: every format here has them).
 // RUN: q4-nvptx %s -o %t/w --gemv-unit-lanes=1 --gemv-unit-values=32
 // RUN: %ptxas -arch=sm_90 -v %t/w.q4k_kernel.ptx -o %t/w.cubin 2>&1 \
