@@ -78,34 +78,43 @@ public:
 
   /// The unit's B qs bytes as little-endian i32 words, in loads of at most
   /// 16 bytes (qs is 16-byte aligned in the 144-byte block, and the runs
-  /// are consecutive: unit u's bytes start at B u).
+  /// are consecutive: unit u's bytes start at B u), then the block's 16
+  /// header bytes (d, dmin, the 12 scale bytes) as 4 words from one load.
   SmallVector<Value> load(OpBuilder &b, Location loc, Value block,
                           Value unit) override {
+    using ::quant4::format::Q4KBlock;
+    static_assert(Q4KBlock::kD == 0 && Q4KBlock::kDMin == 2 &&
+                      Q4KBlock::kScales == 4 && Q4KBlock::kQs == 16,
+                  "the header words below assume ggml's block_q4_K");
     DecodeBuilder d(b, loc, storage);
-    Value qs = d.add(d.add(d.groupOffset(format.getBlockLayout(), 0,
-                                         d.index(numBlocks), block),
-                           ::quant4::format::Q4KBlock::kQs),
-                     d.mul(unit, unitBytes()));
-    int64_t width = std::min<int64_t>(16, unitBytes());
-    auto words = VectorType::get({width / 4}, b.getI32Type());
+    Value base =
+        d.groupOffset(format.getBlockLayout(), 0, d.index(numBlocks), block);
+    Value qs = d.add(d.add(base, Q4KBlock::kQs), d.mul(unit, unitBytes()));
     SmallVector<Value> result;
-    for (int64_t offset = 0; offset < unitBytes(); offset += width) {
+    auto loadWords = [&](Value at, int64_t width) {
       Value chunk = vector::BitCastOp::create(
-          b, loc, words, d.loadBytes(d.add(qs, offset), width));
+          b, loc, VectorType::get({width / 4}, b.getI32Type()),
+          d.loadBytes(at, width));
       for (int64_t w = 0; w < width / 4; ++w)
         result.push_back(vector::ExtractOp::create(b, loc, chunk, w));
-    }
+    };
+    int64_t width = std::min<int64_t>(16, unitBytes());
+    for (int64_t offset = 0; offset < unitBytes(); offset += width)
+      loadWords(d.add(qs, offset), width);
+    loadWords(base, kHeaderWords * 4);
     return result;
   }
 
   SmallVector<GemvGroup> decode(OpBuilder &b, Location loc, Value block,
-                                Value unit, ArrayRef<Value> words) override {
+                                Value unit, ArrayRef<Value> loaded) override {
     DecodeBuilder d(b, loc, storage);
     Value sixteen = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(16));
     Value chunk = chunkOf(d, unit);
+    ArrayRef<Value> words = loaded.drop_back(kHeaderWords);
     SmallVector<GemvGroup> groups;
     for (int64_t h = 0; h < 2; ++h) {
-      auto [d1, m1] = subBlockScales(d, block, d.add(d.mul(chunk, 2), h));
+      auto [d1, m1] = subBlockScales(d, loaded.take_back(kHeaderWords),
+                                     d.add(d.mul(chunk, 2), h));
       Value scale = arith::MulFOp::create(b, loc, d1, sixteen);
       Value offset = arith::AddFOp::create(b, loc, scale, m1);
       GemvGroup group{h * kChunkBytes, scale, offset, {}};
@@ -132,12 +141,14 @@ public:
   /// The nibbles as bytes: (w >> 4 h) & 0x0F0F0F0F, scale d1, offset m1.
   SmallVector<GemvIntGroup> decodeIntegers(OpBuilder &b, Location loc,
                                            Value block, Value unit,
-                                           ArrayRef<Value> words) override {
+                                           ArrayRef<Value> loaded) override {
     DecodeBuilder d(b, loc, storage);
     Value chunk = chunkOf(d, unit);
+    ArrayRef<Value> words = loaded.drop_back(kHeaderWords);
     SmallVector<GemvIntGroup> groups;
     for (int64_t h = 0; h < 2; ++h) {
-      auto [d1, m1] = subBlockScales(d, block, d.add(d.mul(chunk, 2), h));
+      auto [d1, m1] = subBlockScales(d, loaded.take_back(kHeaderWords),
+                                     d.add(d.mul(chunk, 2), h));
       GemvIntGroup group{h * kChunkBytes, d1, m1, {}};
       for (Value word : words) {
         Value shifted =
@@ -152,6 +163,10 @@ public:
   }
 
 private:
+  /// The header words load appends: d | dmin << 16, then scales[0 - 3],
+  /// scales[4 - 7], scales[8 - 11].
+  static constexpr int64_t kHeaderWords = 4;
+
   int64_t unitBytes() const { return valuesPerUnit / 2; }
   int64_t unitsPerChunk() const { return kChunkBytes / unitBytes(); }
   Value chunkOf(DecodeBuilder &d, Value unit) {
@@ -161,36 +176,43 @@ private:
   /// d1 = d * sc_j and m1 = dmin * m_j of sub-block `j` (get_scale_min_k4
   /// on the 12 packed scale bytes): j < 4 reads scales[j] and scales[j + 4]
   /// (low 6 bits); j >= 4 the low / high nibble of scales[j + 4] plus the
-  /// top two bits of scales[j - 4] and scales[j].
-  std::pair<Value, Value> subBlockScales(DecodeBuilder &d, Value block,
-                                         Value j) {
-    using ::quant4::format::Q4KBlock;
+  /// top two bits of scales[j - 4] and scales[j]. The bytes come from the
+  /// header words: byte j % 4 of words 1, 2 and 3.
+  std::pair<Value, Value> subBlockScales(DecodeBuilder &d,
+                                         ArrayRef<Value> header, Value j) {
     OpBuilder &b = d.builder();
     Location loc = d.location();
-    Value base =
-        d.groupOffset(format.getBlockLayout(), 0, d.index(numBlocks), block);
-    Value scales = d.add(d.add(base, Q4KBlock::kScales), d.rem(j, 4));
-    Value s0 = d.loadByte(scales);
-    Value s4 = d.loadByte(d.add(scales, 4));
-    Value s8 = d.loadByte(d.add(scales, 8));
     auto andI = [&](Value v, int64_t mask) -> Value {
       return arith::AndIOp::create(b, loc, v, d.i32(mask));
     };
-    auto shr = [&](Value v, int64_t bits) -> Value {
-      return arith::ShRUIOp::create(b, loc, v, d.i32(bits));
+    auto shr = [&](Value v, Value bits) -> Value {
+      return arith::ShRUIOp::create(b, loc, v, bits);
     };
+    Value shift = arith::MulIOp::create(
+        b, loc,
+        arith::IndexCastUIOp::create(b, loc, b.getI32Type(), d.rem(j, 4)),
+        d.i32(8));
+    Value s0 = andI(shr(header[1], shift), 0xFF);
+    Value s4 = andI(shr(header[2], shift), 0xFF);
+    Value s8 = andI(shr(header[3], shift), 0xFF);
     auto orHigh = [&](Value low, Value top) -> Value {
       return arith::OrIOp::create(
-          b, loc, low, arith::ShLIOp::create(b, loc, shr(top, 6), d.i32(4)));
+          b, loc, low,
+          arith::ShLIOp::create(b, loc, shr(top, d.i32(6)), d.i32(4)));
     };
     Value isLow =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, j, d.index(4));
     Value sc = arith::SelectOp::create(b, loc, isLow, andI(s0, 63),
                                        orHigh(andI(s8, 15), s0));
     Value m = arith::SelectOp::create(b, loc, isLow, andI(s4, 63),
-                                      orHigh(shr(s8, 4), s4));
-    Value scale = d.loadF16(d.add(base, Q4KBlock::kD));
-    Value minScale = d.loadF16(d.add(base, Q4KBlock::kDMin));
+                                      orHigh(shr(s8, d.i32(4)), s4));
+    auto half = [&](Value word) -> Value {
+      Value bits = arith::TruncIOp::create(b, loc, b.getI16Type(), word);
+      Value value = arith::BitcastOp::create(b, loc, b.getF16Type(), bits);
+      return arith::ExtFOp::create(b, loc, b.getF32Type(), value);
+    };
+    Value scale = half(header[0]);
+    Value minScale = half(shr(header[0], d.i32(16)));
     return {arith::MulFOp::create(b, loc, scale, d.toF32(sc)),
             arith::MulFOp::create(b, loc, minScale, d.toF32(m))};
   }

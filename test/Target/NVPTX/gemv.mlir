@@ -24,7 +24,9 @@
 // each lane takes unit lane % 8 of block lane / 8, one block per trip, and
 // loads its 16 qs bytes (unit x 16 past the block's qs) of each of its 4
 // columns before decoding; chunk unit / 2 of qs holds sub-blocks
-// 2 (unit / 2) and 2 (unit / 2) + 1. The butterfly runs over the lane bits
+// 2 (unit / 2) and 2 (unit / 2) + 1, whose scales come from the block's
+// 16-byte header (one more vector load; no byte loads of the weights). The
+// butterfly runs over the lane bits
 // (xor 16, 8, 4, 2) for each of the M x R = 16 sums. 256 / (4 warps x 2 x 4)
 // = 8 launch blocks.
 // CHECK-LABEL: func.func @q4k(
@@ -51,6 +53,7 @@
 // CHECK-NEXT:        arith.bitcast %[[BITS]] : i32 to f32
 // CHECK:             tensor.extract %[[X]]
 // CHECK:             arith.mulf {{.*}} fastmath<contract>
+// CHECK-NOT:         tensor.extract %[[RAW]]
 // CHECK-COUNT-16:  gpu.shuffle  xor %{{.*}}, %c16_i32, %c32_i32 : f32
 // CHECK-COUNT-16:  gpu.shuffle  xor %{{.*}}, %c8_i32
 // CHECK-COUNT-16:  gpu.shuffle  xor %{{.*}}, %c4_i32
