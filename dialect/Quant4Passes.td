@@ -37,8 +37,13 @@ def Quant4SetActivations : Pass<"quant4-set-activations"> {
     Gives every `quant4.matmul` without an `activations` attribute the mode
     `mode`, where its weights and accumulator allow it (docs/Spec.md C19,
     C20: `q8_k` needs Q4_K weights and an f32 accumulator; other matmuls
-    keep the default `f32`). Explicit modes are never changed. The CPU
-    pipeline runs it first with `--quant4-cpu-pipeline{activations=q8_k}`.
+    keep the default `f32`). Explicit modes are never changed. With
+    `max-rows` > 0 only matmuls whose activations have a static shape with
+    at most that many rows (the product of all dimensions but the last)
+    change: the NVPTX pipeline implements `q8_k` in its GEMV kernel only.
+    The CPU pipeline runs it first with
+    `--quant4-cpu-pipeline{activations=q8_k}`, the NVPTX pipeline with
+    `--quant4-nvptx-pipeline{activations=q8_k}` (max-rows = gemv-max-rows).
 
     ```mlir
     // Before (mode=q8_k)
@@ -52,6 +57,9 @@ def Quant4SetActivations : Pass<"quant4-set-activations"> {
   let options = [
     Option<"mode", "mode", "std::string", /*default=*/"\"q8_k\"",
            "Activation mode to set: f32 or q8_k">,
+    Option<"maxRows", "max-rows", "int64_t", /*default=*/"0",
+           "Only matmuls with static activations of at most this many rows "
+           "(0 = all)">,
   ];
 }
 

@@ -85,8 +85,9 @@ static cl::opt<std::string> weightsMode(
     cl::init("embed"));
 static cl::opt<std::string> activations(
     "activations",
-    cl::desc("cpu: activation mode of the matmuls that leave it open: f32 or "
-             "q8_k (x rounded to ggml's Q8_K, int8 dot products; docs/CPU.md); "
+    cl::desc("activation mode of the matmuls that leave it open: f32 or "
+             "q8_k (x rounded to ggml's Q8_K, int8 dot products; docs/CPU.md; "
+             "nvptx: the GEMV kernel's matmuls, M <= 16, docs/NVPTX.md); "
              "default: as the IR says"));
 static cl::opt<std::string> libraryName(
     "lib-name",
@@ -162,8 +163,6 @@ static int compileForCPU(ModuleOp module, unsigned threads) {
   options.weights = weightsMode == "load" ? mlir::quant4::WeightsMode::Load
                                           : mlir::quant4::WeightsMode::Embed;
   options.libraryName = libraryCName();
-  if (!activations.empty() && activations != "f32" && activations != "q8_k")
-    return fail("--activations must be f32 or q8_k, got '" + activations + "'");
   options.activations = activations;
   std::string path = outputFile;
   if (kind == "shared")
@@ -189,11 +188,9 @@ static int compileForCPU(ModuleOp module, unsigned threads) {
 
 static int compileForNVPTX(ModuleOp module, MLIRContext &context) {
   std::string kind = emit.empty() ? "shared" : emit.getValue();
-  if (!activations.empty())
-    return fail("--activations applies to --target=cpu only (the NVPTX "
-                "kernels take f32 activations)");
   mlir::quant4::NVPTXPipelineOptions options;
   options.chip = chip;
+  options.activations = activations;
   if (kind == "ptx" || kind == "mlir") {
     if (!headerFile.empty() || !entries.empty())
       return fail("--header and --entry do not apply to --emit=" + kind);
@@ -242,6 +239,8 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "quant4 ahead-of-time compiler\n");
   if (target != "cpu" && target != "nvptx")
     return fail("--target must be cpu or nvptx, got '" + target + "'");
+  if (!activations.empty() && activations != "f32" && activations != "q8_k")
+    return fail("--activations must be f32 or q8_k, got '" + activations + "'");
 
   mlir::quant4::ToolContext tool;
   MLIRContext &context = tool.getContext();

@@ -2,6 +2,7 @@
 
 #include "Target/NVPTX/Pipeline.h"
 #include "Conversion/Quant4ToLinalg/Quant4ToLinalg.h"
+#include "Dialect/Quant4/Transforms/Passes.h"
 #include "Target/NVPTX/Passes.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
@@ -31,6 +32,13 @@ static void addCleanup(OpPassManager &pm) {
 
 void mlir::quant4::buildNVPTXBufferizeStage(
     OpPassManager &pm, const NVPTXPipelineOptions &options) {
+  // Q8_K activations where the GEMV kernel takes them (M <= gemv-max-rows).
+  if (!options.activations.empty()) {
+    Quant4SetActivationsOptions activations;
+    activations.mode = options.activations;
+    activations.maxRows = options.gemvMaxRows;
+    pm.addPass(createQuant4SetActivations(activations));
+  }
   if (options.mmaMinRows > 0) {
     Quant4GPUMmaGemmOptions mma;
     mma.minRows = options.mmaMinRows;

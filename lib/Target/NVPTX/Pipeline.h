@@ -32,6 +32,12 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::desc("Threads sharing one output's K blocks at M = 1 (split "
                      "reduction; 1 = one thread per output)"),
       llvm::cl::init(32)};
+  Option<std::string> activations{
+      *this, "activations",
+      llvm::cl::desc("Activation mode for the matmuls that leave it open "
+                     "and that the GEMV kernel takes (M <= gemv-max-rows; "
+                     "quant4-set-activations): f32 or q8_k (empty = leave)"),
+      llvm::cl::init("")};
   Option<int64_t> gemvMaxRows{
       *this, "gemv-max-rows",
       llvm::cl::desc("Matmuls with at most this many rows get the GEMV "

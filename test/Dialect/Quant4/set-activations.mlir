@@ -25,3 +25,21 @@ func.func @modes(%x: tensor<1x256xf32>, %q: !quant4.blocked<4x256, #quant4.q4_k>
   %e = quant4.matmul %x, %m : tensor<1x256xf32>, !quant4.blocked<4x256, #quant4.mxfp4> -> tensor<1x4xf32>
   return %a, %b, %c, %d, %e : tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>
 }
+
+// max-rows: only static activations with at most that many rows (all
+// dimensions but the last) change; dynamic rows and larger M keep f32.
+// RUN: q4-opt %s --quant4-set-activations=max-rows=16 | FileCheck %s --check-prefix=ROWS
+// ROWS-LABEL: func.func @rows
+// ROWS:         quant4.matmul %{{.*}}, %{{.*}} activations q8_k : tensor<16x256xf32>
+// ROWS:         quant4.matmul %{{.*}}, %{{.*}} : tensor<17x256xf32>
+// ROWS:         quant4.matmul %{{.*}}, %{{.*}} : tensor<?x256xf32>
+// ROWS:         quant4.matmul %{{.*}}, %{{.*}} activations q8_k : tensor<2x8x256xf32>
+// ROWS:         quant4.matmul %{{.*}}, %{{.*}} : tensor<2x9x256xf32>
+func.func @rows(%x16: tensor<16x256xf32>, %x17: tensor<17x256xf32>, %xd: tensor<?x256xf32>, %b16: tensor<2x8x256xf32>, %b18: tensor<2x9x256xf32>, %q: !quant4.blocked<4x256, #quant4.q4_k>) -> (tensor<16x4xf32>, tensor<17x4xf32>, tensor<?x4xf32>, tensor<2x8x4xf32>, tensor<2x9x4xf32>) {
+  %a = quant4.matmul %x16, %q : tensor<16x256xf32>, !quant4.blocked<4x256, #quant4.q4_k> -> tensor<16x4xf32>
+  %b = quant4.matmul %x17, %q : tensor<17x256xf32>, !quant4.blocked<4x256, #quant4.q4_k> -> tensor<17x4xf32>
+  %c = quant4.matmul %xd, %q : tensor<?x256xf32>, !quant4.blocked<4x256, #quant4.q4_k> -> tensor<?x4xf32>
+  %d = quant4.matmul %b16, %q : tensor<2x8x256xf32>, !quant4.blocked<4x256, #quant4.q4_k> -> tensor<2x8x4xf32>
+  %e = quant4.matmul %b18, %q : tensor<2x9x256xf32>, !quant4.blocked<4x256, #quant4.q4_k> -> tensor<2x9x4xf32>
+  return %a, %b, %c, %d, %e : tensor<16x4xf32>, tensor<17x4xf32>, tensor<?x4xf32>, tensor<2x8x4xf32>, tensor<2x9x4xf32>
+}

@@ -27,9 +27,24 @@ static bool allows(MatmulOp op, ActivationMode mode) {
          op.getAccumulatorType().isF32();
 }
 
+/// Whether `op`'s activations are static with at most `maxRows` rows (all
+/// dimensions but the last); always true for maxRows <= 0.
+static bool hasFewRows(MatmulOp op, int64_t maxRows) {
+  if (maxRows <= 0)
+    return true;
+  auto type = cast<ShapedType>(op.getActivations().getType());
+  if (!type.hasStaticShape())
+    return false;
+  int64_t rows = 1;
+  for (int64_t size : type.getShape().drop_back())
+    rows *= size;
+  return rows <= maxRows;
+}
+
 struct SetActivationsPass
     : mlir::quant4::impl::Quant4SetActivationsBase<SetActivationsPass> {
   using Base::Base;
+  bool fewRows(MatmulOp op) { return hasFewRows(op, maxRows); }
   void runOnOperation() override {
     std::optional<ActivationMode> parsed = symbolizeActivationMode(mode);
     if (!parsed) {
@@ -38,7 +53,7 @@ struct SetActivationsPass
       return signalPassFailure();
     }
     getOperation()->walk([&](MatmulOp op) {
-      if (!op.getActivationMode() && allows(op, *parsed))
+      if (!op.getActivationMode() && allows(op, *parsed) && fewRows(op))
         op.setActivationMode(*parsed);
     });
   }
