@@ -61,12 +61,16 @@ struct GemvKnobs {
 /// neighbouring blocks (coalesced) and the kernel has enough threads (N / R
 /// warps) to keep loads in flight. Q4_K: 16-byte units (32 values, two
 /// sub-blocks' halves), two blocks a trip at M = 1 and four columns a thread
-/// at M = 2 - 4; above, 8-byte units on 16 lanes, four columns. NF4 and MXFP4:
-/// 8-value units (4 code bytes; MXFP4's 32-value blocks take 4 lanes).
-static GemvKnobs getDefaultKnobs(BlockFormatAttrInterface format,
-                                 int64_t rows) {
+/// at M = 2 - 4; above, 8-byte units on 16 lanes, four columns; with Q8_K
+/// activations at M = 1 one column and four blocks a trip (more loads in
+/// flight for the shorter integer decode). NF4 and MXFP4: 8-value units (4
+/// code bytes; MXFP4's 32-value blocks take 4 lanes).
+static GemvKnobs getDefaultKnobs(BlockFormatAttrInterface format, int64_t rows,
+                                 bool int8Activations) {
   if (!isa<Q4KAttr>(format))
     return {32, 8, 8, rows == 1 ? 2 : 4, 1};
+  if (int8Activations && rows == 1)
+    return {32, 8, 32, 1, 4};
   if (rows > 4)
     return {32, 16, 16, 4, 1};
   return {32, 8, 32, rows == 1 ? 2 : 4, rows == 1 ? 2 : 1};
@@ -567,7 +571,7 @@ struct Gemv : mlir::quant4::impl::Quant4GPUGemvBase<Gemv> {
     static_cast<MatmulSizes &>(s) = *sizes;
     s.int8Activations = mode == ActivationMode::q8_k;
     BlockFormatAttrInterface format = op.getWeights().getType().getFormat();
-    GemvKnobs knobs = getDefaultKnobs(format, s.rows);
+    GemvKnobs knobs = getDefaultKnobs(format, s.rows, s.int8Activations);
     auto chosen = [](int64_t option, int64_t fallback) {
       return option > 0 ? option : fallback;
     };
