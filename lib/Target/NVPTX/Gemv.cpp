@@ -235,12 +235,8 @@ private:
       return accumulateUnitInt8(blocks, kBases, unit, acc);
     auto nuw = arith::IntegerOverflowFlags::nuw;
     int64_t numCols = s.colsPerThread;
-    SmallVector<SmallVector<SmallVector<Value>>> loaded;
-    for (ArrayRef<Value> row : blocks) {
-      loaded.emplace_back();
-      for (Value block : row)
-        loaded.back().push_back(decoder.load(b, loc, block, unit));
-    }
+    SmallVector<SmallVector<SmallVector<Value>>> loaded =
+        loadUnit(blocks, unit);
     Value unitBase = decoder.getUnitBase(b, loc, unit);
     SmallVector<Value> result(acc);
     for (auto [u, row] : llvm::enumerate(blocks)) {
@@ -284,6 +280,19 @@ private:
     return result;
   }
 
+  /// decoder.load of unit `unit` of every block (all issued before any
+  /// decode, so their loads are in flight together).
+  SmallVector<SmallVector<SmallVector<Value>>>
+  loadUnit(ArrayRef<SmallVector<Value>> blocks, Value unit) {
+    SmallVector<SmallVector<SmallVector<Value>>> loaded;
+    for (ArrayRef<Value> row : blocks) {
+      loaded.emplace_back();
+      for (Value block : row)
+        loaded.back().push_back(decoder.load(b, loc, block, unit));
+    }
+    return loaded;
+  }
+
   /// accumulateUnit for activations rounded to Q8_K (xq): per group the
   /// integer dots sum(c q_x) and sum(q_x) by dp4a (unsigned weight bytes,
   /// signed activation bytes, exact in i32), scaled as d_x (scale dot -
@@ -293,12 +302,8 @@ private:
                                         ValueRange acc) {
     auto nuw = arith::IntegerOverflowFlags::nuw;
     int64_t numCols = s.colsPerThread;
-    SmallVector<SmallVector<SmallVector<Value>>> loaded;
-    for (ArrayRef<Value> row : blocks) {
-      loaded.emplace_back();
-      for (Value block : row)
-        loaded.back().push_back(decoder.load(b, loc, block, unit));
-    }
+    SmallVector<SmallVector<SmallVector<Value>>> loaded =
+        loadUnit(blocks, unit);
     Value unitBase = decoder.getUnitBase(b, loc, unit);
     Value ones = asBytes(
         arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0x01010101));

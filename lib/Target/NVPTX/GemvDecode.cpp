@@ -109,12 +109,10 @@ public:
                                 Value unit, ArrayRef<Value> loaded) override {
     DecodeBuilder d(b, loc, storage);
     Value sixteen = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(16));
-    Value chunk = chunkOf(d, unit);
     ArrayRef<Value> words = loaded.drop_back(kHeaderWords);
     SmallVector<GemvGroup> groups;
     for (int64_t h = 0; h < 2; ++h) {
-      auto [d1, m1] = subBlockScales(d, loaded.take_back(kHeaderWords),
-                                     d.add(d.mul(chunk, 2), h));
+      auto [d1, m1] = unitScales(d, unit, loaded, h);
       Value scale = arith::MulFOp::create(b, loc, d1, sixteen);
       Value offset = arith::AddFOp::create(b, loc, scale, m1);
       GemvGroup group{h * kChunkBytes, scale, offset, {}};
@@ -143,12 +141,10 @@ public:
                                            Value block, Value unit,
                                            ArrayRef<Value> loaded) override {
     DecodeBuilder d(b, loc, storage);
-    Value chunk = chunkOf(d, unit);
     ArrayRef<Value> words = loaded.drop_back(kHeaderWords);
     SmallVector<GemvIntGroup> groups;
     for (int64_t h = 0; h < 2; ++h) {
-      auto [d1, m1] = subBlockScales(d, loaded.take_back(kHeaderWords),
-                                     d.add(d.mul(chunk, 2), h));
+      auto [d1, m1] = unitScales(d, unit, loaded, h);
       GemvIntGroup group{h * kChunkBytes, d1, m1, {}};
       for (Value word : words) {
         Value shifted =
@@ -171,6 +167,14 @@ private:
   int64_t unitsPerChunk() const { return kChunkBytes / unitBytes(); }
   Value chunkOf(DecodeBuilder &d, Value unit) {
     return d.div(unit, unitsPerChunk());
+  }
+
+  /// d1 and m1 of the unit's low (h = 0) or high (h = 1) nibbles: sub-block
+  /// 2 j + h of its chunk j, from the header words at the end of `loaded`.
+  std::pair<Value, Value> unitScales(DecodeBuilder &d, Value unit,
+                                     ArrayRef<Value> loaded, int64_t h) {
+    return subBlockScales(d, loaded.take_back(kHeaderWords),
+                          d.add(d.mul(chunkOf(d, unit), 2), h));
   }
 
   /// d1 = d * sc_j and m1 = dmin * m_j of sub-block `j` (get_scale_min_k4
