@@ -3,29 +3,38 @@
 // quant4-gpu-mma-gemm: a `quant4.matmul` with many rows (M >= min-rows)
 // becomes gpu.launch ops built here, before bufferization (like
 // quant4-gpu-gemv, the launches read the tensors they capture): xh = f16(x)
-// (one thread per element, into a scratch buffer), then the mma kernel:
+// (8 values per thread, into a scratch buffer), at M >=
+// decode-once-min-rows wh = f16(decode(w)) into an [N, K] scratch buffer,
+// then the mma kernel:
 //
-//   launch block (bx, by): output tile rows [by*BM, +BM) x cols [bx*BN, +BN)
-//   8 warps as 2 (M) x 4 (N), warp tile (BM/2) x (BN/4) of m16n8 fragments
+//   launch block (bx, by): output tile rows [bx*BM, +BM) x cols [by*BN, +BN)
+//   W warps as 2 (M) x W/2 (N), warp tile (BM/2) x (BN/(W/2)) of m16n8
+//   fragments: W = 8 when the kernel decodes, 4 when it copies f16 weights
 //   acc[mt][nt] = 0                                  // vector<2x2xf32> each
-//   a, w = load(0)                                   // the thread's slices:
-//     a[c] = xh[min(row, M-1)][32s + c]              //   f16 registers
-//     w[c] = f16(decode(min(col, N-1), 32s + c))     //   buildDecode, f32
-//   for s = 0; s < K / 32; ++s:                      // K steps of BK = 32
-//     As[r][c..] = a; Bs[n][c..] = w
-//     barrier
-//     a, w = load(min(s + 1, K / 32 - 1))            // in flight during mma
-//     for kk in {0, 16}:
-//       fa[mt] = ldmatrix.x4 As[warp rows + 16mt ..][kk ..]
-//       fb[nt] = ldmatrix.x2 Bs[warp cols + 8nt ..][kk ..]
-//       acc[mt][nt] = mma.sync.m16n8k16(fa[mt], fb[nt], acc[mt][nt])
-//     barrier
+//   K steps of BK = 32; on each step's x and weight tiles in workgroup
+//   memory, for kk in {0, 16}:
+//     fa[mt] = ldmatrix.x4 As[warp rows + 16mt ..][kk ..]
+//     fb[nt], fb[nt + 1] = ldmatrix.x4 Bs[warp cols + 8nt ..][kk ..]
+//     acc[mt][nt] = mma.sync.m16n8k16(fa[mt], fb[nt], acc[mt][nt])
 //   y[row][col] = acc (rows < M, cols < N)
 //
-// As and Bs are workgroup memory with rows padded from 32 to 40 halves (80
-// bytes), so the eight 16-byte rows an ldmatrix reads fall in distinct
-// banks. Weight rows [N, K] are K-contiguous, which is the "col" layout
-// mma.sync wants for B, so both tiles load without transposition.
+// The tiles reach workgroup memory in one of two ways:
+// - weights decoded in the kernel (M < decode-once-min-rows): through
+//   registers, one step ahead; As and Bs are [rows, 40] buffers (rows
+//   padded from 32 halves to 80 bytes, so the eight 16-byte rows an
+//   ldmatrix reads fall in distinct banks):
+//     a, w = load(0)         // a[c] = xh[min(row, M-1)][32s + c], f16
+//                            // w[c] = f16(decode(min(col, N-1), 32s + c))
+//     for s: As, Bs = a, w; barrier; a, w = load(min(s + 1, last))
+//            mma; barrier
+// - weights from wh: both tiles are f16 row copies, made by cp.async (16
+//   bytes, L2 only) into kStages = 3 stages of one [3, BM + BN, 32] buffer,
+//   two steps ahead of the mma, one barrier per step (see buildAsyncLoop);
+//   rows are 64 bytes, unpadded, with their 16-byte chunks swizzled (chunk
+//   c of row r at c ^ ((r / 2) % 4)) so ldmatrix reads and cp.async writes
+//   stay free of bank conflicts.
+// Weight rows [N, K] are K-contiguous, which is the "col" layout mma.sync
+// wants for B, so both tiles load without transposition.
 //
 //===----------------------------------------------------------------------===//
 
@@ -46,13 +55,19 @@ using namespace mlir::quant4;
 
 namespace {
 
-constexpr int64_t kWarps = 8, kWarpsM = 2, kWarpsN = 4;
-constexpr int64_t kThreads = kWarps * 32;
+/// Threads of the elementwise launches and of the mma kernel that decodes
+/// (8 warps as 2 (M) x 4 (N)).
+constexpr int64_t kThreads = 256;
 /// K values per step: one barrier-separated stage of the tiles. Every block
 /// size (32, 64, 256) is a multiple.
 constexpr int64_t kStepK = 32;
-/// Workgroup row length in halves: kStepK plus 8 of padding.
+/// Row length in halves of the decoding kernel's workgroup tiles: kStepK
+/// plus 8 of padding.
 constexpr int64_t kRowPitch = kStepK + 8;
+/// Workgroup stages of the decode-once kernel's cp.async pipeline: three
+/// of 128 + 128 unpadded rows of kStepK halves fill the 48 KB of static
+/// shared memory a launch block may have.
+constexpr int64_t kStages = 3;
 /// Launch blocks a matmul aims for (4 per SM of a 132-SM H100): fewer
 /// output tiles split their K steps over grid z (M = 64).
 constexpr int64_t kTargetBlocks = 4 * 132;
@@ -62,6 +77,9 @@ struct MmaShape : MatmulSizes {
   int64_t tileM, tileN;            // BM, BN (output tile per launch block)
   int64_t fragsM, fragsN;          // m16 / n8 fragments per warp
   int64_t splits;                  // K splits over grid z (1: none)
+  int64_t warpsM, warpsN;          // warps of a launch block, M x N
+
+  int64_t threads() const { return 32 * warpsM * warpsN; }
   bool halfWeights;                // weights decoded to f16 once, first
 };
 
@@ -76,30 +94,43 @@ public:
 
   void build(gpu::LaunchOp launch) {
     Value tid = launch.getThreadIds().x;
-    tileA = launch.getWorkgroupAttributions()[0];
-    tileB = launch.getWorkgroupAttributions()[1];
-    rowBase = mul(launch.getBlockIds().y, idx(s.tileM));
-    colBase = mul(launch.getBlockIds().x, idx(s.tileN));
+    rowBase = mul(launch.getBlockIds().x, idx(s.tileM));
+    colBase = mul(launch.getBlockIds().y, idx(s.tileN));
     Value warp = arith::DivUIOp::create(b, loc, tid, idx(32));
     lane = arith::RemUIOp::create(b, loc, tid, idx(32));
-    warpRow = mul(arith::DivUIOp::create(b, loc, warp, idx(kWarpsN)),
-                  idx(s.tileM / kWarpsM));
-    warpCol = mul(arith::RemUIOp::create(b, loc, warp, idx(kWarpsN)),
-                  idx(s.tileN / kWarpsN));
+    warpRow = mul(arith::DivUIOp::create(b, loc, warp, idx(s.warpsN)),
+                  idx(s.tileM / s.warpsM));
+    warpCol = mul(arith::RemUIOp::create(b, loc, warp, idx(s.warpsN)),
+                  idx(s.tileN / s.warpsN));
 
     auto accType = VectorType::get({2, 2}, b.getF32Type());
     Value zero = arith::ConstantOp::create(
         b, loc, accType, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
-    int64_t numAcc = s.fragsM * s.fragsN;
-    SmallVector<Value> init(numAcc, zero);
-    // Software pipelining through registers: step s + 1's activations and
-    // decoded weights are loaded while step s's tiles feed the mma.
-    Slice sliceA = sliceOf(tid, s.tileM), sliceB = sliceOf(tid, s.tileN);
+    SmallVector<Value> init(s.fragsM * s.fragsN, zero);
     // Split z takes K steps [z S, (z + 1) S), S = K / 32 / splits.
     int64_t splitSteps = s.depth / kStepK / s.splits;
     Value firstStep =
         s.splits == 1 ? idx(0) : mul(launch.getBlockIds().z, idx(splitSteps));
     Value lastStep = add(firstStep, idx(splitSteps - 1));
+    ValueRange acc =
+        wh ? buildAsyncLoop(launch, tid, init, firstStep, lastStep)
+           : buildStagedLoop(launch, tid, init, firstStep, lastStep);
+    storeOutput(acc, s.splits > 1 ? launch.getBlockIds().z : Value());
+    gpu::TerminatorOp::create(b, loc);
+  }
+
+private:
+  /// Decoding in the loop: software pipelining through registers, step
+  /// s + 1's activations and decoded weights are loaded while step s's
+  /// tiles (two padded workgroup buffers) feed the mma.
+  ValueRange buildStagedLoop(gpu::LaunchOp launch, Value tid,
+                             ArrayRef<Value> acc, Value firstStep,
+                             Value lastStep) {
+    Value tileA = launch.getWorkgroupAttributions()[0];
+    Value tileB = launch.getWorkgroupAttributions()[1];
+    int64_t numAcc = acc.size();
+    Slice sliceA = sliceOf(tid, s.tileM), sliceB = sliceOf(tid, s.tileN);
+    SmallVector<Value> init(acc);
     llvm::append_range(init, loadStep(sliceA, sliceB, firstStep));
     auto loop = scf::ForOp::create(
         b, loc, firstStep, add(lastStep, idx(1)), idx(1), init,
@@ -113,18 +144,111 @@ public:
               arith::MinUIOp::create(b, loc, add(step, idx(1)), lastStep);
           SmallVector<Value> loaded = loadStep(sliceA, sliceB, next);
           SmallVector<Value> result(iter.take_front(numAcc));
+          TileRef a{tileA, Value(), idx(0)}, w{tileB, Value(), idx(0)};
           for (int64_t kk = 0; kk < kStepK; kk += 16)
-            result = multiplyFragments(kk, result);
+            result = multiplyFragments(a, w, kk, result);
           gpu::BarrierOp::create(b, loc);
           llvm::append_range(result, loaded);
           scf::YieldOp::create(b, loc, result);
         });
-    storeOutput(loop.getResults().take_front(numAcc),
-                s.splits > 1 ? launch.getBlockIds().z : Value());
-    gpu::TerminatorOp::create(b, loc);
+    return loop.getResults().take_front(numAcc);
   }
 
-private:
+  /// Weights decoded once: both tiles are f16 row copies, made by cp.async
+  /// into kStages workgroup stages, kStages - 1 steps ahead of the mma.
+  ///   copy(first + i) -> stage i, commit, for i < kStages - 1
+  ///   wait until step first's group is done; barrier
+  ///   for s = first ..= last (j = s - first):
+  ///     copy(min(s + kStages - 1, last)) -> stage (j - 1) mod kStages, commit
+  ///     mma on stage j mod kStages
+  ///     wait until step s + 1's group is done; barrier
+  /// The barrier ending step s - 1 also frees its stage for the copy.
+  ValueRange buildAsyncLoop(gpu::LaunchOp launch, Value tid,
+                            ArrayRef<Value> acc, Value firstStep,
+                            Value lastStep) {
+    Value tiles = launch.getWorkgroupAttributions()[0];
+    Value token;
+    for (int64_t i = 0; i + 1 < kStages; ++i)
+      token = copyStep(
+          tiles, tid, idx(i),
+          arith::MinUIOp::create(b, loc, add(firstStep, idx(i)), lastStep));
+    waitForStep(token);
+    auto loop = scf::ForOp::create(
+        b, loc, firstStep, add(lastStep, idx(1)), idx(1), acc,
+        [&](OpBuilder &, Location, Value step, ValueRange iter) {
+          Value j = b.createOrFold<arith::SubIOp>(loc, step, firstStep);
+          Value ahead = arith::MinUIOp::create(
+              b, loc, add(step, idx(kStages - 1)), lastStep);
+          Value token =
+              copyStep(tiles, tid,
+                       arith::RemUIOp::create(b, loc, add(j, idx(kStages - 1)),
+                                              idx(kStages)),
+                       ahead);
+          Value stage = arith::RemUIOp::create(b, loc, j, idx(kStages));
+          TileRef a{tiles, stage, idx(0)}, w{tiles, stage, idx(s.tileM)};
+          SmallVector<Value> result(iter);
+          for (int64_t kk = 0; kk < kStepK; kk += 16)
+            result = multiplyFragments(a, w, kk, result);
+          waitForStep(token);
+          scf::YieldOp::create(b, loc, result);
+        });
+    // The trailing copies (of the last step again) land before the exit.
+    nvgpu::DeviceAsyncWaitOp::create(b, loc,
+                                     nvgpu::DeviceAsyncCreateGroupOp::create(
+                                         b, loc, tokenType(), ValueRange{}),
+                                     b.getI32IntegerAttr(0));
+    return loop.getResults();
+  }
+
+  Type tokenType() { return nvgpu::DeviceAsyncTokenType::get(b.getContext()); }
+
+  /// Waits until at most kStages - 2 groups after the one of the step to
+  /// be multiplied next are in flight (`token`: the newest group), then
+  /// the barrier that makes every thread's copies visible.
+  void waitForStep(Value token) {
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, token,
+                                     b.getI32IntegerAttr(kStages - 2));
+    gpu::BarrierOp::create(b, loc);
+  }
+
+  /// cp.async of K step `step` of both tiles into stage `stage` (rows
+  /// [0, BM) x, [BM, BM + BN) weights), one commit group; returns its
+  /// token. 16-byte chunk q = tid + 256 i is row q / 4, chunk q % 4 of the
+  /// 64-byte row; rows past M (N) copy row M - 1 (N - 1).
+  Value copyStep(Value tiles, Value tid, Value stage, Value step) {
+    constexpr int64_t kChunk = 8, kChunksPerRow = kStepK / kChunk;
+    int64_t rowsPerPass = s.threads() / kChunksPerRow;
+    Value rowInPass = arith::DivUIOp::create(b, loc, tid, idx(kChunksPerRow));
+    Value chunk = arith::RemUIOp::create(b, loc, tid, idx(kChunksPerRow));
+    Value k = add(mul(step, idx(kStepK)), mul(chunk, idx(kChunk)));
+    // rowInPass and the tile row agree mod 8 (passes are 64 rows).
+    Value column = swizzledColumn(chunk, rowInPass);
+    SmallVector<Value> copies;
+    for (int64_t first = 0; first < s.tileM + s.tileN; first += rowsPerPass) {
+      bool isA = first < s.tileM;
+      Value tileRow = add(rowInPass, idx(first));
+      Value srcRow =
+          clampTo(add(isA ? rowBase : colBase,
+                      add(rowInPass, idx(isA ? first : first - s.tileM))),
+                  isA ? s.rows : s.cols);
+      copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, tokenType(), tiles, ValueRange{stage, tileRow, column},
+          isA ? x : wh, ValueRange{srcRow, k}, b.getIndexAttr(kChunk),
+          /*srcElements=*/Value(), /*bypassL1=*/b.getUnitAttr()));
+    }
+    return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType(), copies);
+  }
+
+  /// The column (in halves) of logical 16-byte chunk `chunk` of a row
+  /// whose index is `row` mod 8: chunk xor ((row / 2) mod 4). The eight
+  /// rows one ldmatrix phase reads (8 consecutive rows, same chunk) then
+  /// cover all 8 bank quarters of two 128-byte lines.
+  Value swizzledColumn(Value chunk, Value row) {
+    Value bits = arith::AndIOp::create(
+        b, loc, arith::ShRUIOp::create(b, loc, row, idx(1)), idx(3));
+    return mul(arith::XOrIOp::create(b, loc, chunk, bits), idx(8));
+  }
+
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
   Value add(Value l, Value r) {
     return b.createOrFold<arith::AddIOp>(loc, l, r,
@@ -162,9 +286,7 @@ private:
   SmallVector<Value> loadStep(const Slice &sliceA, const Slice &sliceB,
                               Value step) {
     SmallVector<Value> values = loadHalfRows(x, rowBase, s.rows, sliceA, step);
-    llvm::append_range(values,
-                       wh ? loadHalfRows(wh, colBase, s.cols, sliceB, step)
-                          : decodeWeights(sliceB, step));
+    llvm::append_range(values, decodeWeights(sliceB, step));
     return values;
   }
 
@@ -177,9 +299,9 @@ private:
   }
 
   /// src[row][32 step + c..] of the slice's tile row, `src` an f16
-  /// [size, K] buffer (x made by buildHalfActivations, or the weights by
-  /// buildHalfWeights), row = base + the slice's row; rows past `size` read
-  /// row size - 1 (their outputs are not stored).
+  /// [size, K] buffer (x made by buildHalfActivations), row = base + the
+  /// slice's row; rows past `size` read row size - 1 (their outputs are not
+  /// stored).
   SmallVector<Value> loadHalfRows(Value src, Value base, int64_t size,
                                   const Slice &slice, Value step) {
     Value row = clampTo(add(base, slice.row), size);
@@ -212,32 +334,58 @@ private:
     return values;
   }
 
+  /// A tile as ldmatrix reads it: rows from `rowOffset` of `buffer`, a
+  /// padded [rows, 40] buffer, or stage `stage` of a swizzled
+  /// [stages, rows, 32] one when `stage` is set.
+  struct TileRef {
+    Value buffer, stage, rowOffset;
+  };
+
+  /// ldmatrix of `numTiles` 8x8 matrices: the lane's address is row
+  /// `base` + `laneRow` (`base` a multiple of 8), logical 16-byte chunk
+  /// `chunk`.
+  Value loadMatrix(const TileRef &tile, Value base, Value laneRow, Value chunk,
+                   int64_t numTiles) {
+    Value row = add(add(tile.rowOffset, base), laneRow);
+    SmallVector<Value> at =
+        tile.stage ? SmallVector<Value>{tile.stage, row,
+                                        swizzledColumn(chunk, laneRow)}
+                   : SmallVector<Value>{row, mul(chunk, idx(8))};
+    return nvgpu::LdMatrixOp::create(
+        b, loc, VectorType::get({numTiles, 2}, b.getF16Type()), tile.buffer, at,
+        /*transpose=*/false, numTiles);
+  }
+
   /// acc + the products of the k16 slice at column kk of both tiles.
-  SmallVector<Value> multiplyFragments(int64_t kk, ArrayRef<Value> acc) {
-    Type half = b.getF16Type();
+  SmallVector<Value> multiplyFragments(const TileRef &tileA,
+                                       const TileRef &tileB, int64_t kk,
+                                       ArrayRef<Value> acc) {
     // ldmatrix.x4 on a 16x16 A fragment: lane l gives the address of row
-    // l % 16, column 8 (l / 16); x2 on an 8(n)x16(k) B fragment: lane l
-    // (< 16) gives row l % 8, column 8 ((l / 8) % 2).
+    // l % 16, chunk (of 8 values) l / 16; x4 on two 8(n)x16(k) B fragments
+    // nt and nt + 1 (registers 0-1 and 2-3): row l % 8 + 8 (l / 16), chunk
+    // (l / 8) % 2.
     Value aRow = arith::RemUIOp::create(b, loc, lane, idx(16));
-    Value aCol = add(
-        idx(kk), mul(arith::DivUIOp::create(b, loc, lane, idx(16)), idx(8)));
-    Value bRow = arith::RemUIOp::create(b, loc, lane, idx(8));
-    Value bCol = add(
-        idx(kk),
-        mul(arith::RemUIOp::create(
-                b, loc, arith::DivUIOp::create(b, loc, lane, idx(8)), idx(2)),
-            idx(8)));
+    Value aChunk =
+        add(idx(kk / 8), arith::DivUIOp::create(b, loc, lane, idx(16)));
+    Value bRow =
+        add(arith::RemUIOp::create(b, loc, lane, idx(8)),
+            mul(arith::DivUIOp::create(b, loc, lane, idx(16)), idx(8)));
+    Value bChunk =
+        add(idx(kk / 8),
+            arith::RemUIOp::create(
+                b, loc, arith::DivUIOp::create(b, loc, lane, idx(8)), idx(2)));
     SmallVector<Value> a, w;
     for (int64_t mt = 0; mt < s.fragsM; ++mt)
-      a.push_back(nvgpu::LdMatrixOp::create(
-          b, loc, VectorType::get({4, 2}, half), tileA,
-          ValueRange{add(add(warpRow, idx(16 * mt)), aRow), aCol},
-          /*transpose=*/false, /*numTiles=*/4));
-    for (int64_t nt = 0; nt < s.fragsN; ++nt)
-      w.push_back(nvgpu::LdMatrixOp::create(
-          b, loc, VectorType::get({2, 2}, half), tileB,
-          ValueRange{add(add(warpCol, idx(8 * nt)), bRow), bCol},
-          /*transpose=*/false, /*numTiles=*/2));
+      a.push_back(
+          loadMatrix(tileA, add(warpRow, idx(16 * mt)), aRow, aChunk, 4));
+    for (int64_t nt = 0; nt < s.fragsN; nt += 2) {
+      Value pair =
+          loadMatrix(tileB, add(warpCol, idx(8 * nt)), bRow, bChunk, 4);
+      for (int64_t half = 0; half < 2; ++half)
+        w.push_back(vector::ExtractStridedSliceOp::create(
+            b, loc, pair, ArrayRef<int64_t>{2 * half, 0},
+            ArrayRef<int64_t>{2, 2}, ArrayRef<int64_t>{1, 1}));
+    }
     SmallVector<Value> result;
     for (int64_t mt = 0; mt < s.fragsM; ++mt)
       for (int64_t nt = 0; nt < s.fragsN; ++nt)
@@ -285,7 +433,7 @@ private:
   const MmaShape &s;
   BlockFormatAttrInterface format;
   Value x, storage, wh, y;
-  Value tileA, tileB, lane, rowBase, colBase, warpRow, warpCol;
+  Value lane, rowBase, colBase, warpRow, warpCol;
 };
 
 /// One thread per element of `count`: body(b, i) for i < count.
@@ -314,42 +462,58 @@ buildElementwiseLaunch(OpBuilder &b, Location loc, int64_t count,
   gpu::TerminatorOp::create(b, loc);
 }
 
+/// Values per thread of the launches that fill the f16 buffers: 16-byte
+/// stores (K is a multiple of 32).
+constexpr int64_t kRun = 8;
+
+/// One thread per run of kRun consecutive values of a [rows, depth] array:
+/// body(b, row, k) for the run's first value [row, k].
+static void
+buildRunLaunch(OpBuilder &b, Location loc, int64_t rows, int64_t depth,
+               llvm::function_ref<void(OpBuilder &, Value, Value)> body) {
+  buildElementwiseLaunch(
+      b, loc, rows * depth / kRun, [&](OpBuilder &b, Value i) {
+        Value runs = arith::ConstantIndexOp::create(b, loc, depth / kRun);
+        Value row = arith::DivUIOp::create(b, loc, i, runs);
+        Value k = arith::MulIOp::create(
+            b, loc, arith::RemUIOp::create(b, loc, i, runs),
+            arith::ConstantIndexOp::create(b, loc, kRun));
+        body(b, row, k);
+      });
+}
+
 /// xh = f16(x) (round to nearest even) into a fresh [M, K] buffer: the mma
 /// kernel re-reads x once per column tile, at half the bytes of f32.
 static Value buildHalfActivations(OpBuilder &b, Location loc, const MmaShape &s,
                                   Value x) {
   Value xh = memref::AllocOp::create(
       b, loc, MemRefType::get({s.rows, s.depth}, b.getF16Type()));
-  buildElementwiseLaunch(b, loc, s.rows * s.depth, [&](OpBuilder &b, Value i) {
-    Value depth = arith::ConstantIndexOp::create(b, loc, s.depth);
-    Value m = arith::DivUIOp::create(b, loc, i, depth);
-    Value k = arith::RemUIOp::create(b, loc, i, depth);
-    Value v = tensor::ExtractOp::create(b, loc, x, ValueRange{m, k});
-    if (v.getType() != b.getF32Type())
-      v = arith::ExtFOp::create(b, loc, b.getF32Type(), v);
-    memref::StoreOp::create(b, loc,
-                            arith::TruncFOp::create(b, loc, b.getF16Type(), v),
-                            xh, ValueRange{m, k});
+  buildRunLaunch(b, loc, s.rows, s.depth, [&](OpBuilder &b, Value m, Value k) {
+    for (int64_t j = 0; j < kRun; ++j) {
+      Value kj = arith::AddIOp::create(
+          b, loc, k, arith::ConstantIndexOp::create(b, loc, j));
+      Value v = tensor::ExtractOp::create(b, loc, x, ValueRange{m, kj});
+      if (v.getType() != b.getF32Type())
+        v = arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+      memref::StoreOp::create(
+          b, loc, arith::TruncFOp::create(b, loc, b.getF16Type(), v), xh,
+          ValueRange{m, kj});
+    }
   });
   return xh;
 }
 
-/// wh = f16(decode(w)) into a fresh [N, K] buffer, 8 values per thread:
-/// at large M every 128-row tile would otherwise decode every weight again.
+/// wh = f16(decode(w)) into a fresh [N, K] buffer: at large M every
+/// 128-row tile would otherwise decode every weight again.
 static Value buildHalfWeights(OpBuilder &b, Location loc, const MmaShape &s,
                               BlockFormatAttrInterface format, Value storage) {
-  constexpr int64_t kRun = 8;
   Value wh = memref::AllocOp::create(
       b, loc, MemRefType::get({s.cols, s.depth}, b.getF16Type()));
-  buildElementwiseLaunch(
-      b, loc, s.cols * s.depth / kRun, [&](OpBuilder &b, Value i) {
+  buildRunLaunch(
+      b, loc, s.cols, s.depth, [&](OpBuilder &b, Value col, Value k) {
         auto c = [&](int64_t v) {
           return arith::ConstantIndexOp::create(b, loc, v).getResult();
         };
-        Value col = arith::DivUIOp::create(b, loc, i, c(s.depth / kRun));
-        Value k = arith::MulIOp::create(
-            b, loc, arith::RemUIOp::create(b, loc, i, c(s.depth / kRun)),
-            c(kRun));
         Value block = arith::AddIOp::create(
             b, loc, arith::MulIOp::create(b, loc, col, c(s.blocksPerRow)),
             arith::DivUIOp::create(b, loc, k, c(s.blockSize)));
@@ -404,10 +568,16 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
     static_cast<MatmulSizes &>(s) = *sizes;
     // 128 x 128 tiles when M is large; at M <= 64 one row tile of 64 and
     // 64-wide column tiles, so N / 64 launch blocks share the GPU.
+    s.halfWeights = decodeOnceMinRows > 0 && s.rows >= decodeOnceMinRows;
     s.tileM = s.rows > 64 ? 128 : 64;
     s.tileN = s.rows > 64 ? 128 : 64;
-    s.fragsM = s.tileM / kWarpsM / 16;
-    s.fragsN = s.tileN / kWarpsN / 8;
+    // Decoding in the kernel spreads the decode over 8 warps (2 x 4, warp
+    // tiles of 64 x 32); with f16 weights 4 warps (2 x 2) take warp tiles
+    // of 64 x 64, a third fewer ldmatrix bytes per mma.
+    s.warpsM = 2;
+    s.warpsN = s.halfWeights ? 2 : 4;
+    s.fragsM = s.tileM / s.warpsM / 16;
+    s.fragsN = s.tileN / s.warpsN / 8;
     // Few output tiles (M = 64): split the K steps so that about
     // kTargetBlocks launch blocks run; a power of two dividing the steps.
     int64_t tiles =
@@ -419,7 +589,6 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
                         std::max<int64_t>(1, kTargetBlocks / tiles))))));
     while (numSteps % s.splits != 0)
       s.splits /= 2;
-    s.halfWeights = decodeOnceMinRows > 0 && s.rows >= decodeOnceMinRows;
     return s;
   }
 
@@ -442,17 +611,25 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
     if (s.splits > 1)
       partial = memref::AllocOp::create(
           b, loc, MemRefType::get({s.splits, s.rows, s.cols}, b.getF32Type()));
+    // Grid x walks the row tiles, so launch blocks running together share
+    // weight tiles (read from HBM about once) more than x tiles.
     auto launch =
-        gpu::LaunchOp::create(b, loc, c(llvm::divideCeil(s.cols, s.tileN)),
-                              c(llvm::divideCeil(s.rows, s.tileM)), c(s.splits),
-                              c(kThreads), one, one);
+        gpu::LaunchOp::create(b, loc, c(llvm::divideCeil(s.rows, s.tileM)),
+                              c(llvm::divideCeil(s.cols, s.tileN)), c(s.splits),
+                              c(s.threads()), one, one);
     auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
                                                 gpu::AddressSpace::Workgroup);
-    for (int64_t rows : {s.tileM, s.tileN})
+    if (s.halfWeights)
       launch.addWorkgroupAttribution(
-          MemRefType::get({rows, kRowPitch}, b.getF16Type(),
+          MemRefType::get({kStages, s.tileM + s.tileN, kStepK}, b.getF16Type(),
                           MemRefLayoutAttrInterface(), workgroup),
           loc);
+    else
+      for (int64_t rows : {s.tileM, s.tileN})
+        launch.addWorkgroupAttribution(
+            MemRefType::get({rows, kRowPitch}, b.getF16Type(),
+                            MemRefLayoutAttrInterface(), workgroup),
+            loc);
     OpBuilder body = OpBuilder::atBlockBegin(&launch.getBody().front());
     MmaKernelBuilder(body, loc, s, format, xh, storage, wh, partial)
         .build(launch);

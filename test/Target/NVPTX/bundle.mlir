@@ -19,10 +19,11 @@
 
 // The GEMV (M <= 16) is one kernel on the arguments. The tensor-core GEMM
 // (M >= 17) rounds x to f16 into a scratch buffer (s0, the runtime
-// allocates it), then its mma kernel (64 x 64 tiles, 256 threads,
-// workgroup memory inside the PTX; K split 8 ways over grid z, as there
-// are only 4 tiles) writes partial sums to s1 and a third kernel adds them
-// into the output.
+// allocates it; 8 values per thread), then its mma kernel (64 x 64 tiles,
+// grid x over row tiles, y over the 4 column tiles, 256 threads, workgroup
+// memory inside the PTX; K split 8 ways over grid z, as there are only 4
+// tiles) writes partial sums to s1 and a third kernel adds them into the
+// output.
 // CHECK:      quant4-nvptx-bundle 1
 // CHECK-NEXT: func gemv 3
 // CHECK-NEXT: arg 0 2048 memref<1x512xf32>
@@ -35,8 +36,8 @@
 // CHECK-NEXT: arg 2 17408 memref<17x256xf32>
 // CHECK-NEXT: scratch 0 17408 memref<17x512xf16>
 // CHECK-NEXT: scratch 1 139264 memref<8x17x256xf32>
-// CHECK-NEXT: launch k.splitk_kernel.ptx splitk_kernel 34 1 1 256 1 1 a0 s0
-// CHECK-NEXT: launch k.splitk_kernel_0.ptx splitk_kernel 4 1 8 256 1 1 s0 a1 s1
+// CHECK-NEXT: launch k.splitk_kernel.ptx splitk_kernel 5 1 1 256 1 1 a0 s0
+// CHECK-NEXT: launch k.splitk_kernel_0.ptx splitk_kernel 1 4 8 256 1 1 s0 a1 s1
 // CHECK-NEXT: launch k.splitk_kernel_1.ptx splitk_kernel 17 1 1 256 1 1 s1 a2
 // CHECK-NEXT: func dequant 2
 // CHECK-NEXT: arg 0 69632 memref<69632xi8>
