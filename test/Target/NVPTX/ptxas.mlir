@@ -32,6 +32,7 @@
 // RUN: %ptxas -arch=sm_90 -v %t/k.gemm_mxfp4_kernel_4.ptx -o %t/v.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
 // NOSPILL: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
+// SMEM48: used 1 barriers, 49152 bytes smem
 // The GEMV knobs: two K blocks per trip, two columns per thread.
 // RUN: q4-nvptx %s -o %t/u --gemv-unroll=2 --gemv-cols-per-thread=2
 // RUN: %ptxas -arch=sm_90 -v %t/u.q4k_kernel.ptx -o %t/u.cubin 2>&1 \
@@ -42,6 +43,10 @@
 // RUN: %ptxas -arch=sm_90 %t/o.gemm_mxfp4_kernel_6.ptx -o %t/o6.cubin
 // RUN: %ptxas -arch=sm_90 -v %t/o.gemm_kernel_1.ptx -o %t/o1.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
+// At M = 160 (128 x 128 tiles) the three cp.async stages take exactly the
+// 48 KB of static workgroup memory a launch block may have.
+// RUN: %ptxas -arch=sm_90 -v %t/o.gemm_mxfp4_kernel_7.ptx -o %t/o7.cubin 2>&1 \
+// RUN:   | FileCheck %s --check-prefixes=NOSPILL,SMEM48
 // A lane per whole block (32-value units: every format here has them).
 // RUN: q4-nvptx %s -o %t/w --gemv-unit-lanes=1 --gemv-unit-values=32
 // RUN: %ptxas -arch=sm_90 -v %t/w.q4k_kernel.ptx -o %t/w.cubin 2>&1 \
