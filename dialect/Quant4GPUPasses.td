@@ -59,7 +59,9 @@ def Quant4GPUMarkKernelArgs
     iteration, hoist the per-block scale loads out of the element loop and
     read weights through the non-coherent cache (`ld.global.nc`). Every
     memref argument also gets `llvm.align = 16` (the ABI: cuMemAlloc gives
-    256), so a block's byte loads can merge into 16-byte vector loads.
+    256), so a block's byte loads can merge into 16-byte vector loads, and
+    every workgroup attribution `llvm.align = 16` (the 16-byte rows of
+    cp.async and ldmatrix).
   }];
 }
 

@@ -1,4 +1,4 @@
-//===- MarkKernelArgs.cpp - noalias / readonly kernel memref arguments ----===//
+//===- MarkKernelArgs.cpp - noalias / readonly / aligned kernel memrefs ---===//
 
 #include "Target/NVPTX/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -46,6 +46,11 @@ struct MarkKernelArgs
         if (onlyLoaded(arg))
           func.setArgAttr(i, LLVM::LLVMDialect::getReadonlyAttrName(), unit);
       }
+      // Workgroup buffers 16-byte aligned too: cp.async and ldmatrix move
+      // 16-byte rows, and vector accesses may be 16 bytes wide.
+      for (unsigned i = 0, e = func.getNumWorkgroupAttributions(); i < e; ++i)
+        func.setWorkgroupAttributionAttr(
+            i, LLVM::LLVMDialect::getAlignAttrName(), align);
     });
   }
 };

@@ -149,7 +149,7 @@
 // PTX-SAME:    ld.global.nc.v4.b32
 // PTX-SAME:    shfl.sync.bfly.b32
 // PTX:         gpu.binary @nf4_kernel
-// PTX-SAME:    .shared .align 4 .b8
+// PTX-SAME:    .shared .align 16 .b8
 // PTX-SAME:    bar.sync
 // PTX-SAME:    ld.shared.b32
 // PTX-SAME:    ld.global.nc.v4.b32

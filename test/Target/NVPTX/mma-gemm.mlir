@@ -192,8 +192,8 @@
 // PTX:         gpu.launch_func @q4k_kernel_0::@q4k_kernel
 // PTX:         gpu.launch_func @q4k_kernel_1::@q4k_kernel
 // PTX:       gpu.binary @q4k_kernel_0
-// PTX-SAME:    .shared .align 2 .b8 __wg_q4k_kernel_0[10240];
-// PTX-SAME:    .shared .align 2 .b8 __wg_q4k_kernel_1[10240];
+// PTX-SAME:    .shared .align 16 .b8 __wg_q4k_kernel_0[10240];
+// PTX-SAME:    .shared .align 16 .b8 __wg_q4k_kernel_1[10240];
 // PTX-SAME:    ldmatrix.sync.aligned.m8n8.x4.shared.b16
 // PTX-SAME:    mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // PTX-SAME:    bar.sync
@@ -204,7 +204,7 @@
 // PTXONCE-LABEL: func.func @q4k(
 // PTXONCE:       gpu.binary @q4k_kernel_1
 // PTXONCE-SAME:    .maxntid 128, 1, 1
-// PTXONCE-SAME:    .shared .align 2 .b8 __wg_q4k_kernel_0[49152];
+// PTXONCE-SAME:    .shared .align 16 .b8 __wg_q4k_kernel_0[49152];
 // PTXONCE-SAME:    cp.async.cg.shared.global [%rd{{[0-9]+}}], [%rd{{[0-9]+}}], 16;
 // PTXONCE-SAME:    cp.async.commit_group;
 // PTXONCE-SAME:    cp.async.commit_group;
