@@ -179,10 +179,11 @@ def Quant4GPUMmaGemm : Pass<"quant4-gpu-mma-gemm", "::mlir::func::FuncOp"> {
     Option<"maxSplits", "max-splits", "int64_t", /*default=*/"8",
            "Most K splits when there are few output tiles (1 = none)">,
     Option<"decodeOnceMinRows", "decode-once-min-rows", "int64_t",
-           /*default=*/"512",
+           /*default=*/"-1",
            "From this M on, a first launch decodes the weights to an f16 "
            "[N, K] scratch buffer that the mma kernel reads like x (0 = "
-           "never; below, each row tile decodes its weights)">,
+           "never, -1 = per format: 64 for MXFP4, 512 for the others; "
+           "below, each row tile decodes its weights)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -62,8 +62,9 @@ static cl::opt<int64_t>
 static cl::opt<int64_t> mmaDecodeOnce(
     "mma-decode-once-min-rows",
     cl::desc("Tensor-core kernel: from this M on the weights are decoded "
-             "to f16 once, first (0 = never)"),
-    cl::init(512));
+             "to f16 once, first (0 = never, -1 = per format: 64 for MXFP4, "
+             "512 for the others)"),
+    cl::init(-1));
 static cl::opt<int64_t>
     gemvUnitValues("gemv-unit-values",
                    cl::desc("GEMV kernel: values per decoder unit (0 = "

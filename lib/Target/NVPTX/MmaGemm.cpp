@@ -503,6 +503,15 @@ static Value buildHalfActivations(OpBuilder &b, Location loc, const MmaShape &s,
   return xh;
 }
 
+/// The smallest M whose weights are decoded once, first, by default
+/// (measured on an H100, docs/PERF.md "GEMM: weights decoded once at large
+/// M"): MXFP4's ggml blocks (17 bytes, byte loads) decode slowly enough that
+/// decoding once pays from M = 64 (1.2 - 1.3x faster there); Q4_K and NF4
+/// only from 512 (at M = 64 they were 0.95 - 1.05x and 0.85 - 0.95x).
+static int64_t getDefaultDecodeOnceMinRows(BlockFormatAttrInterface format) {
+  return isa<MXFP4Attr>(format) ? 64 : 512;
+}
+
 /// wh = f16(decode(w)) into a fresh [N, K] buffer: at large M every
 /// 128-row tile would otherwise decode every weight again.
 static Value buildHalfWeights(OpBuilder &b, Location loc, const MmaShape &s,
@@ -568,7 +577,11 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
     static_cast<MatmulSizes &>(s) = *sizes;
     // 128 x 128 tiles when M is large; at M <= 64 one row tile of 64 and
     // 64-wide column tiles, so N / 64 launch blocks share the GPU.
-    s.halfWeights = decodeOnceMinRows > 0 && s.rows >= decodeOnceMinRows;
+    int64_t decodeOnceFrom = decodeOnceMinRows;
+    if (decodeOnceFrom < 0)
+      decodeOnceFrom =
+          getDefaultDecodeOnceMinRows(op.getWeights().getType().getFormat());
+    s.halfWeights = decodeOnceFrom > 0 && s.rows >= decodeOnceFrom;
     s.tileM = s.rows > 64 ? 128 : 64;
     s.tileN = s.rows > 64 ? 128 : 64;
     // Decoding in the kernel spreads the decode over 8 warps (2 x 4, warp

@@ -75,8 +75,9 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
   Option<int64_t> mmaDecodeOnceMinRows{
       *this, "mma-decode-once-min-rows",
       llvm::cl::desc("Tensor-core kernel: from this M on the weights are "
-                     "decoded to f16 once, first (0 = never)"),
-      llvm::cl::init(512)};
+                     "decoded to f16 once, first (0 = never, -1 = per "
+                     "format)"),
+      llvm::cl::init(-1)};
   Option<bool> emitBinary{
       *this, "emit-binary",
       llvm::cl::desc("End with gpu-module-to-binary (PTX text); off stops "

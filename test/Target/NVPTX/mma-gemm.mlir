@@ -10,6 +10,7 @@
 //
 // RUN: q4-opt %s --quant4-gpu-mma-gemm=max-splits=1 | FileCheck %s
 // RUN: q4-opt %s --quant4-gpu-mma-gemm | FileCheck %s --check-prefix=SPLIT
+// RUN: q4-opt %s --quant4-gpu-mma-gemm | FileCheck %s --check-prefix=MXONCE
 // RUN: q4-opt %s --quant4-nvptx-pipeline | FileCheck %s --check-prefix=PTX
 // RUN: q4-opt %s --quant4-gpu-mma-gemm=min-rows=81 \
 // RUN:   | FileCheck %s --check-prefix=ROWS
@@ -117,7 +118,7 @@
 // SPLIT:             memref.store %{{.*}}, %[[Y]]
 // SPLIT:         bufferization.to_tensor %[[Y]] restrict writable
 
-// From decode-once-min-rows on (default 512) a launch first decodes the
+// From decode-once-min-rows on (default: 512, MXFP4 64) a launch first decodes the
 // weights to an f16 [N, K] buffer, 8 values per thread (256 x 512 / 8 / 256 =
 // 64 launch blocks); the mma kernel then decodes nothing: 4 warps (128
 // threads, warp tiles 64 x 64 = 4 x 8 fragments) copy x and weight rows
@@ -198,6 +199,7 @@
 // PTX-SAME:    mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // PTX-SAME:    bar.sync
 // PTX-NOT:     cp.async
+// PTX:       gpu.binary @q4k_kernel_1
 
 // Through the pipeline the copies become cp.async.cg (16 bytes, L2 only)
 // into one 48 KB workgroup buffer.
@@ -233,4 +235,24 @@ func.func @gemv(%x: tensor<16x512xf32>, %raw: tensor<73728xi8>) -> tensor<16x256
   %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
   %y = quant4.matmul %x, %w : tensor<16x512xf32>, !q -> tensor<16x256xf32>
   return %y : tensor<16x256xf32>
+}
+
+// By default MXFP4 decodes its weights once from M = 64 (its 17-byte ggml
+// blocks decode slowly); Q4_K and NF4 only from M = 512.
+// MXONCE-LABEL: func.func @mxfp4_64(
+// MXONCE:         memref.alloc() : memref<64x512xf16>
+// MXONCE:         memref.alloc() : memref<128x512xf16>
+// MXONCE-LABEL: func.func @q4k_64(
+// MXONCE-NOT:     memref<128x512xf16>
+// MXONCE:         nvgpu.mma.sync
+func.func @mxfp4_64(%x: tensor<64x512xf32>, %raw: tensor<34816xi8>) -> tensor<64x128xf32> {
+  %w = quant4.from_bytes %raw : tensor<34816xi8> -> !quant4.blocked<128x512, #quant4.mxfp4>
+  %y = quant4.matmul %x, %w : tensor<64x512xf32>, !quant4.blocked<128x512, #quant4.mxfp4> -> tensor<64x128xf32>
+  return %y : tensor<64x128xf32>
+}
+
+func.func @q4k_64(%x: tensor<64x512xf32>, %raw: tensor<36864xi8>) -> tensor<64x128xf32> {
+  %w = quant4.from_bytes %raw : tensor<36864xi8> -> !quant4.blocked<128x512, #quant4.q4_k>
+  %y = quant4.matmul %x, %w : tensor<64x512xf32>, !quant4.blocked<128x512, #quant4.q4_k> -> tensor<64x128xf32>
+  return %y : tensor<64x128xf32>
 }
