@@ -1,0 +1,30 @@
+//===- LaunchRewrites.h - Cheaper decode code inside a launch ---*- C++ -*-===//
+//
+// Rewrites of a gpu.launch body that quant4-gpu-gemv applies after building
+// its kernel: constant decode tables to workgroup memory, small unsigned
+// integer to float conversions by exponent bits, and fused multiply-adds.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANT4_TARGET_NVPTX_LAUNCHREWRITES_H
+#define QUANT4_TARGET_NVPTX_LAUNCHREWRITES_H
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+
+namespace mlir::quant4 {
+
+/// Copies each 1-D f32 constant the body indexes (decode tables) to
+/// workgroup memory once per launch block (`threads` threads), then a
+/// barrier; every lookup becomes a load from there.
+void moveTablesToSharedMemory(gpu::LaunchOp launch, int64_t threads);
+
+/// Every `uitofp` i32 -> f32 under `root` whose operand provably fits 23
+/// bits becomes bits(v | 0x4B000000) - 2^23.
+void rewriteSmallIntToFloat(Operation *root);
+
+/// Lets every float op under `root` contract (fma).
+void allowContraction(Operation *root);
+
+} // namespace mlir::quant4
+
+#endif // QUANT4_TARGET_NVPTX_LAUNCHREWRITES_H
