@@ -21,7 +21,7 @@ extern "C" {
    when a driver call failed, or -1 for any other failure (no
    driver, a null or misaligned pointer). Concurrent calls of one
    entry on different streams may race on its scratch buffers
-   (split-K matmuls with M > 16). */
+   (matmuls with M > 16, and Q8_K-activation GEMVs). */
 
 /* What the last failing call on this thread failed on, naming the
    entry point and the CUDA call and error: "q4_f: cuModuleLoadDataEx:

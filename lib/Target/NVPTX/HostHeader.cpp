@@ -27,7 +27,7 @@ mlir::quant4::writeHostCHeader(const std::string &guard,
      << "   when a driver call failed, or -1 for any other failure (no\n"
      << "   driver, a null or misaligned pointer). Concurrent calls of one\n"
      << "   entry on different streams may race on its scratch buffers\n"
-     << "   (split-K matmuls with M > 16). */\n\n"
+     << "   (matmuls with M > 16, and Q8_K-activation GEMVs). */\n\n"
      << "/* What the last failing call on this thread failed on, naming the\n"
      << "   entry point and the CUDA call and error: \"q4_f: "
         "cuModuleLoadDataEx:\n"
