@@ -17,7 +17,7 @@ returns PTX text (no GPU or CUDA needed to compile).
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Tuple, Union
+from typing import Any, Dict, Optional, Tuple, Union
 
 import numpy as np
 
@@ -74,14 +74,18 @@ class CompiledFunction:
 
 
 def _compile_ptx(text: str, name: str, chip: str = "sm_90",
-                 features: str = "+ptx80",
-                 threads: int = 128) -> Dict[str, str]:
+                 features: str = "+ptx80", threads: int = 128,
+                 activations: Optional[str] = None) -> Dict[str, str]:
+    if activations not in (None, "f32", "q8_k"):
+        raise ValueError(f"activations must be 'f32' or 'q8_k', got "
+                         f"{activations!r}")
     if not getattr(_mlir, "HAVE_NVPTX", False):
         raise NotImplementedError(
             "quant4.compile(target='nvptx') needs the NVPTX target "
             "(lib/Target/NVPTX), which this build of quant4._mlir does not "
             "include")
-    raw, kernels = _mlir.compile_ptx(text, name, chip, features, threads)
+    raw, kernels = _mlir.compile_ptx(text, name, chip, features, threads,
+                                     activations or "")
     _result(raw, f"{name}: cannot compile for NVPTX ({chip})")
     return dict(kernels)
 
@@ -96,7 +100,9 @@ def compile(source: Union[PathLike, str], target: str = "cpu",
         target: ``"cpu"``: JIT in this process; returns a
             :class:`CompiledFunction` calling ``entry``. ``"nvptx"``: the
             NVPTX pipeline of ``q4-nvptx`` (options ``chip="sm_90"``,
-            ``features="+ptx80"``, ``threads=128``); returns a dict
+            ``features="+ptx80"``, ``threads=128``, ``activations=None``:
+            ``"q8_k"`` rounds x to Q8_K for the open Q4_K matmuls the GEMV
+            kernel takes, M <= 16, docs/NVPTX.md); returns a dict
             kernel module (gpu.binary) name -> PTX text, one entry per
             module. ``entry`` is not used for NVPTX.
         entry: the function to call (cpu).
@@ -106,7 +112,8 @@ def compile(source: Union[PathLike, str], target: str = "cpu",
             exist or has an unsupported signature, or lowering fails (with
             MLIR's located diagnostics).
         NotImplementedError: a target this build cannot compile for.
-        ValueError: an unknown target.
+        ValueError: an unknown target, or an activation mode other than
+            ``"f32"`` / ``"q8_k"``.
         TypeError: an option the target does not take.
     """
     if target not in TARGETS:

@@ -55,11 +55,12 @@ IRResult runPipeline(const std::string &source, const std::string &bufferName,
 bool haveNVPTX();
 
 /// Runs the NVPTX pipeline (as q4-nvptx: chip, PTX features, threads per
-/// block) on `source`; on success `ptx` holds one (gpu.binary name, PTX text)
-/// pair per kernel module.
+/// block; `activations` "" / "f32" / "q8_k" as the pipeline's
+/// `activations` option) on `source`; on success `ptx` holds one
+/// (gpu.binary name, PTX text) pair per kernel module.
 IRResult compileToPTX(const std::string &source, const std::string &bufferName,
                       const std::string &chip, const std::string &features,
-                      int64_t threads,
+                      int64_t threads, const std::string &activations,
                       std::vector<std::pair<std::string, std::string>> &ptx);
 
 } // namespace quant4::python

@@ -157,13 +157,14 @@ PYBIND11_MODULE(_mlir, m) {
   m.def(
       "compile_ptx",
       [](const std::string &source, const std::string &name,
-         const std::string &chip, const std::string &features,
-         int64_t threads) {
+         const std::string &chip, const std::string &features, int64_t threads,
+         const std::string &activations) {
         IRResult result;
         std::vector<std::pair<std::string, std::string>> ptx;
         {
           py::gil_scoped_release release;
-          result = compileToPTX(source, name, chip, features, threads, ptx);
+          result = compileToPTX(source, name, chip, features, threads,
+                                activations, ptx);
         }
         py::dict kernels;
         for (const auto &[binary, text] : ptx)
@@ -171,7 +172,8 @@ PYBIND11_MODULE(_mlir, m) {
         return py::make_tuple(toPython(result), kernels);
       },
       py::arg("source"), py::arg("name"), py::arg("chip") = "sm_90",
-      py::arg("features") = "+ptx80", py::arg("threads") = 128);
+      py::arg("features") = "+ptx80", py::arg("threads") = 128,
+      py::arg("activations") = "");
 #ifdef QUANT4_PYTHON_HAVE_JIT
   bindJit(m);
   m.attr("HAVE_JIT") = true;

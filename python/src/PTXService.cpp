@@ -22,7 +22,7 @@ bool haveNVPTX() { return true; }
 
 IRResult compileToPTX(const std::string &source, const std::string &bufferName,
                       const std::string &chip, const std::string &features,
-                      int64_t threads,
+                      int64_t threads, const std::string &activations,
                       std::vector<std::pair<std::string, std::string>> &ptx) {
   registerPasses();
   Session session(source, bufferName);
@@ -34,6 +34,7 @@ IRResult compileToPTX(const std::string &source, const std::string &bufferName,
   options.chip = chip;
   options.features = features;
   options.threads = threads;
+  options.activations = activations;
   mlir::quant4::buildNVPTXPipeline(pm, options);
   if (failed(pm.run(*module))) {
     session.error("the NVPTX pipeline failed");

@@ -159,3 +159,19 @@ def test_nvptx_gives_ptx_per_kernel_module():
                    for t in texts.values())
     with pytest.raises(ir.MLIRError):
         quant4.compile("func.func @f(", target="nvptx")
+
+
+def test_nvptx_q8k_activations():
+    """activations="q8_k": the GEMV rounds x to Q8_K in a first kernel and
+    multiplies with dp4a; "f32" keeps one kernel; other values are refused
+    before compiling."""
+    source = _matmul_module("#quant4.q4_k", 256, 512, 256 * 2 * 144, m=1)
+    with pytest.raises(ValueError, match="activations must be"):
+        quant4.compile(source, target="nvptx", activations="int4")
+    if not ir._mlir.HAVE_NVPTX:
+        return
+    q8 = quant4.compile(source, target="nvptx", activations="q8_k")
+    assert len(q8) == 2
+    assert sum("dp4a" in text for text in q8.values()) == 1
+    f32 = quant4.compile(source, target="nvptx", activations="f32")
+    assert len(f32) == 1 and not any("dp4a" in t for t in f32.values())
