@@ -200,6 +200,20 @@ Value Q4KAttr::buildVectorCodes(OpBuilder &builder, Location loc, Value storage,
       builder, loc, VectorType::get({width}, builder.getF32Type()), q);
 }
 
+/// buildBlockAffine of a format whose block is one decode group with a scale
+/// and no offset (NF4, MXFP4): the scale as vector<1xf32>, no offset.
+static std::pair<Value, Value> scaleOnlyAffine(DecodeBuilder &d, Value scale) {
+  auto type = VectorType::get({1}, d.builder().getF32Type());
+  return {vector::BroadcastOp::create(d.builder(), d.location(), type, scale),
+          Value()};
+}
+
+/// buildVectorDecode of such a format: the decoded codes times the scale.
+static Value scaleCodes(DecodeBuilder &d, Value codes, Value scale) {
+  return arith::MulFOp::create(d.builder(), d.location(), codes,
+                               d.splat(scale, codes));
+}
+
 //===----------------------------------------------------------------------===//
 // NF4
 //===----------------------------------------------------------------------===//
@@ -283,10 +297,8 @@ std::pair<Value, Value> NF4Attr::buildBlockAffine(OpBuilder &builder,
                                                   Value numBlocks,
                                                   Value block) const {
   DecodeBuilder d(builder, loc, storage);
-  Value absmax =
-      buildNF4Absmax(d, getBlockLayout(), getDoubleQuant(), numBlocks, block);
-  auto type = VectorType::get({1}, builder.getF32Type());
-  return {vector::BroadcastOp::create(builder, loc, type, absmax), Value()};
+  return scaleOnlyAffine(d, buildNF4Absmax(d, getBlockLayout(),
+                                           getDoubleQuant(), numBlocks, block));
 }
 
 /// The same float operation as buildDecode (codebook value * absmax) on
@@ -295,11 +307,10 @@ Value NF4Attr::buildVectorDecode(OpBuilder &builder, Location loc,
                                  Value storage, Value numBlocks, Value block,
                                  Value index, int64_t width) const {
   DecodeBuilder d(builder, loc, storage);
-  Value values =
-      buildVectorCodes(builder, loc, storage, numBlocks, block, index, width);
-  Value absmax =
-      buildNF4Absmax(d, getBlockLayout(), getDoubleQuant(), numBlocks, block);
-  return arith::MulFOp::create(builder, loc, values, d.splat(absmax, values));
+  return scaleCodes(
+      d,
+      buildVectorCodes(builder, loc, storage, numBlocks, block, index, width),
+      buildNF4Absmax(d, getBlockLayout(), getDoubleQuant(), numBlocks, block));
 }
 
 //===----------------------------------------------------------------------===//
@@ -380,9 +391,8 @@ std::pair<Value, Value> MXFP4Attr::buildBlockAffine(OpBuilder &builder,
                                                     Value numBlocks,
                                                     Value block) const {
   DecodeBuilder d(builder, loc, storage);
-  Value scale = d.e8m0ToF32(loadMXFP4Scale(d, *this, numBlocks, block));
-  auto type = VectorType::get({1}, builder.getF32Type());
-  return {vector::BroadcastOp::create(builder, loc, type, scale), Value()};
+  return scaleOnlyAffine(
+      d, d.e8m0ToF32(loadMXFP4Scale(d, *this, numBlocks, block)));
 }
 
 /// The same float operation as buildDecode (E2M1 value * E8M0 scale) on
@@ -391,8 +401,8 @@ Value MXFP4Attr::buildVectorDecode(OpBuilder &builder, Location loc,
                                    Value storage, Value numBlocks, Value block,
                                    Value index, int64_t width) const {
   DecodeBuilder d(builder, loc, storage);
-  Value values =
-      buildVectorCodes(builder, loc, storage, numBlocks, block, index, width);
-  Value scale = d.e8m0ToF32(loadMXFP4Scale(d, *this, numBlocks, block));
-  return arith::MulFOp::create(builder, loc, values, d.splat(scale, values));
+  return scaleCodes(
+      d,
+      buildVectorCodes(builder, loc, storage, numBlocks, block, index, width),
+      d.e8m0ToF32(loadMXFP4Scale(d, *this, numBlocks, block)));
 }
