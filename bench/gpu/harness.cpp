@@ -13,8 +13,9 @@
 //     the reference covers 64 rows spread over M (every output must still
 //     be finite); at M > 16 the tensor-core kernels multiply f16-rounded
 //     operands, checked against --mma-tolerance (docs/NVPTX.md);
-//  2. timing: CUDA events around each launch, warm-up, median of many,
-//     weights rotated over enough copies to exceed L2 (>= 4).
+//  2. timing (Timing.h): CUDA events around each launch, queued behind a
+//     busy stream so the host's submission is not timed; warm-up, median
+//     of many, weights rotated over enough copies to exceed L2 (>= 4).
 // Prints "RESULT quant4_<format> N K M median min max note" lines (the
 // format torch_baselines.py prints too) and exits non-zero on any failure.
 //
@@ -23,6 +24,7 @@
 #include "Fatal.h"
 #include "RandomWeights.h"
 #include "Reference.h"
+#include "Timing.h"
 
 #include "Format/GgmlBlocks.h"
 #include "Runtime/CudaGraph.h"
@@ -88,34 +90,6 @@ std::vector<T> gatherRows(const std::vector<T> &a, int64_t width,
   return out;
 }
 
-struct Timing {
-  double median, min, max;
-};
-
-/// Times `launch(i)` with events, i rotating over the weight copies.
-Timing timeLaunches(const ContextRef &context, const Stream &stream,
-                    const std::function<Status(size_t)> &launch,
-                    size_t copies) {
-  Event start = orDie(Event::create(context));
-  Event end = orDie(Event::create(context));
-  // Warm-up, and an estimate that sizes the run to ~0.3 s.
-  orDie(start.record(stream));
-  for (size_t i = 0; i < 5; ++i)
-    orDie(launch(i % copies));
-  orDie(end.record(stream));
-  float warm = orDie(Event::elapsedMs(start, end)) / 5;
-  int iterations = std::clamp(int(300 / std::max(warm, 1e-3f)), 10, 200);
-  std::vector<double> us;
-  for (int i = 0; i < iterations; ++i) {
-    orDie(start.record(stream));
-    orDie(launch(i % copies));
-    orDie(end.record(stream));
-    us.push_back(orDie(Event::elapsedMs(start, end)) * 1e3);
-  }
-  std::sort(us.begin(), us.end());
-  return {us[us.size() / 2], us.front(), us.back()};
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -153,6 +127,7 @@ int main(int argc, char **argv) {
   std::printf("device %s, %d SMs, L2 %d MB\n", context->deviceName().c_str(),
               sms, l2 >> 20);
   Stream stream = orDie(Stream::create(context));
+  bench::LaunchTimer timer = orDie(bench::LaunchTimer::create(context));
   std::mt19937_64 rng(20261124);
   std::normal_distribution<float> normal;
   int failures = 0, checked = 0;
@@ -219,8 +194,8 @@ int main(int argc, char **argv) {
         bool ok = error <= (m > kGemvMaxRows ? mmaTolerance : tolerance);
         failures += !ok;
         ++checked;
-        Timing t = timeLaunches(
-            context, stream,
+        bench::Timing t = timer.time(
+            stream,
             [&](size_t c) {
               return bundle.run(function, {&dx, &weights[c], &dy}, stream);
             },
@@ -232,9 +207,8 @@ int main(int argc, char **argv) {
           graphs.push_back(orDie(Graph::capture(stream, [&] {
             return bundle.run(function, {&dx, &weights[c], &dy}, stream);
           })));
-        Timing g = timeLaunches(
-            context, stream, [&](size_t c) { return graphs[c].launch(stream); },
-            copies);
+        bench::Timing g = timer.time(
+            stream, [&](size_t c) { return graphs[c].launch(stream); }, copies);
         double bytes = double(storage.size()) + 4.0 * m * (k + n);
         std::printf("RESULT quant4_%s %lld %lld %lld %.2f %.2f %.2f "
                     "relerr=%.1e,%s,%.0fGB/s,copies=%zu,graph=%.2f(%.2f-%.2f)"

@@ -9,9 +9,9 @@
 // lib/Format's dequantization and a float64 reference, the output poisoned
 // with NaN before each call (NaN never passes); once on a stream, once on
 // the default stream (null). Then the error path (a misaligned pointer:
-// -1 and a message) and the time per call (CUDA events, median of 200,
-// weights rotated past L2). Prints "RESULT hostlib_q4k ..." and exits
-// non-zero on any failure.
+// -1 and a message) and the time per call (Timing.h: CUDA events behind a
+// busy stream, median of 200, weights rotated past L2). Prints "RESULT
+// hostlib_q4k ..." and exits non-zero on any failure.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +20,7 @@
 #include "Fatal.h"
 #include "RandomWeights.h"
 #include "Reference.h"
+#include "Timing.h"
 
 #include "Runtime/CudaModule.h"
 
@@ -105,21 +106,17 @@ int main() {
       rc == -1 && message.find("not 16-byte aligned") != std::string::npos;
   std::printf("misaligned -> %d: %s\n", rc, message.c_str());
 
-  Event start = orDie(Event::create(context));
-  Event end = orDie(Event::create(context));
-  for (size_t c = 0; c < copies; ++c)
-    gemv(dx, weights[c], dy, stream.get());
-  std::vector<double> us;
-  for (int i = 0; i < 200; ++i) {
-    orDie(start.record(stream));
-    gemv(dx, weights[i % copies], dy, stream.get());
-    orDie(end.record(stream));
-    us.push_back(orDie(Event::elapsedMs(start, end)) * 1e3);
-  }
-  std::sort(us.begin(), us.end());
+  bench::LaunchTimer timer = orDie(bench::LaunchTimer::create(context));
+  bench::Timing t = timer.time(
+      stream,
+      [&](size_t c) {
+        gemv(dx, weights[c], dy, stream.get());
+        return format::Status::success();
+      },
+      copies, 200);
   std::printf("RESULT hostlib_q4k %lld %lld 1 %.2f %.2f %.2f relerr=%.1e,%s,"
               "copies=%zu\n",
-              (long long)kN, (long long)kK, us[us.size() / 2], us.front(),
-              us.back(), worst, ok && refused ? "PASS" : "FAIL", copies);
+              (long long)kN, (long long)kK, t.median, t.min, t.max, worst,
+              ok && refused ? "PASS" : "FAIL", copies);
   return ok && refused ? 0 : 1;
 }

@@ -3,7 +3,9 @@
 device-to-device copy bandwidth, torch's bf16 matmul (cuBLAS) on unquantized
 weights and torch's tinygemm int4 kernel (aten._weight_int4pack_mm, group
 size 128). Times with CUDA events (warm-up, median of many), weights rotated
-over enough copies to exceed L2. Prints one line per measurement:
+over enough copies to exceed L2, each timed call queued behind a GPU spin
+(torch.cuda._sleep) so that Python's and the host's submission time stays
+out of the interval, as bench/gpu/Timing.h does for the quant4 kernels. Prints one line per measurement:
   RESULT <kind> <N> <K> <M> <median_us> <min_us> <max_us> <note>
 """
 import os
@@ -18,6 +20,9 @@ MS = [int(m) for m in
       os.environ.get("QUANT4_BENCH_MS", "1,4,16,64,2048").split(",")]
 L2_BYTES = 50 * 2**20
 WARMUP, ITERS = 10, 100
+# GPU clock cycles the stream spins before each timed call: ~100 us at the
+# H100's 1.98 GHz boost clock, longer than a torch call's host overhead.
+BUSY_CYCLES = 200_000
 
 
 def copies_for(nbytes):
@@ -33,6 +38,7 @@ def time_rotating(fn, n_copies):
     for i in range(ITERS):
         start = torch.cuda.Event(enable_timing=True)
         end = torch.cuda.Event(enable_timing=True)
+        torch.cuda._sleep(BUSY_CYCLES)
         start.record()
         fn(i % n_copies)
         end.record()
