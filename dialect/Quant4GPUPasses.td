@@ -151,6 +151,53 @@ def Quant4GPUGemv : Pass<"quant4-gpu-gemv", "::mlir::func::FuncOp"> {
   ];
 }
 
+def Quant4GPUMmaGemv : Pass<"quant4-gpu-mma-gemv", "::mlir::func::FuncOp"> {
+  let summary = "GEMV-class Q4_K quant4.matmul (M <= max-rows) on tensor cores";
+  let description = [{
+    Replaces a static Q4_K `quant4.matmul` with f32 activations, from
+    `min-rows` to `max-rows` rows (at most 16), N a multiple of 16, f32 result and
+    accumulator and weights from `quant4.from_bytes` (a ui8 argument is
+    retyped to i8 as for quant4-gpu-gemv) by two launches. The first
+    splits x into two f16 halves per 32-value sub-block, scaled by a power
+    of two (hi = f16(x 2^s), lo = f16(x 2^s - hi)), with the sub-block's
+    sum. The second multiplies the weights' 4-bit codes, exact as f16
+    (1024 + q from the nibble bits, minus 1024), with both halves through
+    `nvgpu.mma.sync` m16n8k16 (weights as the A operand: 16 columns per
+    launch block; x as B: 8 rows, two mmas for M > 8) and applies each
+    sub-block's d1 and m1 in f32:
+    `y = sum_j d1 2^-s (q . (hi + lo)) - m1 sum_j(x)`. Eight warps split the
+    K blocks of a column tile and meet in workgroup memory. Other matmuls
+    are left to quant4-gpu-gemv.
+
+    ```mlir
+    // Before
+    %y = quant4.matmul %x, %w : tensor<1x4096xf32>, !quant4.blocked<4096x4096, #quant4.q4_k> -> tensor<1x4096xf32>
+    // After (sketch)
+    gpu.launch blocks(...) in (512, 1, 1) threads(...) in (256, 1, 1) { ... }  // split x
+    gpu.launch blocks(...) in (256, 1, 1) threads(...) in (256, 1, 1)
+        workgroup(%partial : memref<8x2x1x2x32xf32, #gpu.address_space<workgroup>>) {
+      ... nvgpu.mma.sync(%codes, %xhi, %acc) {mmaShape = [16, 8, 16]} ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"minRows", "min-rows", "int64_t", /*default=*/"2",
+           "Smallest M lowered here (at M = 1 quant4-gpu-gemv's kernel "
+           "measured faster on an H100)">,
+    Option<"maxRows", "max-rows", "int64_t", /*default=*/"16",
+           "Largest M lowered here (at most 16; 0 = none)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 def Quant4GPUMmaGemm : Pass<"quant4-gpu-mma-gemm", "::mlir::func::FuncOp"> {
   let summary = "GEMM-class quant4.matmul (M >= min-rows) on tensor cores";
   let description = [{

@@ -59,6 +59,11 @@ static cl::opt<int64_t>
                   cl::desc("GEMV kernel: lanes sharing one block's decoder "
                            "units (0 = default)"),
                   cl::init(0));
+static cl::opt<int64_t> mmaGemvMaxRows(
+    "mma-gemv-max-rows",
+    cl::desc("Q4_K matmuls with f32 activations and at most this many rows "
+             "(<= 16) get the tensor-core GEMV kernel (0 = off)"),
+    cl::init(16));
 static cl::opt<int64_t> mmaDecodeOnce(
     "mma-decode-once-min-rows",
     cl::desc("Tensor-core kernel: from this M on the weights are decoded "
@@ -84,6 +89,7 @@ int main(int argc, char **argv) {
   PassManager pm(&context);
   quant4::NVPTXPipelineOptions options;
   options.mmaMinRows = mmaMinRows;
+  options.mmaGemvMaxRows = mmaGemvMaxRows;
   options.mmaDecodeOnceMinRows = mmaDecodeOnce;
   options.chip = chip;
   options.features = features;

@@ -57,29 +57,6 @@ static GemvKnobs getDefaultKnobs(BlockFormatAttrInterface format, int64_t rows,
   return {32, 8, 32, rows == 1 ? 2 : 4, rows == 1 ? 2 : 1};
 }
 
-/// True when `fromBytes` reads i8 storage, after retyping a ui8 function
-/// argument that only from_bytes ops read to i8 (the same bytes; the type
-/// convert-quant4-to-linalg gives it anyway, and the only byte type
-/// bufferization and arith accept).
-static bool hasSignlessBytes(FromBytesOp fromBytes) {
-  Value bytes = fromBytes.getBytes();
-  auto type = cast<RankedTensorType>(bytes.getType());
-  if (type.getElementType().isSignlessInteger(8))
-    return true;
-  auto arg = dyn_cast<BlockArgument>(bytes);
-  auto func = arg ? dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp())
-                  : func::FuncOp();
-  if (!func || arg.getOwner() != &func.getBody().front() ||
-      !llvm::all_of(arg.getUsers(), llvm::IsaPred<FromBytesOp>))
-    return false;
-  arg.setType(type.clone(IntegerType::get(type.getContext(), 8)));
-  SmallVector<Type> inputs(func.getArgumentTypes());
-  inputs[arg.getArgNumber()] = arg.getType();
-  func.setFunctionType(
-      FunctionType::get(func.getContext(), inputs, func.getResultTypes()));
-  return true;
-}
-
 struct Gemv : mlir::quant4::impl::Quant4GPUGemvBase<Gemv> {
   using Base::Base;
 

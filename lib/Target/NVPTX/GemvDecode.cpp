@@ -55,7 +55,8 @@ public:
 /// sub-block 2 j and high nibbles values 64 j + 32 + p + l of sub-block
 /// 2 j + 1 (p: the run's offset in the chunk, l < B), with d1 and m1 per
 /// sub-block (the same float ops as Q4KAttr's decoder; BlockFormatAttrInterface
-/// has no per-group affine form yet, which would replace subBlockScales). Code
+/// has no per-group affine form yet, which would replace
+/// getQ4KSubBlockScales). Code
 /// c = 1 + q / 16 is the float with exponent 0 and q in the top mantissa bits,
 /// bits(q << 19 | 0x3F800000); then d1 q - m1 = 16 d1 c - (16 d1 + m1): scale
 /// 16 d1 (exact), offset 16 d1 + m1 (one rounding per sub-block).
@@ -173,56 +174,51 @@ private:
   /// 2 j + h of its chunk j, from the header words at the end of `loaded`.
   std::pair<Value, Value> unitScales(DecodeBuilder &d, Value unit,
                                      ArrayRef<Value> loaded, int64_t h) {
-    return subBlockScales(d, loaded.take_back(kHeaderWords),
-                          d.add(d.mul(chunkOf(d, unit), 2), h));
-  }
-
-  /// d1 = d * sc_j and m1 = dmin * m_j of sub-block `j` (get_scale_min_k4
-  /// on the 12 packed scale bytes): j < 4 reads scales[j] and scales[j + 4]
-  /// (low 6 bits); j >= 4 the low / high nibble of scales[j + 4] plus the
-  /// top two bits of scales[j - 4] and scales[j]. The bytes come from the
-  /// header words: byte j % 4 of words 1, 2 and 3.
-  std::pair<Value, Value> subBlockScales(DecodeBuilder &d,
-                                         ArrayRef<Value> header, Value j) {
-    OpBuilder &b = d.builder();
-    Location loc = d.location();
-    auto andI = [&](Value v, int64_t mask) -> Value {
-      return arith::AndIOp::create(b, loc, v, d.i32(mask));
-    };
-    auto shr = [&](Value v, Value bits) -> Value {
-      return arith::ShRUIOp::create(b, loc, v, bits);
-    };
-    Value shift = arith::MulIOp::create(
-        b, loc,
-        arith::IndexCastUIOp::create(b, loc, b.getI32Type(), d.rem(j, 4)),
-        d.i32(8));
-    Value s0 = andI(shr(header[1], shift), 0xFF);
-    Value s4 = andI(shr(header[2], shift), 0xFF);
-    Value s8 = andI(shr(header[3], shift), 0xFF);
-    auto orHigh = [&](Value low, Value top) -> Value {
-      return arith::OrIOp::create(
-          b, loc, low,
-          arith::ShLIOp::create(b, loc, shr(top, d.i32(6)), d.i32(4)));
-    };
-    Value isLow =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, j, d.index(4));
-    Value sc = arith::SelectOp::create(b, loc, isLow, andI(s0, 63),
-                                       orHigh(andI(s8, 15), s0));
-    Value m = arith::SelectOp::create(b, loc, isLow, andI(s4, 63),
-                                      orHigh(shr(s8, d.i32(4)), s4));
-    auto half = [&](Value word) -> Value {
-      Value bits = arith::TruncIOp::create(b, loc, b.getI16Type(), word);
-      Value value = arith::BitcastOp::create(b, loc, b.getF16Type(), bits);
-      return arith::ExtFOp::create(b, loc, b.getF32Type(), value);
-    };
-    Value scale = half(header[0]);
-    Value minScale = half(shr(header[0], d.i32(16)));
-    return {arith::MulFOp::create(b, loc, scale, d.toF32(sc)),
-            arith::MulFOp::create(b, loc, minScale, d.toF32(m))};
+    return getQ4KSubBlockScales(d, loaded.take_back(kHeaderWords),
+                                d.add(d.mul(chunkOf(d, unit), 2), h));
   }
 };
 
 } // namespace
+
+std::pair<Value, Value>
+mlir::quant4::getQ4KSubBlockScales(DecodeBuilder &d, ArrayRef<Value> header,
+                                   Value j) {
+  OpBuilder &b = d.builder();
+  Location loc = d.location();
+  auto andI = [&](Value v, int64_t mask) -> Value {
+    return arith::AndIOp::create(b, loc, v, d.i32(mask));
+  };
+  auto shr = [&](Value v, Value bits) -> Value {
+    return arith::ShRUIOp::create(b, loc, v, bits);
+  };
+  Value shift = arith::MulIOp::create(
+      b, loc, arith::IndexCastUIOp::create(b, loc, b.getI32Type(), d.rem(j, 4)),
+      d.i32(8));
+  Value s0 = andI(shr(header[1], shift), 0xFF);
+  Value s4 = andI(shr(header[2], shift), 0xFF);
+  Value s8 = andI(shr(header[3], shift), 0xFF);
+  auto orHigh = [&](Value low, Value top) -> Value {
+    return arith::OrIOp::create(
+        b, loc, low,
+        arith::ShLIOp::create(b, loc, shr(top, d.i32(6)), d.i32(4)));
+  };
+  Value isLow =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, j, d.index(4));
+  Value sc = arith::SelectOp::create(b, loc, isLow, andI(s0, 63),
+                                     orHigh(andI(s8, 15), s0));
+  Value m = arith::SelectOp::create(b, loc, isLow, andI(s4, 63),
+                                    orHigh(shr(s8, d.i32(4)), s4));
+  auto half = [&](Value word) -> Value {
+    Value bits = arith::TruncIOp::create(b, loc, b.getI16Type(), word);
+    Value value = arith::BitcastOp::create(b, loc, b.getF16Type(), bits);
+    return arith::ExtFOp::create(b, loc, b.getF32Type(), value);
+  };
+  Value scale = half(header[0]);
+  Value minScale = half(shr(header[0], d.i32(16)));
+  return {arith::MulFOp::create(b, loc, scale, d.toF32(sc)),
+          arith::MulFOp::create(b, loc, minScale, d.toF32(m))};
+}
 
 Value GemvDecoder::getUnitBase(OpBuilder &b, Location loc, Value unit) {
   return b.createOrFold<arith::MulIOp>(

@@ -26,6 +26,8 @@
 
 namespace mlir::quant4 {
 
+class DecodeBuilder;
+
 /// Consecutive values of a unit that share a scale and an offset: value
 /// base + first + i of the block (base: the unit's getUnitBase) is
 /// scale * codes[i] - offset (a null scale is 1, a null offset 0).
@@ -93,6 +95,16 @@ protected:
   Value storage;
   int64_t numBlocks, blockSize, valuesPerUnit;
 };
+
+/// Q4_K's d1 = d * sc_j and m1 = dmin * m_j of sub-block `j` (an index
+/// value; a constant folds the selects), ggml's get_scale_min_k4 on the 12
+/// packed scale bytes: j < 4 reads scales[j] and scales[j + 4] (low 6
+/// bits); j >= 4 the low / high nibble of scales[j + 4] plus the top two
+/// bits of scales[j - 4] and scales[j]. `header` is the block's first 16
+/// bytes as 4 little-endian i32 words: d | dmin << 16, then scales[0 - 3],
+/// scales[4 - 7], scales[8 - 11].
+std::pair<Value, Value> getQ4KSubBlockScales(DecodeBuilder &d,
+                                             ArrayRef<Value> header, Value j);
 
 } // namespace mlir::quant4
 

@@ -3,6 +3,7 @@
 #include "Target/NVPTX/MatmulRewrite.h"
 #include "Dialect/Quant4/IR/Quant4Types.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 
 using namespace mlir;
 using namespace mlir::quant4;
@@ -25,6 +26,25 @@ mlir::quant4::getStaticMatmulSizes(MatmulOp op, ActivationMode mode) {
   s.blocksPerRow = s.depth / s.blockSize;
   s.numBlocks = s.cols * s.blocksPerRow;
   return s;
+}
+
+bool mlir::quant4::hasSignlessBytes(FromBytesOp fromBytes) {
+  Value bytes = fromBytes.getBytes();
+  auto type = cast<RankedTensorType>(bytes.getType());
+  if (type.getElementType().isSignlessInteger(8))
+    return true;
+  auto arg = dyn_cast<BlockArgument>(bytes);
+  auto func = arg ? dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp())
+                  : func::FuncOp();
+  if (!func || arg.getOwner() != &func.getBody().front() ||
+      !llvm::all_of(arg.getUsers(), llvm::IsaPred<FromBytesOp>))
+    return false;
+  arg.setType(type.clone(IntegerType::get(type.getContext(), 8)));
+  SmallVector<Type> inputs(func.getArgumentTypes());
+  inputs[arg.getArgNumber()] = arg.getType();
+  func.setFunctionType(
+      FunctionType::get(func.getContext(), inputs, func.getResultTypes()));
+  return true;
 }
 
 memref::AllocOp mlir::quant4::allocateMatmulResult(OpBuilder &b, MatmulOp op) {

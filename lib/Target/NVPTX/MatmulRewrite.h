@@ -34,6 +34,12 @@ struct MatmulSizes {
 std::optional<MatmulSizes>
 getStaticMatmulSizes(MatmulOp op, ActivationMode mode = ActivationMode::f32);
 
+/// True when `fromBytes` reads i8 storage, after retyping a ui8 function
+/// argument that only from_bytes ops read to i8 (the same bytes; the type
+/// convert-quant4-to-linalg gives it anyway, and the only byte type
+/// bufferization and arith accept).
+bool hasSignlessBytes(FromBytesOp fromBytes);
+
 /// A buffer of y's shape and element type, allocated before `op`.
 memref::AllocOp allocateMatmulResult(OpBuilder &b, MatmulOp op);
 

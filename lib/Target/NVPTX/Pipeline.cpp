@@ -45,6 +45,11 @@ void mlir::quant4::buildNVPTXBufferizeStage(
     mma.decodeOnceMinRows = options.mmaDecodeOnceMinRows;
     pm.addNestedPass<func::FuncOp>(createQuant4GPUMmaGemm(mma));
   }
+  if (options.mmaGemvMaxRows > 0) {
+    Quant4GPUMmaGemvOptions mmaGemv;
+    mmaGemv.maxRows = options.mmaGemvMaxRows;
+    pm.addNestedPass<func::FuncOp>(createQuant4GPUMmaGemv(mmaGemv));
+  }
   if (options.gemvMaxRows > 0) {
     Quant4GPUGemvOptions gemv;
     gemv.maxRows = options.gemvMaxRows;

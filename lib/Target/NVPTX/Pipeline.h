@@ -66,6 +66,13 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::desc("GEMV kernel: values per decoder unit (0 = "
                      "default)"),
       llvm::cl::init(0)};
+  Option<int64_t> mmaGemvMaxRows{
+      *this, "mma-gemv-max-rows",
+      llvm::cl::desc("Q4_K matmuls with f32 activations and at most this "
+                     "many rows (<= 16, N a multiple of 16) get the "
+                     "tensor-core GEMV kernel (quant4-gpu-mma-gemv; 0 = "
+                     "off); it runs before the GEMV kernel"),
+      llvm::cl::init(16)};
   Option<int64_t> mmaMinRows{
       *this, "mma-min-rows",
       llvm::cl::desc("Matmuls with at least this many rows get the tensor-core "

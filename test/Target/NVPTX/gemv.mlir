@@ -8,7 +8,8 @@
 // and the lanes meet in shfl.sync.bfly.
 //
 // RUN: q4-opt %s --quant4-gpu-gemv | FileCheck %s
-// RUN: q4-opt %s --quant4-nvptx-pipeline | FileCheck %s --check-prefix=PTX
+// RUN: q4-opt %s --quant4-nvptx-pipeline=mma-gemv-max-rows=0 \
+// RUN:   | FileCheck %s --check-prefix=PTX
 // RUN: q4-opt %s --quant4-gpu-gemv=max-rows=2 | FileCheck %s --check-prefix=ROWS
 // RUN: q4-opt %s \
 // RUN:   --quant4-gpu-gemv="unit-lanes=1 unit-values=64 lanes=2 cols-per-thread=2" \

@@ -20,6 +20,10 @@
 // RUN: %ptxas -arch=sm_90 %t/s.gemm_kernel.ptx -o %t/s_gemm_kernel.cubin
 // RUN: %ptxas -arch=sm_90 %t/s.gemm_kernel_0.ptx -o %t/s_gemm_kernel_0.cubin
 // RUN: %ptxas -arch=sm_90 %t/k.dequant_kernel.ptx -o %t/dequant_kernel.cubin
+// The tensor-core GEMV (@mma_gemv): the split of x, the mma kernel.
+// RUN: %ptxas -arch=sm_90 %t/k.mma_gemv_kernel.ptx -o %t/mma_gemv_kernel.cubin
+// RUN: %ptxas -arch=sm_90 -v %t/k.mma_gemv_kernel_7.ptx -o %t/v.cubin 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=NOSPILL
 // The GEMV kernels (M <= 16) keep their decoded values and sums in
 // registers: no local memory.
 // RUN: %ptxas -arch=sm_90 -v %t/k.q4k_kernel.ptx -o %t/v.cubin 2>&1 \
@@ -54,6 +58,7 @@
 // RUN: q4-nvptx %s -o %t/a --chip=sm_80 --features=+ptx70
 // RUN: %ptxas -arch=sm_80 %t/a.q4k_kernel.ptx -o %t/a.cubin
 // RUN: %ptxas -arch=sm_80 %t/a.gemm_kernel_0.ptx -o %t/a_gemm.cubin
+// RUN: %ptxas -arch=sm_80 %t/a.mma_gemv_kernel_7.ptx -o %t/a_mma_gemv.cubin
 // ptxas itself can fail this test: PTX for sm_90 does not assemble for sm_75.
 // RUN: not %ptxas -arch=sm_75 %t/k.q4k_kernel.ptx -o %t/bad.cubin
 
@@ -108,4 +113,12 @@ func.func @dequant(%raw: tensor<73728xi8>) -> tensor<256x512xf32> {
   %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
   %y = quant4.dequantize %w : !q -> tensor<256x512xf32>
   return %y : tensor<256x512xf32>
+}
+
+// The tensor-core GEMV (quant4-gpu-mma-gemv: Q4_K, f32 activations,
+// 2 <= M <= 16): x split into f16 halves, then the mma kernel.
+func.func @mma_gemv(%x: tensor<4x512xf32>, %raw: tensor<73728xi8>) -> tensor<4x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
+  %y = quant4.matmul %x, %w : tensor<4x512xf32>, !q -> tensor<4x256xf32>
+  return %y : tensor<4x256xf32>
 }

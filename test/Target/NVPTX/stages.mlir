@@ -1,13 +1,14 @@
-// Each stage of --quant4-nvptx-pipeline's split-K path (gemv-max-rows=0; the
-// GEMV kernel has its own test, gemv.mlir) on a GEMV (M = 1) and a small
+// Each stage of --quant4-nvptx-pipeline's split-K path (gemv-max-rows=0
+// mma-gemv-max-rows=0; the GEMV kernels have their own tests, gemv.mlir and
+// mma-gemv.mlir) on a GEMV (M = 1) and a small
 // GEMM (M = 4), Q4_K and NF4 (whose codebook global must end up in the
 // kernel).
 //
-// RUN: q4-opt %s --quant4-nvptx-bufferize=gemv-max-rows=0 \
+// RUN: q4-opt %s --quant4-nvptx-bufferize="gemv-max-rows=0 mma-gemv-max-rows=0" \
 // RUN:   | FileCheck %s --check-prefix=BUF
-// RUN: q4-opt %s --quant4-nvptx-bufferize=gemv-max-rows=0 \
+// RUN: q4-opt %s --quant4-nvptx-bufferize="gemv-max-rows=0 mma-gemv-max-rows=0" \
 // RUN:   --quant4-nvptx-map-to-gpu | FileCheck %s --check-prefix=GPU
-// RUN: q4-opt %s --quant4-nvptx-bufferize=gemv-max-rows=0 \
+// RUN: q4-opt %s --quant4-nvptx-bufferize="gemv-max-rows=0 mma-gemv-max-rows=0" \
 // RUN:   --quant4-nvptx-map-to-gpu --quant4-nvptx-to-nvvm \
 // RUN:   | FileCheck %s --check-prefix=NVVM
 // RUN: q4-opt %s --quant4-nvptx-pipeline=gemv-max-rows=0 \

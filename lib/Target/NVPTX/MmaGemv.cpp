@@ -1,0 +1,354 @@
+//===- MmaGemv.cpp - GEMV-class Q4_K quant4.matmul on tensor cores --------===//
+//
+// quant4-gpu-mma-gemv: a Q4_K `quant4.matmul` with f32 activations and few
+// rows (2 <= M <= 16 by default, N a multiple of 16) becomes two launches: x
+// split into scaled f16 halves per 32-value sub-block (HalfSplit.h), then a
+// kernel that multiplies the weights' 4-bit codes q, as exact f16, with
+// both halves on tensor cores and applies each sub-block's scales in f32:
+//
+//   y[m, n] = sum_j d1[n, j] 2^-s[m, j] sum_i q[n, i] (hi + lo)[m, i]
+//             - m1[n, j] sum[m, j]               (i over sub-block j)
+//
+// The weights are mma.sync's A operand (m16: 16 weight columns n), x its B
+// operand (n8: 8 rows of x; M > 8 takes two), so an accumulator's rows are
+// weight columns and each lane owns the scales of the columns it holds:
+//
+//   launch block: 16 columns n0 + [0, 16), 8 warps splitting the K blocks
+//   lane = 4 g + c: columns n0 + g and n0 + g + 8, rows 2c, 2c + 1 (+ 8 t)
+//   for each K block kb of the warp:
+//     load both columns' 16 header bytes and qs bytes 8c .. 8c + 7 of each
+//     32-byte chunk (low nibbles: sub-block 2 jg, high: 2 jg + 1)
+//     for each sub-block j, chunk half ch:
+//       A = f16x2((w >> sh) & 0x000F000F | 0x64006400) - 1024: the codes of
+//           bytes 0, 2 and 1, 3 of word w (k order 0, 2, 1, 3, which
+//           HalfSplit gives x), exact
+//       acc_j = mma(A, hi) + mma(A, lo)             (m16n8k16, f32)
+//     acc += d1 (acc_j 2^-s) - m1 sum
+//   the 8 warps' accumulators meet in workgroup memory; y = their sum
+//
+// The products of 4-bit codes and f16 halves are exact and accumulate in
+// f32, so the result keeps the f32 GEMV's accuracy (docs/NVPTX.md).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Dialect/Quant4/IR/DecodeBuilder.h"
+#include "Dialect/Quant4/IR/Quant4Ops.h"
+#include "Dialect/Quant4/IR/Quant4Types.h"
+#include "Format/Q4K.h"
+#include "Target/NVPTX/GemvDecode.h"
+#include "Target/NVPTX/HalfSplit.h"
+#include "Target/NVPTX/LaunchRewrites.h"
+#include "Target/NVPTX/MatmulRewrite.h"
+#include "Target/NVPTX/Passes.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+namespace mlir::quant4 {
+#define GEN_PASS_DEF_QUANT4GPUMMAGEMV
+#include "dialect/Quant4GPUPasses.h.inc"
+} // namespace mlir::quant4
+
+using namespace mlir;
+using namespace mlir::quant4;
+using ::quant4::format::Q4KBlock;
+
+namespace {
+
+/// Warps of a launch block; they split a column tile's K blocks.
+constexpr int64_t kWarps = 8;
+/// Weight columns per launch block: the mma's M.
+constexpr int64_t kTileCols = 16;
+/// Rows of x per mma: its N.
+constexpr int64_t kTileRows = 8;
+/// Q4_K: values per block, 32-byte qs chunks and sub-blocks per block.
+constexpr int64_t kBlock = 256, kChunks = 4, kSubBlocks = 8;
+
+struct MmaGemvShape : MatmulSizes {
+  int64_t rowTiles; // x rows / 8, rounded up (1 or 2)
+  int64_t paddedRows() const { return rowTiles * kTileRows; }
+};
+
+class MmaGemvKernelBuilder {
+public:
+  MmaGemvKernelBuilder(OpBuilder &b, Location loc, const MmaGemvShape &s,
+                       BlockFormatAttrInterface format, Value storage,
+                       HalfSplitBuffers x, Value y)
+      : b(b), loc(loc), s(s), format(format), storage(storage), x(x), y(y),
+        d(b, loc, storage) {}
+
+  void build(gpu::LaunchOp launch) {
+    Value tid = launch.getThreadIds().x;
+    lane = arith::RemUIOp::create(b, loc, tid, idx(32));
+    Value warp = arith::DivUIOp::create(b, loc, tid, idx(32));
+    g = arith::DivUIOp::create(b, loc, lane, idx(4));
+    c = arith::RemUIOp::create(b, loc, lane, idx(4));
+    colBase =
+        arith::MulIOp::create(b, loc, launch.getBlockIds().x, idx(kTileCols));
+    auto accType = VectorType::get({2, 2}, b.getF32Type());
+    Value zero = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
+    SmallVector<Value> acc(s.rowTiles, zero);
+    auto loop = scf::ForOp::create(
+        b, loc, warp, idx(s.blocksPerRow), idx(kWarps), acc,
+        [&](OpBuilder &, Location, Value kb, ValueRange iter) {
+          scf::YieldOp::create(b, loc, accumulateBlock(kb, iter));
+        });
+    storeSums(launch.getWorkgroupAttributions()[0], tid, warp,
+              loop.getResults());
+    gpu::TerminatorOp::create(b, loc);
+  }
+
+private:
+  Value idx(int64_t v) { return d.index(v); }
+  Value add(Value l, Value r) { return d.add(l, r); }
+
+  /// The block's first 16 bytes, and its qs bytes 8c .. 8c + 7 of each
+  /// chunk, as little-endian i32 words (header, then chunk-major).
+  SmallVector<Value> loadColumn(Value col, Value kb) {
+    Value block = add(d.mul(col, s.blocksPerRow), kb);
+    Value base =
+        d.groupOffset(format.getBlockLayout(), 0, idx(s.numBlocks), block);
+    SmallVector<Value> words;
+    auto loadWords = [&](Value at, int64_t width) {
+      Value v = vector::BitCastOp::create(
+          b, loc, VectorType::get({width / 4}, b.getI32Type()),
+          d.loadBytes(at, width));
+      for (int64_t w = 0; w < width / 4; ++w)
+        words.push_back(vector::ExtractOp::create(b, loc, v, w));
+    };
+    loadWords(base, 16);
+    Value lanePart = add(base, d.mul(c, 8));
+    for (int64_t chunk = 0; chunk < kChunks; ++chunk)
+      loadWords(d.add(lanePart, Q4KBlock::kQs + 32 * chunk), 8);
+    return words;
+  }
+
+  /// The A operand of chunk half `ch` of sub-block 2 chunk + h from the two
+  /// columns' words: codes (1024 + q) - 1024 of bytes 0, 2 (row 0 of each
+  /// column) and 1, 3 (row 2).
+  Value codesOperand(ArrayRef<SmallVector<Value>> columns, int64_t chunk,
+                     int64_t h, int64_t ch) {
+    SmallVector<Value> parts;
+    for (int64_t shift : {4 * h, 8 + 4 * h})
+      for (const SmallVector<Value> &words : columns) {
+        Value w = words[4 + 2 * chunk + ch];
+        if (shift)
+          w = arith::ShRUIOp::create(b, loc, w, d.i32(shift));
+        parts.push_back(arith::OrIOp::create(
+            b, loc, arith::AndIOp::create(b, loc, w, d.i32(0x000F000F)),
+            d.i32(0x64006400)));
+      }
+    Value packed = vector::FromElementsOp::create(
+        b, loc, VectorType::get({4}, b.getI32Type()), parts);
+    auto halves = VectorType::get({8}, b.getF16Type());
+    Value codes = arith::SubFOp::create(
+        b, loc, vector::BitCastOp::create(b, loc, halves, packed),
+        arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(halves, b.getF16FloatAttr(1024))));
+    return vector::ShapeCastOp::create(
+        b, loc, VectorType::get({4, 2}, b.getF16Type()), codes);
+  }
+
+  /// The lane's 8 values (hi or lo) of x row 8 t + g at `k`: B operands of
+  /// the sub-block's two chunk halves. Rows past M are zeros, not loaded.
+  std::array<Value, 2> activationOperands(int64_t half, int64_t t, Value k) {
+    auto type = VectorType::get({8}, b.getF16Type());
+    Value row = add(g, idx(kTileRows * t));
+    auto load = [&]() -> Value {
+      return vector::LoadOp::create(b, loc, type, x.halves,
+                                    ValueRange{idx(half), row, k});
+    };
+    Value v;
+    if (s.rows % kTileRows == 0 || (t + 1) * kTileRows <= s.rows) {
+      v = load();
+    } else {
+      Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                           row, idx(s.rows));
+      v = scf::IfOp::create(
+              b, loc, inside,
+              [&](OpBuilder &, Location) {
+                scf::YieldOp::create(b, loc, load());
+              },
+              [&](OpBuilder &, Location) {
+                Value zero = arith::ConstantOp::create(
+                    b, loc, DenseElementsAttr::get(type, b.getF16FloatAttr(0)));
+                scf::YieldOp::create(b, loc, zero);
+              })
+              .getResult(0);
+    }
+    Value rows = vector::ShapeCastOp::create(
+        b, loc, VectorType::get({4, 2}, b.getF16Type()), v);
+    std::array<Value, 2> operands;
+    for (int64_t ch = 0; ch < 2; ++ch)
+      operands[ch] = vector::ExtractStridedSliceOp::create(
+          b, loc, rows, ArrayRef<int64_t>{2 * ch, 0}, ArrayRef<int64_t>{2, 2},
+          ArrayRef<int64_t>{1, 1});
+    return operands;
+  }
+
+  /// [[v0, v1], [v0, v1]] or [[v0, v0], [v1, v1]] (`byRow`).
+  Value pairs(Value v0, Value v1, bool byRow) {
+    SmallVector<Value> e = byRow ? SmallVector<Value>{v0, v0, v1, v1}
+                                 : SmallVector<Value>{v0, v1, v0, v1};
+    return vector::FromElementsOp::create(
+        b, loc, VectorType::get({2, 2}, b.getF32Type()), e);
+  }
+
+  SmallVector<Value> accumulateBlock(Value kb, ValueRange accIn) {
+    SmallVector<Value> acc(accIn);
+    SmallVector<SmallVector<Value>> columns{
+        loadColumn(add(colBase, g), kb),
+        loadColumn(add(colBase, add(g, idx(8))), kb)};
+    auto mmaType = VectorType::get({2, 2}, b.getF32Type());
+    Value zero = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(mmaType, b.getF32FloatAttr(0)));
+    Value kBase = d.mul(kb, kBlock);
+    for (int64_t chunk = 0; chunk < kChunks; ++chunk)
+      for (int64_t h = 0; h < 2; ++h) {
+        int64_t j = 2 * chunk + h;
+        std::array<Value, 2> a = {codesOperand(columns, chunk, h, 0),
+                                  codesOperand(columns, chunk, h, 1)};
+        SmallVector<Value> d1, m1;
+        for (const SmallVector<Value> &words : columns) {
+          auto [scale, offset] = getQ4KSubBlockScales(
+              d, ArrayRef<Value>(words).take_front(4), idx(j));
+          d1.push_back(scale);
+          m1.push_back(offset);
+        }
+        Value scales = pairs(d1[0], d1[1], /*byRow=*/true);
+        Value offsets = pairs(m1[0], m1[1], /*byRow=*/true);
+        Value k = add(kBase, add(d.mul(c, 8), idx(32 * j)));
+        Value group = add(d.mul(kb, kSubBlocks), idx(j));
+        for (int64_t t = 0; t < s.rowTiles; ++t) {
+          Value sub = zero;
+          for (int64_t half = 0; half < 2; ++half) {
+            std::array<Value, 2> xb = activationOperands(half, t, k);
+            for (int64_t ch = 0; ch < 2; ++ch)
+              sub = nvgpu::MmaSyncOp::create(b, loc, a[ch], xb[ch], sub,
+                                             ArrayRef<int64_t>{16, 8, 16});
+          }
+          // [sum(2c), sum(2c + 1), 2^-s(2c), 2^-s(2c + 1)] of tile t.
+          Value sums = vector::LoadOp::create(
+              b, loc, VectorType::get({4}, b.getF32Type()), x.sums,
+              ValueRange{group, add(c, idx(4 * t)), idx(0)});
+          auto at = [&](int64_t i) -> Value {
+            return vector::ExtractOp::create(b, loc, sums, i);
+          };
+          Value rowSums = pairs(at(0), at(1), /*byRow=*/false);
+          Value inverse = pairs(at(2), at(3), /*byRow=*/false);
+          Value scaled = arith::MulFOp::create(
+              b, loc, scales, arith::MulFOp::create(b, loc, sub, inverse));
+          acc[t] = arith::SubFOp::create(
+              b, loc, arith::AddFOp::create(b, loc, acc[t], scaled),
+              arith::MulFOp::create(b, loc, offsets, rowSums));
+        }
+      }
+    return acc;
+  }
+
+  /// Each warp's accumulators to workgroup memory [warp, i, t, jj, lane];
+  /// after a barrier thread e < 16 x 8 T adds output (row e / 16, column
+  /// e % 16) over the warps and stores it if the row is below M.
+  void storeSums(Value partial, Value tid, Value warp, ValueRange acc) {
+    for (int64_t t = 0; t < s.rowTiles; ++t)
+      for (int64_t i = 0; i < 2; ++i)
+        for (int64_t jj = 0; jj < 2; ++jj)
+          memref::StoreOp::create(
+              b, loc,
+              vector::ExtractOp::create(b, loc, acc[t],
+                                        ArrayRef<int64_t>{i, jj}),
+              partial, ValueRange{warp, idx(i), idx(t), idx(jj), lane});
+    gpu::BarrierOp::create(b, loc);
+    int64_t outputs = kTileCols * s.paddedRows();
+    Value e = tid;
+    Value col = arith::RemUIOp::create(b, loc, e, idx(kTileCols));
+    Value row = arith::DivUIOp::create(b, loc, e, idx(kTileCols));
+    Value store = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, e,
+                              idx(outputs)),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
+                              idx(s.rows)));
+    scf::IfOp::create(b, loc, store, [&](OpBuilder &, Location) {
+      Value i = arith::DivUIOp::create(b, loc, col, idx(8));
+      Value t = arith::DivUIOp::create(b, loc, row, idx(kTileRows));
+      Value inTile = arith::RemUIOp::create(b, loc, row, idx(kTileRows));
+      Value jj = arith::RemUIOp::create(b, loc, inTile, idx(2));
+      Value source = add(d.mul(arith::RemUIOp::create(b, loc, col, idx(8)), 4),
+                         arith::DivUIOp::create(b, loc, inTile, idx(2)));
+      Value sum;
+      for (int64_t w = 0; w < kWarps; ++w) {
+        Value v = memref::LoadOp::create(b, loc, partial,
+                                         ValueRange{idx(w), i, t, jj, source});
+        sum = sum ? arith::AddFOp::create(b, loc, sum, v).getResult() : v;
+      }
+      memref::StoreOp::create(b, loc, sum, y,
+                              ValueRange{row, add(colBase, col)});
+      scf::YieldOp::create(b, loc);
+    });
+  }
+
+  OpBuilder &b;
+  Location loc;
+  const MmaGemvShape &s;
+  BlockFormatAttrInterface format;
+  Value storage;
+  HalfSplitBuffers x;
+  Value y;
+  DecodeBuilder d;
+  Value lane, g, c, colBase;
+};
+
+struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
+  using Base::Base;
+
+  /// Q4_K weights from from_bytes of i8 (or retyped ui8) storage, f32
+  /// activations, min-rows <= M <= max-rows (at most 16), N a multiple of
+  /// 16.
+  std::optional<MmaGemvShape> match(MatmulOp op) {
+    std::optional<MatmulSizes> sizes = getStaticMatmulSizes(op);
+    if (!sizes || !isa<Q4KAttr>(op.getWeights().getType().getFormat()) ||
+        sizes->rows < minRows ||
+        sizes->rows > std::min<int64_t>(maxRows, 2 * kTileRows) ||
+        sizes->cols % kTileCols != 0 ||
+        !hasSignlessBytes(op.getWeights().getDefiningOp<FromBytesOp>()))
+      return std::nullopt;
+    MmaGemvShape s;
+    static_cast<MatmulSizes &>(s) = *sizes;
+    s.rowTiles = llvm::divideCeil(s.rows, kTileRows);
+    return s;
+  }
+
+  void rewrite(MatmulOp op, const MmaGemvShape &s) {
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    memref::AllocOp buffer = allocateMatmulResult(b, op);
+    HalfSplitBuffers x = buildHalfSplitActivations(
+        b, loc, op.getActivations(), s.rows, s.paddedRows(), s.depth);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    auto launch = gpu::LaunchOp::create(
+        b, loc, arith::ConstantIndexOp::create(b, loc, s.cols / kTileCols), one,
+        one, arith::ConstantIndexOp::create(b, loc, 32 * kWarps), one, one);
+    launch.addWorkgroupAttribution(
+        MemRefType::get({kWarps, 2, s.rowTiles, 2, 32}, b.getF32Type(),
+                        MemRefLayoutAttrInterface(),
+                        gpu::AddressSpaceAttr::get(
+                            b.getContext(), gpu::AddressSpace::Workgroup)),
+        loc);
+    OpBuilder body = OpBuilder::atBlockBegin(&launch.getBody().front());
+    Value storage = op.getWeights().getDefiningOp<FromBytesOp>().getBytes();
+    MmaGemvKernelBuilder(body, loc, s, op.getWeights().getType().getFormat(),
+                         storage, x, buffer)
+        .build(launch);
+    allowContraction(launch);
+    b.setInsertionPointAfter(launch);
+    replaceMatmulWithBuffer(b, op, buffer);
+  }
+
+  void runOnOperation() override {
+    rewriteMatchingMatmuls(getOperation(), *this);
+  }
+};
+
+} // namespace

@@ -1,0 +1,126 @@
+// quant4-gpu-mma-gemv: GEMV-class Q4_K matmuls with f32 activations on
+// tensor cores. A first launch splits x into scaled f16 halves per 32-value
+// sub-block (k order 0, 2, 1, 3 in each run of 4) with the sub-block's sum
+// and 2^-s; the second multiplies the exact f16 codes (1024 + q) - 1024
+// with both halves through m16n8k16 mma.sync (16 weight columns per launch
+// block, 8 warps splitting the K blocks) and adds the warps' sums in
+// workgroup memory.
+//
+// RUN: q4-opt %s --quant4-gpu-mma-gemv=min-rows=1 | FileCheck %s
+// RUN: q4-opt %s --quant4-gpu-mma-gemv="min-rows=1 max-rows=8" \
+// RUN:   | FileCheck %s --check-prefix=ROWS
+// RUN: q4-opt %s --quant4-gpu-mma-gemv | FileCheck %s --check-prefix=DEFAULT
+// RUN: q4-opt %s --quant4-nvptx-pipeline | FileCheck %s --check-prefix=PTX
+// RUN: q4-opt %s --quant4-nvptx-pipeline=mma-gemv-max-rows=0 \
+// RUN:   | FileCheck %s --check-prefix=OFF
+
+!q = !quant4.blocked<32x512, #quant4.q4_k>
+
+// M = 1: one 8-row tile (rows 1 - 7 are zeros); 32 / 16 = 2 launch blocks;
+// 2 K blocks, so warps 2 - 7 only add zeros.
+// CHECK-LABEL: func.func @m1(
+// CHECK-SAME:      %[[X:.*]]: tensor<1x512xf32>, %[[RAW:.*]]: tensor<9216xi8>)
+// CHECK:         %[[Y:.*]] = memref.alloc() : memref<1x32xf32>
+// CHECK:         %[[HALVES:.*]] = memref.alloc() : memref<2x8x512xf16>
+// CHECK:         %[[SUMS:.*]] = memref.alloc() : memref<16x4x4xf32>
+// 8 x 512 / 8 = 512 threads: 2 launch blocks of 256.
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c2, {{.*}}) threads({{.*}}) in ({{.*}} = %c256,
+// CHECK:           vector.transfer_read %[[X]]
+// CHECK:           gpu.shuffle  xor %{{.*}}, %c1_i32
+// CHECK:           gpu.shuffle  xor %{{.*}}, %c2_i32
+// CHECK:           %[[HI:.*]] = arith.truncf %{{.*}} : vector<8xf32> to vector<8xf16>
+// CHECK:           %[[LO:.*]] = arith.truncf %{{.*}} : vector<8xf32> to vector<8xf16>
+// CHECK:           %[[HIP:.*]] = vector.shuffle %[[HI]], %[[HI]] [0, 2, 1, 3, 4, 6, 5, 7]
+// CHECK:           vector.store %[[HIP]], %[[HALVES]][%c0
+// CHECK:           %[[LOP:.*]] = vector.shuffle %[[LO]], %[[LO]] [0, 2, 1, 3, 4, 6, 5, 7]
+// CHECK:           vector.store %[[LOP]], %[[HALVES]][%c1
+// CHECK:           memref.store %{{.*}}, %[[SUMS]]
+// CHECK:           memref.store %{{.*}}, %[[SUMS]]
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c2{{.*}}) threads({{.*}}) in ({{.*}} = %c256
+// CHECK-SAME:        workgroup(%[[PART:.*]] : memref<8x2x1x2x32xf32, #gpu.address_space<workgroup>>)
+// CHECK:           scf.for {{.*}} step %c8 iter_args(%{{.*}} = %{{.*}}) -> (vector<2x2xf32>)
+// Codes: the nibbles of bytes 0, 2 and 1, 3 as 1024 + q, minus 1024.
+// CHECK-DAG:         arith.constant 983055 : i32
+// CHECK-DAG:         arith.constant 1677747200 : i32
+// CHECK-DAG:         arith.constant dense<1.024000e+03> : vector<8xf16>
+// CHECK:             %[[CODES:.*]] = vector.shape_cast %{{.*}} : vector<8xf16> to vector<4x2xf16>
+// Only lanes of row 0 load x.
+// CHECK:             scf.if %{{.*}} -> (vector<8xf16>) {
+// CHECK:               vector.load %[[HALVES]]
+// CHECK:             nvgpu.mma.sync(%[[CODES]], %{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// CHECK:             vector.load %[[SUMS]]
+// CHECK:           gpu.barrier
+// CHECK-COUNT-8:   memref.load %[[PART]]
+// CHECK:           memref.store %{{.*}}, %[[Y]]
+// By default M = 1 stays with quant4-gpu-gemv (faster there on an H100).
+// DEFAULT-LABEL: func.func @m1(
+// DEFAULT:         quant4.matmul
+// DEFAULT-LABEL: func.func @m16(
+// DEFAULT:         nvgpu.mma.sync
+func.func @m1(%x: tensor<1x512xf32>, %raw: tensor<9216xi8>) -> tensor<1x32xf32> {
+  %w = quant4.from_bytes %raw : tensor<9216xi8> -> !q
+  %y = quant4.matmul %x, %w : tensor<1x512xf32>, !q -> tensor<1x32xf32>
+  return %y : tensor<1x32xf32>
+}
+
+// M = 16: two 8-row tiles, all rows real (no branch around the x loads),
+// four mmas per sub-block and tile.
+// CHECK-LABEL: func.func @m16(
+// CHECK:         memref.alloc() : memref<2x16x512xf16>
+// CHECK:         memref.alloc() : memref<16x8x4xf32>
+// CHECK:         workgroup(%{{.*}} : memref<8x2x2x2x32xf32, #gpu.address_space<workgroup>>)
+// CHECK:           scf.for {{.*}} -> (vector<2x2xf32>, vector<2x2xf32>)
+// CHECK-NOT:         scf.if
+// CHECK-COUNT-4:     nvgpu.mma.sync
+// CHECK:           gpu.barrier
+// ROWS-LABEL: func.func @m16(
+// ROWS:         quant4.matmul
+func.func @m16(%x: tensor<16x512xf32>, %raw: tensor<9216xi8>) -> tensor<16x32xf32> {
+  %w = quant4.from_bytes %raw : tensor<9216xi8> -> !q
+  %y = quant4.matmul %x, %w : tensor<16x512xf32>, !q -> tensor<16x32xf32>
+  return %y : tensor<16x32xf32>
+}
+
+// Left to quant4-gpu-gemv: M > 16, N not a multiple of 16, NF4, Q8_K
+// activations.
+// CHECK-LABEL: func.func @m17(
+// CHECK:         quant4.matmul
+func.func @m17(%x: tensor<17x512xf32>, %raw: tensor<9216xi8>) -> tensor<17x32xf32> {
+  %w = quant4.from_bytes %raw : tensor<9216xi8> -> !q
+  %y = quant4.matmul %x, %w : tensor<17x512xf32>, !q -> tensor<17x32xf32>
+  return %y : tensor<17x32xf32>
+}
+
+// CHECK-LABEL: func.func @n24(
+// CHECK:         quant4.matmul
+func.func @n24(%x: tensor<1x512xf32>, %raw: tensor<6912xi8>) -> tensor<1x24xf32> {
+  %w = quant4.from_bytes %raw : tensor<6912xi8> -> !quant4.blocked<24x512, #quant4.q4_k>
+  %y = quant4.matmul %x, %w : tensor<1x512xf32>, !quant4.blocked<24x512, #quant4.q4_k> -> tensor<1x24xf32>
+  return %y : tensor<1x24xf32>
+}
+
+// CHECK-LABEL: func.func @nf4(
+// CHECK:         quant4.matmul
+func.func @nf4(%x: tensor<1x512xf32>, %raw: tensor<9216xi8>) -> tensor<1x32xf32> {
+  %w = quant4.from_bytes %raw : tensor<9216xi8> -> !quant4.blocked<32x512, #quant4.nf4>
+  %y = quant4.matmul %x, %w : tensor<1x512xf32>, !quant4.blocked<32x512, #quant4.nf4> -> tensor<1x32xf32>
+  return %y : tensor<1x32xf32>
+}
+
+// CHECK-LABEL: func.func @q8(
+// CHECK:         quant4.matmul
+func.func @q8(%x: tensor<1x512xf32>, %raw: tensor<9216xi8>) -> tensor<1x32xf32> {
+  %w = quant4.from_bytes %raw : tensor<9216xi8> -> !q
+  %y = quant4.matmul %x, %w activations q8_k : tensor<1x512xf32>, !q -> tensor<1x32xf32>
+  return %y : tensor<1x32xf32>
+}
+
+// Through the whole pipeline: f16 mma.sync in the PTX of @m16 (and not of
+// @m1), none with the kernel turned off.
+// PTX: gpu.binary @m1_kernel
+// PTX-NOT: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// PTX: gpu.binary @m16_kernel_0
+// PTX-SAME: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// OFF: gpu.binary @m16_kernel
+// OFF-NOT: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// OFF: gpu.binary @m17_kernel
