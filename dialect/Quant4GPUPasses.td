@@ -165,8 +165,9 @@ def Quant4GPUMmaGemv : Pass<"quant4-gpu-mma-gemv", "::mlir::func::FuncOp"> {
     `nvgpu.mma.sync` m16n8k16 (weights as the A operand: 16 columns per
     launch block; x as B: 8 rows, two mmas for M > 8) and applies each
     sub-block's d1 and m1 in f32:
-    `y = sum_j d1 2^-s (q . (hi + lo)) - m1 sum_j(x)`. Eight warps split the
-    K blocks of a column tile and meet in workgroup memory. Other matmuls
+    `y = sum_j d1 2^-s (q . (hi + lo)) - m1 sum_j(x)`. `warps` warps split the
+    K blocks of a column tile (`unroll` blocks' bytes loaded at once) and
+    meet in workgroup memory. Other matmuls
     are left to quant4-gpu-gemv.
 
     ```mlir
@@ -186,6 +187,11 @@ def Quant4GPUMmaGemv : Pass<"quant4-gpu-mma-gemv", "::mlir::func::FuncOp"> {
            "measured faster on an H100)">,
     Option<"maxRows", "max-rows", "int64_t", /*default=*/"16",
            "Largest M lowered here (at most 16; 0 = none)">,
+    Option<"warps", "warps", "int64_t", /*default=*/"0",
+           "Warps per launch block, splitting its K blocks (at least 4 per "
+           "8 rows of x; 0 = by shape)">,
+    Option<"unroll", "unroll", "int64_t", /*default=*/"0",
+           "K blocks a warp loads before their math (0 = by shape)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -64,6 +64,20 @@ static cl::opt<int64_t> mmaGemvMaxRows(
     cl::desc("Q4_K matmuls with f32 activations and at most this many rows "
              "(<= 16) get the tensor-core GEMV kernel (0 = off)"),
     cl::init(16));
+static cl::opt<int64_t>
+    mmaGemvMinRows("mma-gemv-min-rows",
+                   cl::desc("Tensor-core GEMV: smallest M it takes"),
+                   cl::init(2));
+static cl::opt<int64_t>
+    mmaGemvWarps("mma-gemv-warps",
+                 cl::desc("Tensor-core GEMV: warps per launch block (0 = "
+                          "by shape)"),
+                 cl::init(0));
+static cl::opt<int64_t>
+    mmaGemvUnroll("mma-gemv-unroll",
+                  cl::desc("Tensor-core GEMV: K blocks a warp loads at once "
+                           "(0 = by shape)"),
+                  cl::init(0));
 static cl::opt<int64_t> mmaDecodeOnce(
     "mma-decode-once-min-rows",
     cl::desc("Tensor-core kernel: from this M on the weights are decoded "
@@ -90,6 +104,9 @@ int main(int argc, char **argv) {
   quant4::NVPTXPipelineOptions options;
   options.mmaMinRows = mmaMinRows;
   options.mmaGemvMaxRows = mmaGemvMaxRows;
+  options.mmaGemvMinRows = mmaGemvMinRows;
+  options.mmaGemvWarps = mmaGemvWarps;
+  options.mmaGemvUnroll = mmaGemvUnroll;
   options.mmaDecodeOnceMinRows = mmaDecodeOnce;
   options.chip = chip;
   options.features = features;

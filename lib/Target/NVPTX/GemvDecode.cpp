@@ -6,6 +6,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <array>
+
 using namespace mlir;
 using namespace mlir::quant4;
 
@@ -181,43 +183,86 @@ private:
 
 } // namespace
 
-std::pair<Value, Value>
-mlir::quant4::getQ4KSubBlockScales(DecodeBuilder &d, ArrayRef<Value> header,
-                                   Value j) {
+namespace {
+
+/// A Q4_K header's 6-bit scales and mins as the bytes of four words:
+/// sc 0 - 3, sc 4 - 7, m 0 - 3, m 4 - 7. Bytes j < 4 are the low 6 bits of
+/// scales[j] (sc) and scales[j + 4] (m); bytes 4 - 7 are the low / high
+/// nibble of scales[j + 4] with the top two bits of scales[j - 4] (sc) or
+/// scales[j] (m) above them: ggml's get_scale_min_k4 on all 8 at once.
+std::array<Value, 4> packQ4KScales(DecodeBuilder &d, ArrayRef<Value> header) {
   OpBuilder &b = d.builder();
   Location loc = d.location();
   auto andI = [&](Value v, int64_t mask) -> Value {
     return arith::AndIOp::create(b, loc, v, d.i32(mask));
   };
-  auto shr = [&](Value v, Value bits) -> Value {
-    return arith::ShRUIOp::create(b, loc, v, bits);
+  auto shr = [&](Value v, int64_t bits) -> Value {
+    return arith::ShRUIOp::create(b, loc, v, d.i32(bits));
   };
-  Value shift = arith::MulIOp::create(
-      b, loc, arith::IndexCastUIOp::create(b, loc, b.getI32Type(), d.rem(j, 4)),
-      d.i32(8));
-  Value s0 = andI(shr(header[1], shift), 0xFF);
-  Value s4 = andI(shr(header[2], shift), 0xFF);
-  Value s8 = andI(shr(header[3], shift), 0xFF);
-  auto orHigh = [&](Value low, Value top) -> Value {
-    return arith::OrIOp::create(
-        b, loc, low,
-        arith::ShLIOp::create(b, loc, shr(top, d.i32(6)), d.i32(4)));
+  auto orI = [&](Value l, Value r) -> Value {
+    return arith::OrIOp::create(b, loc, l, r);
   };
-  Value isLow =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, j, d.index(4));
-  Value sc = arith::SelectOp::create(b, loc, isLow, andI(s0, 63),
-                                     orHigh(andI(s8, 15), s0));
-  Value m = arith::SelectOp::create(b, loc, isLow, andI(s4, 63),
-                                    orHigh(shr(s8, d.i32(4)), s4));
+  return {andI(header[1], 0x3F3F3F3F),
+          orI(andI(header[3], 0x0F0F0F0F), andI(shr(header[1], 2), 0x30303030)),
+          andI(header[2], 0x3F3F3F3F),
+          orI(andI(shr(header[3], 4), 0x0F0F0F0F),
+              andI(shr(header[2], 2), 0x30303030))};
+}
+
+/// d * sc and dmin * m from a header and the (i32) sc and m.
+std::pair<Value, Value> scaleQ4K(DecodeBuilder &d, ArrayRef<Value> header,
+                                 Value sc, Value m) {
+  OpBuilder &b = d.builder();
+  Location loc = d.location();
   auto half = [&](Value word) -> Value {
     Value bits = arith::TruncIOp::create(b, loc, b.getI16Type(), word);
     Value value = arith::BitcastOp::create(b, loc, b.getF16Type(), bits);
     return arith::ExtFOp::create(b, loc, b.getF32Type(), value);
   };
   Value scale = half(header[0]);
-  Value minScale = half(shr(header[0], d.i32(16)));
+  Value minScale = half(arith::ShRUIOp::create(b, loc, header[0], d.i32(16)));
   return {arith::MulFOp::create(b, loc, scale, d.toF32(sc)),
           arith::MulFOp::create(b, loc, minScale, d.toF32(m))};
+}
+
+/// Byte `shift` / 8 of `word`; `shift` an i32 value.
+Value byteOf(DecodeBuilder &d, Value word, Value shift) {
+  OpBuilder &b = d.builder();
+  Location loc = d.location();
+  return arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, word, shift), d.i32(0xFF));
+}
+
+} // namespace
+
+std::pair<Value, Value>
+mlir::quant4::getQ4KSubBlockScales(DecodeBuilder &d, ArrayRef<Value> header,
+                                   Value j) {
+  OpBuilder &b = d.builder();
+  Location loc = d.location();
+  std::array<Value, 4> packed = packQ4KScales(d, header);
+  Value isLow =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, j, d.index(4));
+  Value shift = arith::MulIOp::create(
+      b, loc, arith::IndexCastUIOp::create(b, loc, b.getI32Type(), d.rem(j, 4)),
+      d.i32(8));
+  auto pick = [&](Value low, Value high) {
+    return byteOf(d, arith::SelectOp::create(b, loc, isLow, low, high), shift);
+  };
+  return scaleQ4K(d, header, pick(packed[0], packed[1]),
+                  pick(packed[2], packed[3]));
+}
+
+SmallVector<std::pair<Value, Value>>
+mlir::quant4::getQ4KScales(DecodeBuilder &d, ArrayRef<Value> header) {
+  std::array<Value, 4> packed = packQ4KScales(d, header);
+  SmallVector<std::pair<Value, Value>> scales;
+  for (int64_t j = 0; j < 8; ++j) {
+    Value shift = d.i32(8 * (j % 4));
+    scales.push_back(scaleQ4K(d, header, byteOf(d, packed[j / 4], shift),
+                              byteOf(d, packed[2 + j / 4], shift)));
+  }
+  return scales;
 }
 
 Value GemvDecoder::getUnitBase(OpBuilder &b, Location loc, Value unit) {

@@ -105,6 +105,9 @@ protected:
 /// scales[4 - 7], scales[8 - 11].
 std::pair<Value, Value> getQ4KSubBlockScales(DecodeBuilder &d,
                                              ArrayRef<Value> header, Value j);
+/// getQ4KSubBlockScales for all 8 sub-blocks, sharing the unpacking.
+SmallVector<std::pair<Value, Value>> getQ4KScales(DecodeBuilder &d,
+                                                  ArrayRef<Value> header);
 
 } // namespace mlir::quant4
 

@@ -55,17 +55,20 @@ using ::quant4::format::Q4KBlock;
 
 namespace {
 
-/// Warps of a launch block; they split a column tile's K blocks.
-constexpr int64_t kWarps = 8;
 /// Weight columns per launch block: the mma's M.
 constexpr int64_t kTileCols = 16;
 /// Rows of x per mma: its N.
 constexpr int64_t kTileRows = 8;
+/// Warps a launch should have for latency hiding (about 31 per SM of a
+/// 132-SM H100).
+constexpr int64_t kTargetWarps = 4096;
 /// Q4_K: values per block, 32-byte qs chunks and sub-blocks per block.
 constexpr int64_t kBlock = 256, kChunks = 4, kSubBlocks = 8;
 
 struct MmaGemvShape : MatmulSizes {
   int64_t rowTiles; // x rows / 8, rounded up (1 or 2)
+  int64_t warps;    // W: warps of a launch block, splitting its K blocks
+  int64_t unroll;   // U: K blocks of a warp loaded before their math
   int64_t paddedRows() const { return rowTiles * kTileRows; }
 };
 
@@ -89,13 +92,39 @@ public:
     Value zero = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
     SmallVector<Value> acc(s.rowTiles, zero);
-    auto loop = scf::ForOp::create(
-        b, loc, warp, idx(s.blocksPerRow), idx(kWarps), acc,
-        [&](OpBuilder &, Location, Value kb, ValueRange iter) {
-          scf::YieldOp::create(b, loc, accumulateBlock(kb, iter));
-        });
-    storeSums(launch.getWorkgroupAttributions()[0], tid, warp,
-              loop.getResults());
+    // U blocks kb, kb + W, ... per trip while the last is in the row, then
+    // the rest one block per trip.
+    int64_t step = s.warps * s.unroll;
+    Value start = warp;
+    if (s.unroll > 1) {
+      int64_t bound = s.blocksPerRow - (s.unroll - 1) * s.warps;
+      auto loop = scf::ForOp::create(
+          b, loc, warp, idx(bound), idx(step), acc,
+          [&](OpBuilder &, Location, Value kb, ValueRange iter) {
+            SmallVector<Value> kbs;
+            for (int64_t u = 0; u < s.unroll; ++u)
+              kbs.push_back(add(kb, idx(u * s.warps)));
+            scf::YieldOp::create(b, loc, accumulateBlocks(kbs, iter));
+          });
+      acc = loop.getResults();
+      // U W <= blocks per row, so warp < W <= bound: the first kb past
+      // the loop is warp + step ((bound - 1 - warp) / step + 1).
+      Value trips =
+          add(arith::DivUIOp::create(
+                  b, loc, arith::SubIOp::create(b, loc, idx(bound - 1), warp),
+                  idx(step)),
+              idx(1));
+      start = add(warp, arith::MulIOp::create(b, loc, trips, idx(step)));
+    }
+    if (s.unroll == 1 || s.blocksPerRow % step != 0) {
+      auto loop = scf::ForOp::create(
+          b, loc, start, idx(s.blocksPerRow), idx(s.warps), acc,
+          [&](OpBuilder &, Location, Value kb, ValueRange iter) {
+            scf::YieldOp::create(b, loc, accumulateBlocks({kb}, iter));
+          });
+      acc = loop.getResults();
+    }
+    storeSums(launch.getWorkgroupAttributions()[0], tid, warp, acc);
     gpu::TerminatorOp::create(b, loc);
   }
 
@@ -195,29 +224,37 @@ private:
         b, loc, VectorType::get({2, 2}, b.getF32Type()), e);
   }
 
-  SmallVector<Value> accumulateBlock(Value kb, ValueRange accIn) {
+  /// accIn plus the products of K blocks `kbs`; all their weight bytes are
+  /// loaded before the math of the first.
+  SmallVector<Value> accumulateBlocks(ArrayRef<Value> kbs, ValueRange accIn) {
     SmallVector<Value> acc(accIn);
-    SmallVector<SmallVector<Value>> columns{
-        loadColumn(add(colBase, g), kb),
-        loadColumn(add(colBase, add(g, idx(8))), kb)};
+    SmallVector<SmallVector<SmallVector<Value>>> blocks;
+    for (Value kb : kbs)
+      blocks.push_back({loadColumn(add(colBase, g), kb),
+                        loadColumn(add(colBase, add(g, idx(8))), kb)});
+    for (auto [kb, columns] : llvm::zip(kbs, blocks))
+      accumulateBlock(kb, columns, acc);
+    return acc;
+  }
+
+  void accumulateBlock(Value kb, ArrayRef<SmallVector<Value>> columns,
+                       MutableArrayRef<Value> acc) {
     auto mmaType = VectorType::get({2, 2}, b.getF32Type());
     Value zero = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(mmaType, b.getF32FloatAttr(0)));
+    SmallVector<SmallVector<std::pair<Value, Value>>> scales;
+    for (const SmallVector<Value> &words : columns)
+      scales.push_back(getQ4KScales(d, ArrayRef<Value>(words).take_front(4)));
     Value kBase = d.mul(kb, kBlock);
     for (int64_t chunk = 0; chunk < kChunks; ++chunk)
       for (int64_t h = 0; h < 2; ++h) {
         int64_t j = 2 * chunk + h;
         std::array<Value, 2> a = {codesOperand(columns, chunk, h, 0),
                                   codesOperand(columns, chunk, h, 1)};
-        SmallVector<Value> d1, m1;
-        for (const SmallVector<Value> &words : columns) {
-          auto [scale, offset] = getQ4KSubBlockScales(
-              d, ArrayRef<Value>(words).take_front(4), idx(j));
-          d1.push_back(scale);
-          m1.push_back(offset);
-        }
-        Value scales = pairs(d1[0], d1[1], /*byRow=*/true);
-        Value offsets = pairs(m1[0], m1[1], /*byRow=*/true);
+        Value d1 = pairs(scales[0][j].first, scales[1][j].first,
+                         /*byRow=*/true);
+        Value m1 = pairs(scales[0][j].second, scales[1][j].second,
+                         /*byRow=*/true);
         Value k = add(kBase, add(d.mul(c, 8), idx(32 * j)));
         Value group = add(d.mul(kb, kSubBlocks), idx(j));
         for (int64_t t = 0; t < s.rowTiles; ++t) {
@@ -238,13 +275,12 @@ private:
           Value rowSums = pairs(at(0), at(1), /*byRow=*/false);
           Value inverse = pairs(at(2), at(3), /*byRow=*/false);
           Value scaled = arith::MulFOp::create(
-              b, loc, scales, arith::MulFOp::create(b, loc, sub, inverse));
+              b, loc, d1, arith::MulFOp::create(b, loc, sub, inverse));
           acc[t] = arith::SubFOp::create(
               b, loc, arith::AddFOp::create(b, loc, acc[t], scaled),
-              arith::MulFOp::create(b, loc, offsets, rowSums));
+              arith::MulFOp::create(b, loc, m1, rowSums));
         }
       }
-    return acc;
   }
 
   /// Each warp's accumulators to workgroup memory [warp, i, t, jj, lane];
@@ -278,7 +314,7 @@ private:
       Value source = add(d.mul(arith::RemUIOp::create(b, loc, col, idx(8)), 4),
                          arith::DivUIOp::create(b, loc, inTile, idx(2)));
       Value sum;
-      for (int64_t w = 0; w < kWarps; ++w) {
+      for (int64_t w = 0; w < s.warps; ++w) {
         Value v = memref::LoadOp::create(b, loc, partial,
                                          ValueRange{idx(w), i, t, jj, source});
         sum = sum ? arith::AddFOp::create(b, loc, sum, v).getResult() : v;
@@ -317,6 +353,21 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
     MmaGemvShape s;
     static_cast<MatmulSizes &>(s) = *sizes;
     s.rowTiles = llvm::divideCeil(s.rows, kTileRows);
+    // Defaults from H100 sweeps (docs/PERF.md, "Tensor-core GEMV"): 8
+    // warps, 16 when N / 16 launch blocks of 8 would leave fewer than
+    // kTargetWarps warps; two K blocks a trip for two row tiles when each
+    // warp has at least four.
+    int64_t tiles = s.cols / kTileCols;
+    s.warps = warps > 0                                     ? int64_t(warps)
+              : s.rowTiles == 1 && 8 * tiles < kTargetWarps ? 16
+                                                            : 8;
+    // Enough threads for the 16 x 8 T outputs of the final sum.
+    s.warps = std::max<int64_t>(s.warps, 4 * s.rowTiles);
+    int64_t perWarp = std::max<int64_t>(1, s.blocksPerRow / s.warps);
+    s.unroll = unroll > 0                        ? int64_t(unroll)
+               : s.rowTiles == 2 && perWarp >= 4 ? 2
+                                                 : 1;
+    s.unroll = std::min(s.unroll, perWarp);
     return s;
   }
 
@@ -329,9 +380,9 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
     auto launch = gpu::LaunchOp::create(
         b, loc, arith::ConstantIndexOp::create(b, loc, s.cols / kTileCols), one,
-        one, arith::ConstantIndexOp::create(b, loc, 32 * kWarps), one, one);
+        one, arith::ConstantIndexOp::create(b, loc, 32 * s.warps), one, one);
     launch.addWorkgroupAttribution(
-        MemRefType::get({kWarps, 2, s.rowTiles, 2, 32}, b.getF32Type(),
+        MemRefType::get({s.warps, 2, s.rowTiles, 2, 32}, b.getF32Type(),
                         MemRefLayoutAttrInterface(),
                         gpu::AddressSpaceAttr::get(
                             b.getContext(), gpu::AddressSpace::Workgroup)),

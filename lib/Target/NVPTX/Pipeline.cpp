@@ -47,7 +47,10 @@ void mlir::quant4::buildNVPTXBufferizeStage(
   }
   if (options.mmaGemvMaxRows > 0) {
     Quant4GPUMmaGemvOptions mmaGemv;
+    mmaGemv.minRows = options.mmaGemvMinRows;
     mmaGemv.maxRows = options.mmaGemvMaxRows;
+    mmaGemv.warps = options.mmaGemvWarps;
+    mmaGemv.unroll = options.mmaGemvUnroll;
     pm.addNestedPass<func::FuncOp>(createQuant4GPUMmaGemv(mmaGemv));
   }
   if (options.gemvMaxRows > 0) {

@@ -73,6 +73,20 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
                      "tensor-core GEMV kernel (quant4-gpu-mma-gemv; 0 = "
                      "off); it runs before the GEMV kernel"),
       llvm::cl::init(16)};
+  Option<int64_t> mmaGemvMinRows{
+      *this, "mma-gemv-min-rows",
+      llvm::cl::desc("Tensor-core GEMV: smallest M it takes"),
+      llvm::cl::init(2)};
+  Option<int64_t> mmaGemvWarps{
+      *this, "mma-gemv-warps",
+      llvm::cl::desc("Tensor-core GEMV: warps per launch block (0 = by "
+                     "shape)"),
+      llvm::cl::init(0)};
+  Option<int64_t> mmaGemvUnroll{
+      *this, "mma-gemv-unroll",
+      llvm::cl::desc("Tensor-core GEMV: K blocks a warp loads at once (0 = "
+                     "by shape)"),
+      llvm::cl::init(0)};
   Option<int64_t> mmaMinRows{
       *this, "mma-min-rows",
       llvm::cl::desc("Matmuls with at least this many rows get the tensor-core "

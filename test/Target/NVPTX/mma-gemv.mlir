@@ -10,14 +10,17 @@
 // RUN: q4-opt %s --quant4-gpu-mma-gemv="min-rows=1 max-rows=8" \
 // RUN:   | FileCheck %s --check-prefix=ROWS
 // RUN: q4-opt %s --quant4-gpu-mma-gemv | FileCheck %s --check-prefix=DEFAULT
+// RUN: q4-opt %s --quant4-gpu-mma-gemv="warps=4 unroll=2" \
+// RUN:   | FileCheck %s --check-prefix=UNROLL
 // RUN: q4-opt %s --quant4-nvptx-pipeline | FileCheck %s --check-prefix=PTX
 // RUN: q4-opt %s --quant4-nvptx-pipeline=mma-gemv-max-rows=0 \
 // RUN:   | FileCheck %s --check-prefix=OFF
 
 !q = !quant4.blocked<32x512, #quant4.q4_k>
 
-// M = 1: one 8-row tile (rows 1 - 7 are zeros); 32 / 16 = 2 launch blocks;
-// 2 K blocks, so warps 2 - 7 only add zeros.
+// M = 1: one 8-row tile (rows 1 - 7 are zeros); 32 / 16 = 2 launch blocks
+// of 16 warps (2 x 8 warps would be far fewer than the 4096 a launch should
+// have); 2 K blocks, so warps 2 - 15 only add zeros.
 // CHECK-LABEL: func.func @m1(
 // CHECK-SAME:      %[[X:.*]]: tensor<1x512xf32>, %[[RAW:.*]]: tensor<9216xi8>)
 // CHECK:         %[[Y:.*]] = memref.alloc() : memref<1x32xf32>
@@ -36,9 +39,9 @@
 // CHECK:           vector.store %[[LOP]], %[[HALVES]][%c1
 // CHECK:           memref.store %{{.*}}, %[[SUMS]]
 // CHECK:           memref.store %{{.*}}, %[[SUMS]]
-// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c2{{.*}}) threads({{.*}}) in ({{.*}} = %c256
-// CHECK-SAME:        workgroup(%[[PART:.*]] : memref<8x2x1x2x32xf32, #gpu.address_space<workgroup>>)
-// CHECK:           scf.for {{.*}} step %c8 iter_args(%{{.*}} = %{{.*}}) -> (vector<2x2xf32>)
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c2{{.*}}) threads({{.*}}) in ({{.*}} = %c512
+// CHECK-SAME:        workgroup(%[[PART:.*]] : memref<16x2x1x2x32xf32, #gpu.address_space<workgroup>>)
+// CHECK:           scf.for {{.*}} step %c16{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<2x2xf32>)
 // Codes: the nibbles of bytes 0, 2 and 1, 3 as 1024 + q, minus 1024.
 // CHECK-DAG:         arith.constant 983055 : i32
 // CHECK-DAG:         arith.constant 1677747200 : i32
@@ -50,7 +53,7 @@
 // CHECK:             nvgpu.mma.sync(%[[CODES]], %{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
 // CHECK:             vector.load %[[SUMS]]
 // CHECK:           gpu.barrier
-// CHECK-COUNT-8:   memref.load %[[PART]]
+// CHECK-COUNT-16:  memref.load %[[PART]]
 // CHECK:           memref.store %{{.*}}, %[[Y]]
 // By default M = 1 stays with quant4-gpu-gemv (faster there on an H100).
 // DEFAULT-LABEL: func.func @m1(
@@ -78,6 +81,25 @@ func.func @m1(%x: tensor<1x512xf32>, %raw: tensor<9216xi8>) -> tensor<1x32xf32> 
 func.func @m16(%x: tensor<16x512xf32>, %raw: tensor<9216xi8>) -> tensor<16x32xf32> {
   %w = quant4.from_bytes %raw : tensor<9216xi8> -> !q
   %y = quant4.matmul %x, %w : tensor<16x512xf32>, !q -> tensor<16x32xf32>
+  return %y : tensor<16x32xf32>
+}
+
+// M = 16, K = 4096 (16 blocks): by default 8 warps (at least 4 per 8 rows,
+// so warps=4 gives 8), one block a trip; with unroll=2 each trip loads two
+// blocks (kb, kb + 8) before their math, 16 = 2 x 8 blocks a trip, no rest.
+// CHECK-LABEL: func.func @k4096(
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %c16{{.*}} step %c8
+// UNROLL-LABEL: func.func @k4096(
+// UNROLL:         workgroup(%{{.*}} : memref<8x2x2x2x32xf32, #gpu.address_space<workgroup>>)
+// UNROLL:         scf.for %[[KB:.*]] = %{{.*}} to %c8 step %c16{{.*}} iter_args
+// UNROLL:           arith.addi %[[KB]], %c8
+// UNROLL-COUNT-20:  vector.transfer_read %{{.*}} : tensor<73728xi8>, vector<{{8|16}}xi8>
+// UNROLL:           nvgpu.mma.sync
+// UNROLL-NOT:     scf.for
+// UNROLL:         gpu.barrier
+func.func @k4096(%x: tensor<16x4096xf32>, %raw: tensor<73728xi8>) -> tensor<16x32xf32> {
+  %w = quant4.from_bytes %raw : tensor<73728xi8> -> !quant4.blocked<32x4096, #quant4.q4_k>
+  %y = quant4.matmul %x, %w : tensor<16x4096xf32>, !quant4.blocked<32x4096, #quant4.q4_k> -> tensor<16x32xf32>
   return %y : tensor<16x32xf32>
 }
 
