@@ -129,7 +129,16 @@ parseBundleManifest(const std::string &text) {
       launch.kernel = w[2];
       launch.grid = {unsigned(dims[0]), unsigned(dims[1]), unsigned(dims[2])};
       launch.block = {unsigned(dims[3]), unsigned(dims[4]), unsigned(dims[5])};
-      for (size_t i = 9; i < w.size(); ++i) {
+      size_t first = 9;
+      const std::string shared = "shared=";
+      if (w.size() > first && w[first].compare(0, shared.size(), shared) == 0) {
+        uint64_t bytes = 0;
+        if (!parseCount(w[first].substr(shared.size()), UINT32_MAX, bytes))
+          return error("bad dynamic shared memory size '" + w[first] + "'");
+        launch.sharedBytes = unsigned(bytes);
+        ++first;
+      }
+      for (size_t i = first; i < w.size(); ++i) {
         BundleOperand operand{};
         if (!parseOperand(w[i], declaredArgs, function.scratch.size(), operand))
           return error("bad operand '" + w[i] + "'");

@@ -28,6 +28,9 @@ struct BundleLaunch {
   std::string ptxFile;
   std::string kernel;
   Dim3 grid, block;
+  /// Dynamic shared memory per launch block (the gpu.launch's
+  /// dynamic_shared_memory_size; 0 when the line has no shared=).
+  unsigned sharedBytes = 0;
   std::vector<BundleOperand> operands;
 };
 

@@ -45,6 +45,19 @@ Status Kernel::launch(Dim3 grid, Dim3 block, KernelArgs &args, CUstream stream,
   return s;
 }
 
+Status Kernel::allowDynamicSharedBytes(unsigned bytes) const {
+  Status s = driver_->check(
+      driver_->funcSetAttribute(function_,
+                                CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                                int(bytes)),
+      "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)");
+  if (!s)
+    return Status::error(s.message() + " (kernel " + name_ + ", " +
+                         std::to_string(bytes) +
+                         " bytes of dynamic shared memory)");
+  return s;
+}
+
 Expected<Module> Module::load(ContextRef context, const std::string &image) {
   if (!context)
     return Status::error("Module::load: no context");

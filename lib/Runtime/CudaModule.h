@@ -61,6 +61,12 @@ public:
   Status launch(Dim3 grid, Dim3 block, KernelArgs &args, cuda::CUstream stream,
                 unsigned sharedBytes = 0, int expectedArgs = -1) const;
 
+  /// Launches may ask for up to `bytes` of dynamic shared memory
+  /// (CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES; by default 48 KiB
+  /// less the kernel's static shared memory). The driver refuses more than
+  /// the device's opt-in limit less the static shared memory.
+  Status allowDynamicSharedBytes(unsigned bytes) const;
+
 private:
   friend class Module;
   Kernel(const CudaDriver *driver, cuda::CUfunction function, std::string name)

@@ -44,6 +44,25 @@ Expected<KernelBundle> KernelBundle::create(ContextRef context,
   return build(std::move(context), functions.take(), lookup);
 }
 
+/// Lets `kernel` launch with `bytes` of dynamic shared memory. Without an
+/// opt-in a launch block gets 48 KiB of static and dynamic shared memory
+/// together, so any dynamic size opts in (a kernel with 49152 dynamic bytes
+/// and 1 static byte fails its launch otherwise); a refusal names the
+/// device's limit where the driver tells it (asked first, so that the
+/// refusal's CUresult is the one q4rt_launch reports).
+static Status allowSharedBytes(const ContextRef &context, const Kernel &kernel,
+                               unsigned bytes) {
+  if (bytes == 0)
+    return Status::success();
+  Expected<int> limit = context->attribute(
+      cuda::CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN);
+  Status s = kernel.allowDynamicSharedBytes(bytes);
+  if (s || !limit)
+    return s;
+  return Status::error(s.message() + "; the device allows " +
+                       std::to_string(*limit) + " bytes per block");
+}
+
 Expected<KernelBundle>
 KernelBundle::build(ContextRef context, std::vector<BundleFunction> functions,
                     const ImageLookup &lookup) {
@@ -65,6 +84,8 @@ KernelBundle::build(ContextRef context, std::vector<BundleFunction> functions,
       Expected<Kernel> kernel = module->kernel(launch.kernel);
       if (!kernel)
         return kernel.status();
+      if (Status s = allowSharedBytes(context, *kernel, launch.sharedBytes); !s)
+        return Status::error(launch.ptxFile + ": " + s.message());
       kernels.push_back(*kernel);
     }
     bundle.kernels_.push_back(std::move(kernels));
@@ -145,7 +166,8 @@ Status KernelBundle::run(size_t index,
         break;
       }
     }
-    if (Status s = kernels[l].launch(launch.grid, launch.block, args, stream);
+    if (Status s = kernels[l].launch(launch.grid, launch.block, args, stream,
+                                     launch.sharedBytes);
         !s)
       return s;
   }

@@ -2,7 +2,8 @@
 //
 // Device memory is host memory; one device named "Fake GPU" with one primary
 // context, which cuStreamGetCtx reports for every stream; each thread has a
-// stack of current contexts. QUANT4_FAKE_CUDA_INIT=<n> makes cuInit return n.
+// stack of current contexts; of the device attributes only the opt-in shared
+// memory per block. QUANT4_FAKE_CUDA_INIT=<n> makes cuInit return n.
 // Modules, kernels and launches: FakeCudaModules.cpp.
 //
 //===----------------------------------------------------------------------===//
@@ -70,6 +71,13 @@ FAKE cuDeviceGet(CUdevice *device, int ordinal) {
 
 FAKE cuDeviceGetName(char *name, int length, CUdevice) {
   std::strncpy(name, "Fake GPU", length);
+  return CUDA_SUCCESS;
+}
+
+FAKE cuDeviceGetAttribute(int *value, CUdevice_attribute attribute, CUdevice) {
+  if (attribute != CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN)
+    return CUDA_ERROR_INVALID_VALUE;
+  *value = kFakeOptInSharedBytes;
   return CUDA_SUCCESS;
 }
 

@@ -12,4 +12,7 @@
 /// cuda.h's CUDA_ERROR_NOT_FOUND.
 inline constexpr quant4::runtime::cuda::CUresult kFakeNotFound = 500;
 
+/// The fake device's opt-in shared memory per block (an H100's 227 KiB).
+inline constexpr int kFakeOptInSharedBytes = 227 * 1024;
+
 #endif // QUANT4_UNITTESTS_RUNTIME_FAKECUDA_H

@@ -6,10 +6,13 @@
 // when its module declares `.entry <name>(`; the sizes of its parameters come
 // from their `.param .<type>` declarations. The kernel "store_i32" is built in:
 // it stores its second argument (i32) through its first (a pointer). Other
-// launches run nothing; with QUANT4_FAKE_CUDA_LOG=<file> each load and launch
+// launches run nothing. cuFuncSetAttribute takes a dynamic shared memory
+// size up to kFakeOptInSharedBytes and fails with CUDA_ERROR_INVALID_VALUE
+// above. With QUANT4_FAKE_CUDA_LOG=<file> each load, attribute and launch
 // appends a line there, for tests to check:
 //
 //   cuModuleLoadDataEx <bytes> bytes
+//   cuFuncSetAttribute <kernel> <attribute> <value>
 //   cuLaunchKernel <kernel> grid X Y Z block X Y Z shared S stream 0x<stream>
 //     params 0x<p0> 0x<p1> ...          (on one line)
 //
@@ -111,6 +114,17 @@ FAKE cuModuleGetFunction(CUfunction *function, CUmodule module,
     return kFakeNotFound;
   }
   *function = reinterpret_cast<CUfunction>(kernel);
+  return CUDA_SUCCESS;
+}
+
+FAKE cuFuncSetAttribute(CUfunction function, CUfunction_attribute attribute,
+                        int value) {
+  const auto *kernel = reinterpret_cast<const FakeFunction *>(function);
+  log("cuFuncSetAttribute " + kernel->name + " " + std::to_string(attribute) +
+      " " + std::to_string(value));
+  if (attribute != CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES ||
+      value < 0 || value > kFakeOptInSharedBytes)
+    return CUDA_ERROR_INVALID_VALUE;
   return CUDA_SUCCESS;
 }
 

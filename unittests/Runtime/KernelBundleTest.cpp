@@ -3,7 +3,11 @@
 #include "Runtime/KernelBundle.h"
 #include "FakeCudaFixture.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <sstream>
 
 using namespace quant4::runtime;
 
@@ -37,6 +41,32 @@ TEST(BundleManifest, ParsesFunctionsArgumentsAndLaunches) {
   EXPECT_EQ(f.launches[0].operands[1].value, -5);
   EXPECT_EQ(f.launches[1].operands[2].kind, BundleOperand::Kind::F32);
   EXPECT_EQ(f.launches[1].operands[2].value, 1065353216);
+  // Lines without shared= (all of them before dynamic shared memory) ask
+  // for none.
+  EXPECT_EQ(f.launches[0].sharedBytes, 0u);
+  EXPECT_EQ(f.launches[1].sharedBytes, 0u);
+}
+
+TEST(BundleManifest, ParsesDynamicSharedMemory) {
+  std::string head = "quant4-nvptx-bundle 1\nfunc f 1\narg 0 4 memref<1xf32>\n";
+  auto functions =
+      parseBundleManifest(head + "launch p k 2 1 1 128 1 1 shared=98304 a0\n");
+  ASSERT_TRUE(functions) << functions.message();
+  const BundleLaunch &launch = (*functions)[0].launches[0];
+  EXPECT_EQ(launch.sharedBytes, 98304u);
+  ASSERT_EQ(launch.operands.size(), 1u);
+  EXPECT_EQ(launch.operands[0].kind, BundleOperand::Kind::Argument);
+  EXPECT_EQ(parseBundleManifest(head + "launch p k 1 1 1 1 1 1 shared=-4 a0\n")
+                .message(),
+            "manifest line 4: bad dynamic shared memory size 'shared=-4': "
+            "'launch p k 1 1 1 1 1 1 shared=-4 a0'");
+  EXPECT_FALSE(
+      parseBundleManifest(head + "launch p k 1 1 1 1 1 1 shared=4294967296\n"));
+  // Only right after the block size.
+  EXPECT_EQ(parseBundleManifest(head + "launch p k 1 1 1 1 1 1 a0 shared=16\n")
+                .message(),
+            "manifest line 4: bad operand 'shared=16': "
+            "'launch p k 1 1 1 1 1 1 a0 shared=16'");
 }
 
 TEST(BundleManifest, ErrorsNameTheLine) {
@@ -150,6 +180,66 @@ TEST_F(KernelBundleFake, CreatesFromMemoryAndRunsOnRawPointers) {
             "no image n.ptx");
   EXPECT_EQ(KernelBundle::create(context, "bundle 2\n", lookup).message(),
             "manifest line 1: expected 'quant4-nvptx-bundle 1': 'bundle 2'");
+}
+
+/// The lines of the fake driver's log of what `body` did.
+static std::string logged(const std::function<void()> &body) {
+  std::string path = ::testing::TempDir() + "fake-cuda.log";
+  std::remove(path.c_str());
+  setenv("QUANT4_FAKE_CUDA_LOG", path.c_str(), 1);
+  body();
+  unsetenv("QUANT4_FAKE_CUDA_LOG");
+  std::ifstream file(path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+TEST_F(KernelBundleFake, LaunchesWithDynamicSharedMemory) {
+  write("d.k.ptx", "// fake ptx\n.entry big(.param .u64 p)\n"
+                   ".entry small(.param .u64 p)\n.entry none(.param .u64 p)\n");
+  // A kernel with dynamic shared memory opts in once, at load (48 KiB is
+  // the default for static and dynamic bytes together); each launch passes
+  // its bytes to cuLaunchKernel.
+  std::string manifest =
+      write("d.manifest", "quant4-nvptx-bundle 1\n"
+                          "func d 1\n"
+                          "arg 0 4 memref<1xi32>\n"
+                          "launch d.k.ptx big 1 1 1 256 1 1 shared=98304 a0\n"
+                          "launch d.k.ptx small 1 1 1 32 1 1 shared=4096 a0\n"
+                          "launch d.k.ptx none 1 1 1 32 1 1 a0\n");
+  Expected<DeviceBuffer> out = DeviceBuffer::allocate(context, 4);
+  ASSERT_TRUE(out);
+  std::string log = logged([&] {
+    Expected<KernelBundle> bundle = KernelBundle::load(context, manifest);
+    ASSERT_TRUE(bundle) << bundle.message();
+    ASSERT_TRUE(bundle->run(0, {out->get()}, nullptr).ok());
+  });
+  EXPECT_NE(log.find("cuFuncSetAttribute big 8 98304\n"), std::string::npos)
+      << log;
+  EXPECT_NE(log.find("cuFuncSetAttribute small 8 4096\n"), std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("cuFuncSetAttribute none"), std::string::npos) << log;
+  size_t big = log.find("cuLaunchKernel big grid 1 1 1 block 256 1 1 "
+                        "shared 98304 ");
+  size_t small = log.find("cuLaunchKernel small grid 1 1 1 block 32 1 1 "
+                          "shared 4096 ");
+  size_t none = log.find("cuLaunchKernel none grid 1 1 1 block 32 1 1 "
+                         "shared 0 ");
+  EXPECT_TRUE(big != std::string::npos && small != std::string::npos &&
+              none != std::string::npos && big < small && small < none)
+      << log;
+
+  // More than the device allows fails the load, naming the CUDA error and
+  // the limit.
+  manifest =
+      write("e.manifest", "quant4-nvptx-bundle 1\n"
+                          "func e 0\n"
+                          "launch d.k.ptx big 1 1 1 256 1 1 shared=300000\n");
+  EXPECT_EQ(KernelBundle::load(context, manifest).message(),
+            "d.k.ptx: cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES): "
+            "CUDA_ERROR_INVALID_VALUE (kernel big, 300000 bytes of dynamic "
+            "shared memory); the device allows 232448 bytes per block");
 }
 
 TEST_F(KernelBundleFake, MissingPtxAndKernelAreReported) {

@@ -137,10 +137,19 @@ FailureOr<KernelBundleText> mlir::quant4::buildKernelBundle(ModuleOp module,
           return WalkResult::interrupt();
         os << " " << *size;
       }
-      if (launch.getDynamicSharedMemorySize() || launch.getClusterSizeX()) {
-        launch.emitError("dynamic shared memory and clusters are not "
-                         "supported by the bundle");
+      if (launch.getClusterSizeX()) {
+        launch.emitError("clusters are not supported by the bundle");
         return WalkResult::interrupt();
+      }
+      if (Value shared = launch.getDynamicSharedMemorySize()) {
+        std::optional<int64_t> bytes = getConstantIntValue(shared);
+        if (!bytes || *bytes < 0 || *bytes > UINT32_MAX) {
+          launch.emitError("dynamic shared memory size must be a constant "
+                           "from 0 to 2^32 - 1");
+          return WalkResult::interrupt();
+        }
+        if (*bytes > 0)
+          os << " shared=" << *bytes;
       }
       for (Value operand : launch.getKernelOperands()) {
         FailureOr<std::string> text = describeOperand(launch, operand, scratch);

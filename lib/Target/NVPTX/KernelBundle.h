@@ -11,11 +11,15 @@
 //     func <name> <arguments>
 //     arg <index> <bytes> <memref type>
 //     scratch <index> <bytes> <memref type>
-//     launch <ptx file> <kernel> <grid x y z> <block x y z> <operands>
-//   where an operand is a<i> (the function's memref argument i, passed as
-//   its bare device pointer), s<i> (scratch buffer i: a temporary between
-//   kernels, allocated by the runtime) or i64:<v> / i32:<v> / f32:<bits>
-//   (a constant).
+//     launch <ptx file> <kernel> <grid x y z> <block x y z> [shared=<bytes>]
+//            <operands>
+//   where shared= is the launch's dynamic shared memory (written when the
+//   gpu.launch_func asks for more than 0 bytes; readers before it fail on
+//   the word as a bad operand, readers since take its absence as 0; the
+//   runtime opts the kernel in to that size), an operand is a<i> (the
+//   function's memref argument i, passed as its bare device pointer), s<i>
+//   (scratch buffer i: a temporary between kernels, allocated by the
+//   runtime) or i64:<v> / i32:<v> / f32:<bits> (a constant).
 //
 // Kernel ABI (use-bare-ptr-memref-call-conv): every memref is one pointer to
 // its first element; for matmul the host function is
