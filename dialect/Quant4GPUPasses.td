@@ -237,6 +237,16 @@ def Quant4GPUMmaGemm : Pass<"quant4-gpu-mma-gemm", "::mlir::func::FuncOp"> {
            "[N, K] scratch buffer that the mma kernel reads like x (0 = "
            "never, -1 = per format: 64 for MXFP4, 512 for the others; "
            "below, each row tile decodes its weights)">,
+    Option<"asyncStages", "async-stages", "int64_t", /*default=*/"3",
+           "Decode-once kernel: cp.async stages in shared memory (2 - 8)">,
+    Option<"asyncStepK", "async-step-k", "int64_t", /*default=*/"32",
+           "Decode-once kernel: K values per pipeline step (32 or 64)">,
+    Option<"asyncWarpsM", "async-warps-m", "int64_t", /*default=*/"2",
+           "Decode-once kernel at M > 64: warps of 64 x 64 along M (1, 2, "
+           "4); the launch block's tile is 64 x this many rows">,
+    Option<"asyncWarpsN", "async-warps-n", "int64_t", /*default=*/"2",
+           "Decode-once kernel at M > 64: warps of 64 x 64 along N (1, 2, "
+           "4)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

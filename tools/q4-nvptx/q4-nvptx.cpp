@@ -84,6 +84,26 @@ static cl::opt<int64_t> mmaDecodeOnce(
              "to f16 once, first (0 = never, -1 = per format: 64 for MXFP4, "
              "512 for the others)"),
     cl::init(-1));
+static cl::opt<int64_t> mmaAsyncStages(
+    "mma-async-stages",
+    cl::desc("Tensor-core kernel on decoded-once weights: cp.async stages "
+             "(0 = default)"),
+    cl::init(0));
+static cl::opt<int64_t> mmaAsyncStepK(
+    "mma-async-step-k",
+    cl::desc("Tensor-core kernel on decoded-once weights: K values per "
+             "step, 32 or 64 (0 = default)"),
+    cl::init(0));
+static cl::opt<int64_t> mmaAsyncWarpsM(
+    "mma-async-warps-m",
+    cl::desc("Tensor-core kernel on decoded-once weights, M > 64: 64 x 64 "
+             "warps along M (0 = default)"),
+    cl::init(0));
+static cl::opt<int64_t> mmaAsyncWarpsN(
+    "mma-async-warps-n",
+    cl::desc("Tensor-core kernel on decoded-once weights, M > 64: 64 x 64 "
+             "warps along N (0 = default)"),
+    cl::init(0));
 static cl::opt<int64_t>
     gemvUnitValues("gemv-unit-values",
                    cl::desc("GEMV kernel: values per decoder unit (0 = "
@@ -108,6 +128,10 @@ int main(int argc, char **argv) {
   options.mmaGemvWarps = mmaGemvWarps;
   options.mmaGemvUnroll = mmaGemvUnroll;
   options.mmaDecodeOnceMinRows = mmaDecodeOnce;
+  options.mmaAsyncStages = mmaAsyncStages;
+  options.mmaAsyncStepK = mmaAsyncStepK;
+  options.mmaAsyncWarpsM = mmaAsyncWarpsM;
+  options.mmaAsyncWarpsN = mmaAsyncWarpsN;
   options.chip = chip;
   options.features = features;
   options.threads = threads;

@@ -8,11 +8,11 @@
 // then the mma kernel:
 //
 //   launch block (bx, by): output tile rows [bx*BM, +BM) x cols [by*BN, +BN)
-//   W warps as 2 (M) x W/2 (N), warp tile (BM/2) x (BN/(W/2)) of m16n8
-//   fragments: W = 8 when the kernel decodes, 4 when it copies f16 weights
+//   WM x WN warps, warp tile (BM/WM) x (BN/WN) of m16n8 fragments: 2 x 4
+//   when the kernel decodes, 2 x 2 (by default) when it copies f16 weights
 //   acc[mt][nt] = 0                                  // vector<2x2xf32> each
-//   K steps of BK = 32; on each step's x and weight tiles in workgroup
-//   memory, for kk in {0, 16}:
+//   K steps of BK (32 when decoding); on each step's x and weight tiles in
+//   workgroup memory, for kk in {0, 16, ..., BK - 16}:
 //     fa[mt] = ldmatrix.x4 As[warp rows + 16mt ..][kk ..]
 //     fb[nt], fb[nt + 1] = ldmatrix.x4 Bs[warp cols + 8nt ..][kk ..]
 //     acc[mt][nt] = mma.sync.m16n8k16(fa[mt], fb[nt], acc[mt][nt])
@@ -28,11 +28,13 @@
 //     for s: As, Bs = a, w; barrier; a, w = load(min(s + 1, last))
 //            mma; barrier
 // - weights from wh: both tiles are f16 row copies, made by cp.async (16
-//   bytes, L2 only) into kStages = 3 stages of one [3, BM + BN, 32] buffer,
-//   two steps ahead of the mma, one barrier per step (see buildAsyncLoop);
-//   rows are 64 bytes, unpadded, with their 16-byte chunks swizzled (chunk
-//   c of row r at c ^ ((r / 2) % 4)) so ldmatrix reads and cp.async writes
-//   stay free of bank conflicts.
+//   bytes, L2 only) into S = async-stages stages of one [S, BM + BN, BK]
+//   buffer in dynamic shared memory (BK = async-step-k, 32 or 64; when M >
+//   64, BM x BN = 64 async-warps-m x 64 async-warps-n), S - 1 steps ahead
+//   of the mma, one barrier per step (see buildAsyncLoop); rows are 64 or
+//   128 bytes, unpadded, with their 16-byte chunks swizzled (chunk c of row
+//   r at c ^ ((r / 2) % 4), c ^ (r % 8)) so ldmatrix reads and cp.async
+//   writes stay free of bank conflicts.
 // Weight rows [N, K] are K-contiguous, which is the "col" layout mma.sync
 // wants for B, so both tiles load without transposition.
 //
@@ -58,16 +60,16 @@ namespace {
 /// Threads of the elementwise launches and of the mma kernel that decodes
 /// (8 warps as 2 (M) x 4 (N)).
 constexpr int64_t kThreads = 256;
-/// K values per step: one barrier-separated stage of the tiles. Every block
-/// size (32, 64, 256) is a multiple.
+/// K values per step of the decoding kernel: one barrier-separated stage of
+/// the tiles. Every block size (32, 64, 256) is a multiple.
 constexpr int64_t kStepK = 32;
 /// Row length in halves of the decoding kernel's workgroup tiles: kStepK
 /// plus 8 of padding.
 constexpr int64_t kRowPitch = kStepK + 8;
-/// Workgroup stages of the decode-once kernel's cp.async pipeline: three
-/// of 128 + 128 unpadded rows of kStepK halves fill the 48 KB of static
-/// shared memory a launch block may have.
-constexpr int64_t kStages = 3;
+/// Rows and columns of a warp tile of the decode-once kernel when M > 64.
+constexpr int64_t kAsyncWarpTile = 64;
+/// The most dynamic shared memory an sm_90 launch block may opt in to.
+constexpr int64_t kMaxSharedBytes = 227 * 1024;
 /// Launch blocks a matmul aims for (4 per SM of a 132-SM H100): fewer
 /// output tiles split their K steps over grid z (M = 64).
 constexpr int64_t kTargetBlocks = 4 * 132;
@@ -78,9 +80,16 @@ struct MmaShape : MatmulSizes {
   int64_t fragsM, fragsN;          // m16 / n8 fragments per warp
   int64_t splits;                  // K splits over grid z (1: none)
   int64_t warpsM, warpsN;          // warps of a launch block, M x N
+  int64_t stepK;                   // K values per pipeline step
+  int64_t stages;                  // cp.async stages (decode-once kernel)
+  bool halfWeights;                // weights decoded to f16 once, first
 
   int64_t threads() const { return 32 * warpsM * warpsN; }
-  bool halfWeights;                // weights decoded to f16 once, first
+  /// Bytes of the decode-once kernel's workgroup stages (dynamic shared
+  /// memory): stages x (BM + BN) rows of stepK halves.
+  int64_t asyncSharedBytes() const {
+    return stages * (tileM + tileN) * stepK * 2;
+  }
 };
 
 /// The kernel body: everything inside the gpu.launch.
@@ -107,13 +116,13 @@ public:
     Value zero = arith::ConstantOp::create(
         b, loc, accType, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
     SmallVector<Value> init(s.fragsM * s.fragsN, zero);
-    // Split z takes K steps [z S, (z + 1) S), S = K / 32 / splits.
-    int64_t splitSteps = s.depth / kStepK / s.splits;
+    // Split z takes K steps [z S, (z + 1) S), S = K / stepK / splits.
+    int64_t splitSteps = s.depth / s.stepK / s.splits;
     Value firstStep =
         s.splits == 1 ? idx(0) : mul(launch.getBlockIds().z, idx(splitSteps));
     Value lastStep = add(firstStep, idx(splitSteps - 1));
     ValueRange acc =
-        wh ? buildAsyncLoop(launch, tid, init, firstStep, lastStep)
+        wh ? buildAsyncLoop(viewStages(), tid, init, firstStep, lastStep)
            : buildStagedLoop(launch, tid, init, firstStep, lastStep);
     storeOutput(acc, s.splits > 1 ? launch.getBlockIds().z : Value());
     gpu::TerminatorOp::create(b, loc);
@@ -154,21 +163,36 @@ private:
     return loop.getResults().take_front(numAcc);
   }
 
+  /// The decode-once kernel's stages: the launch's dynamic shared memory
+  /// as a [stages, BM + BN, stepK] f16 buffer.
+  Value viewStages() {
+    auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
+                                                gpu::AddressSpace::Workgroup);
+    Value bytes = gpu::DynamicSharedMemoryOp::create(
+        b, loc,
+        MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                        MemRefLayoutAttrInterface(), workgroup));
+    return memref::ViewOp::create(
+        b, loc,
+        MemRefType::get({s.stages, s.tileM + s.tileN, s.stepK}, b.getF16Type(),
+                        MemRefLayoutAttrInterface(), workgroup),
+        bytes, idx(0), ValueRange{});
+  }
+
   /// Weights decoded once: both tiles are f16 row copies, made by cp.async
-  /// into kStages workgroup stages, kStages - 1 steps ahead of the mma.
-  ///   copy(first + i) -> stage i, commit, for i < kStages - 1
+  /// into S = stages workgroup stages, S - 1 steps ahead of the mma.
+  ///   copy(first + i) -> stage i, commit, for i < S - 1
   ///   wait until step first's group is done; barrier
   ///   for s = first ..= last (j = s - first):
-  ///     copy(min(s + kStages - 1, last)) -> stage (j - 1) mod kStages, commit
-  ///     mma on stage j mod kStages
+  ///     copy(min(s + S - 1, last)) -> stage (j - 1) mod S, commit
+  ///     mma on stage j mod S
   ///     wait until step s + 1's group is done; barrier
   /// The barrier ending step s - 1 also frees its stage for the copy.
-  ValueRange buildAsyncLoop(gpu::LaunchOp launch, Value tid,
-                            ArrayRef<Value> acc, Value firstStep,
-                            Value lastStep) {
-    Value tiles = launch.getWorkgroupAttributions()[0];
+  ValueRange buildAsyncLoop(Value tiles, Value tid, ArrayRef<Value> acc,
+                            Value firstStep, Value lastStep) {
+    int64_t stages = s.stages;
     Value token;
-    for (int64_t i = 0; i + 1 < kStages; ++i)
+    for (int64_t i = 0; i + 1 < stages; ++i)
       token = copyStep(
           tiles, tid, idx(i),
           arith::MinUIOp::create(b, loc, add(firstStep, idx(i)), lastStep));
@@ -178,16 +202,16 @@ private:
         [&](OpBuilder &, Location, Value step, ValueRange iter) {
           Value j = b.createOrFold<arith::SubIOp>(loc, step, firstStep);
           Value ahead = arith::MinUIOp::create(
-              b, loc, add(step, idx(kStages - 1)), lastStep);
+              b, loc, add(step, idx(stages - 1)), lastStep);
           Value token =
               copyStep(tiles, tid,
-                       arith::RemUIOp::create(b, loc, add(j, idx(kStages - 1)),
-                                              idx(kStages)),
+                       arith::RemUIOp::create(b, loc, add(j, idx(stages - 1)),
+                                              idx(stages)),
                        ahead);
-          Value stage = arith::RemUIOp::create(b, loc, j, idx(kStages));
+          Value stage = arith::RemUIOp::create(b, loc, j, idx(stages));
           TileRef a{tiles, stage, idx(0)}, w{tiles, stage, idx(s.tileM)};
           SmallVector<Value> result(iter);
-          for (int64_t kk = 0; kk < kStepK; kk += 16)
+          for (int64_t kk = 0; kk < s.stepK; kk += 16)
             result = multiplyFragments(a, w, kk, result);
           waitForStep(token);
           scf::YieldOp::create(b, loc, result);
@@ -202,26 +226,30 @@ private:
 
   Type tokenType() { return nvgpu::DeviceAsyncTokenType::get(b.getContext()); }
 
-  /// Waits until at most kStages - 2 groups after the one of the step to
+  /// Waits until at most stages - 2 groups after the one of the step to
   /// be multiplied next are in flight (`token`: the newest group), then
   /// the barrier that makes every thread's copies visible.
   void waitForStep(Value token) {
     nvgpu::DeviceAsyncWaitOp::create(b, loc, token,
-                                     b.getI32IntegerAttr(kStages - 2));
+                                     b.getI32IntegerAttr(s.stages - 2));
     gpu::BarrierOp::create(b, loc);
   }
 
   /// cp.async of K step `step` of both tiles into stage `stage` (rows
   /// [0, BM) x, [BM, BM + BN) weights), one commit group; returns its
-  /// token. 16-byte chunk q = tid + 256 i is row q / 4, chunk q % 4 of the
-  /// 64-byte row; rows past M (N) copy row M - 1 (N - 1).
+  /// token. With C = stepK / 8 16-byte chunks per row and T threads,
+  /// chunk q = tid + T i is row q / C, chunk q % C; rows past M (N) copy
+  /// row M - 1 (N - 1).
   Value copyStep(Value tiles, Value tid, Value stage, Value step) {
-    constexpr int64_t kChunk = 8, kChunksPerRow = kStepK / kChunk;
-    int64_t rowsPerPass = s.threads() / kChunksPerRow;
-    Value rowInPass = arith::DivUIOp::create(b, loc, tid, idx(kChunksPerRow));
-    Value chunk = arith::RemUIOp::create(b, loc, tid, idx(kChunksPerRow));
-    Value k = add(mul(step, idx(kStepK)), mul(chunk, idx(kChunk)));
-    // rowInPass and the tile row agree mod 8 (passes are 64 rows).
+    constexpr int64_t kChunk = 8;
+    int64_t chunksPerRow = s.stepK / kChunk;
+    int64_t rowsPerPass = s.threads() / chunksPerRow;
+    assert(s.tileM % rowsPerPass == 0 && rowsPerPass % 8 == 0 &&
+           "a pass covers whole rows of one tile");
+    Value rowInPass = arith::DivUIOp::create(b, loc, tid, idx(chunksPerRow));
+    Value chunk = arith::RemUIOp::create(b, loc, tid, idx(chunksPerRow));
+    Value k = add(mul(step, idx(s.stepK)), mul(chunk, idx(kChunk)));
+    // rowInPass and the tile row agree mod 8 (passes are 16 - 64 rows).
     Value column = swizzledColumn(chunk, rowInPass);
     SmallVector<Value> copies;
     for (int64_t first = 0; first < s.tileM + s.tileN; first += rowsPerPass) {
@@ -240,12 +268,18 @@ private:
   }
 
   /// The column (in halves) of logical 16-byte chunk `chunk` of a row
-  /// whose index is `row` mod 8: chunk xor ((row / 2) mod 4). The eight
-  /// rows one ldmatrix phase reads (8 consecutive rows, same chunk) then
-  /// cover all 8 bank quarters of two 128-byte lines.
+  /// whose index is `row` mod 8, rows of C = stepK / 8 chunks (R = 8 / C
+  /// rows per 128-byte line): chunk xor ((row / R) mod C), i.e. chunk xor
+  /// ((row / 2) mod 4) for 64-byte rows, chunk xor (row mod 8) for 128-byte
+  /// rows. The eight rows one ldmatrix phase reads (8 consecutive rows,
+  /// same chunk) then cover all 8 bank quarters of 128 bytes.
   Value swizzledColumn(Value chunk, Value row) {
-    Value bits = arith::AndIOp::create(
-        b, loc, arith::ShRUIOp::create(b, loc, row, idx(1)), idx(3));
+    int64_t chunksPerRow = s.stepK / 8;
+    Value line = row;
+    if (int64_t rowsPerLine = 8 / chunksPerRow; rowsPerLine > 1)
+      line =
+          arith::ShRUIOp::create(b, loc, row, idx(llvm::Log2_64(rowsPerLine)));
+    Value bits = arith::AndIOp::create(b, loc, line, idx(chunksPerRow - 1));
     return mul(arith::XOrIOp::create(b, loc, chunk, bits), idx(8));
   }
 
@@ -586,20 +620,46 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
     s.tileN = s.rows > 64 ? 128 : 64;
     // Decoding in the kernel spreads the decode over 8 warps (2 x 4, warp
     // tiles of 64 x 32); with f16 weights 4 warps (2 x 2) take warp tiles
-    // of 64 x 64, a third fewer ldmatrix bytes per mma.
+    // of 64 x 64, a third fewer ldmatrix bytes per mma, and when M > 64
+    // async-warps-m x async-warps-n such warps make the tile.
     s.warpsM = 2;
     s.warpsN = s.halfWeights ? 2 : 4;
+    s.stepK = kStepK;
+    s.stages = 0;
+    if (s.halfWeights) {
+      s.stepK = s.depth % asyncStepK == 0 ? int64_t(asyncStepK) : kStepK;
+      s.stages = asyncStages;
+      if (s.rows > 64) {
+        s.warpsM = asyncWarpsM;
+        s.warpsN = asyncWarpsN;
+        s.tileM = kAsyncWarpTile * s.warpsM;
+        s.tileN = kAsyncWarpTile * s.warpsN;
+      }
+      if (s.asyncSharedBytes() > kMaxSharedBytes) {
+        op.emitError() << "quant4-gpu-mma-gemm: " << s.stages << " stages of a "
+                       << s.tileM << " x " << s.tileN << " tile and K step "
+                       << s.stepK << " take " << s.asyncSharedBytes()
+                       << " bytes of shared memory, more than the "
+                       << kMaxSharedBytes << " an sm_90 launch block may have";
+        failed = true;
+        return std::nullopt;
+      }
+    }
     s.fragsM = s.tileM / s.warpsM / 16;
     s.fragsN = s.tileN / s.warpsN / 8;
     // Few output tiles (M = 64): split the K steps so that about
-    // kTargetBlocks launch blocks run; a power of two dividing the steps.
+    // kTargetBlocks launch blocks run (the decode-once kernel: as many warps
+    // as that many blocks of 4); a power of two dividing the steps.
     int64_t tiles =
         llvm::divideCeil(s.rows, s.tileM) * llvm::divideCeil(s.cols, s.tileN);
-    int64_t numSteps = s.depth / kStepK;
+    int64_t numSteps = s.depth / s.stepK;
+    int64_t targetBlocks = s.halfWeights
+                               ? kTargetBlocks * 4 / (s.warpsM * s.warpsN)
+                               : kTargetBlocks;
     s.splits = std::max<int64_t>(
-        1, int64_t(llvm::bit_floor(uint64_t(
-               std::min(int64_t(maxSplits),
-                        std::max<int64_t>(1, kTargetBlocks / tiles))))));
+        1,
+        int64_t(llvm::bit_floor(uint64_t(std::min(
+            int64_t(maxSplits), std::max<int64_t>(1, targetBlocks / tiles))))));
     while (numSteps % s.splits != 0)
       s.splits /= 2;
     return s;
@@ -625,19 +685,21 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
       partial = memref::AllocOp::create(
           b, loc, MemRefType::get({s.splits, s.rows, s.cols}, b.getF32Type()));
     // Grid x walks the row tiles, so launch blocks running together share
-    // weight tiles (read from HBM about once) more than x tiles.
+    // weight tiles (read from HBM about once) more than x tiles. The
+    // decode-once kernel's stages are dynamic shared memory (above the 48
+    // KB of static shared memory with more stages, a K step of 64 or
+    // bigger tiles).
+    Value sharedBytes;
+    if (s.halfWeights)
+      sharedBytes = arith::ConstantIntOp::create(b, loc, b.getI32Type(),
+                                                 s.asyncSharedBytes());
     auto launch =
         gpu::LaunchOp::create(b, loc, c(llvm::divideCeil(s.rows, s.tileM)),
                               c(llvm::divideCeil(s.cols, s.tileN)), c(s.splits),
-                              c(s.threads()), one, one);
+                              c(s.threads()), one, one, sharedBytes);
     auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
                                                 gpu::AddressSpace::Workgroup);
-    if (s.halfWeights)
-      launch.addWorkgroupAttribution(
-          MemRefType::get({kStages, s.tileM + s.tileN, kStepK}, b.getF16Type(),
-                          MemRefLayoutAttrInterface(), workgroup),
-          loc);
-    else
+    if (!s.halfWeights)
       for (int64_t rows : {s.tileM, s.tileN})
         launch.addWorkgroupAttribution(
             MemRefType::get({rows, kRowPitch}, b.getF16Type(),
@@ -653,8 +715,33 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
   }
 
   void runOnOperation() override {
+    auto isWarpCount = [](int64_t v) { return v == 1 || v == 2 || v == 4; };
+    if (asyncStepK != 32 && asyncStepK != 64) {
+      getOperation().emitError()
+          << "quant4-gpu-mma-gemm: async-step-k=" << asyncStepK.getValue()
+          << " must be 32 or 64";
+      return signalPassFailure();
+    }
+    if (asyncStages < 2 || asyncStages > 8) {
+      getOperation().emitError()
+          << "quant4-gpu-mma-gemm: async-stages=" << asyncStages.getValue()
+          << " must be from 2 to 8";
+      return signalPassFailure();
+    }
+    if (!isWarpCount(asyncWarpsM) || !isWarpCount(asyncWarpsN) ||
+        asyncWarpsM * asyncWarpsN < 2) {
+      getOperation().emitError()
+          << "quant4-gpu-mma-gemm: async-warps-m=" << asyncWarpsM.getValue()
+          << " and async-warps-n=" << asyncWarpsN.getValue()
+          << " must each be 1, 2 or 4, with at least 2 warps";
+      return signalPassFailure();
+    }
     rewriteMatchingMatmuls(getOperation(), *this);
+    if (failed)
+      signalPassFailure();
   }
+
+  bool failed = false;
 };
 
 } // namespace

@@ -43,6 +43,13 @@ void mlir::quant4::buildNVPTXBufferizeStage(
     Quant4GPUMmaGemmOptions mma;
     mma.minRows = options.mmaMinRows;
     mma.decodeOnceMinRows = options.mmaDecodeOnceMinRows;
+    for (auto [knob, option] :
+         {std::pair(&mma.asyncStages, options.mmaAsyncStages.getValue()),
+          std::pair(&mma.asyncStepK, options.mmaAsyncStepK.getValue()),
+          std::pair(&mma.asyncWarpsM, options.mmaAsyncWarpsM.getValue()),
+          std::pair(&mma.asyncWarpsN, options.mmaAsyncWarpsN.getValue())})
+      if (option > 0)
+        *knob = option;
     pm.addNestedPass<func::FuncOp>(createQuant4GPUMmaGemm(mma));
   }
   if (options.mmaGemvMaxRows > 0) {

@@ -99,6 +99,26 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
                      "decoded to f16 once, first (0 = never, -1 = per "
                      "format)"),
       llvm::cl::init(-1)};
+  Option<int64_t> mmaAsyncStages{
+      *this, "mma-async-stages",
+      llvm::cl::desc("Tensor-core kernel on decoded-once weights: cp.async "
+                     "stages (0 = the pass's default)"),
+      llvm::cl::init(0)};
+  Option<int64_t> mmaAsyncStepK{
+      *this, "mma-async-step-k",
+      llvm::cl::desc("Tensor-core kernel on decoded-once weights: K values "
+                     "per step, 32 or 64 (0 = the pass's default)"),
+      llvm::cl::init(0)};
+  Option<int64_t> mmaAsyncWarpsM{
+      *this, "mma-async-warps-m",
+      llvm::cl::desc("Tensor-core kernel on decoded-once weights, M > 64: "
+                     "64 x 64 warps along M (0 = the pass's default)"),
+      llvm::cl::init(0)};
+  Option<int64_t> mmaAsyncWarpsN{
+      *this, "mma-async-warps-n",
+      llvm::cl::desc("Tensor-core kernel on decoded-once weights, M > 64: "
+                     "64 x 64 warps along N (0 = the pass's default)"),
+      llvm::cl::init(0)};
   Option<bool> emitBinary{
       *this, "emit-binary",
       llvm::cl::desc("End with gpu-module-to-binary (PTX text); off stops "

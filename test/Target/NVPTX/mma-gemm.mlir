@@ -124,7 +124,8 @@
 // threads, warp tiles 64 x 64 = 4 x 8 fragments) copy x and weight rows
 // with cp.async into 3 stages of one [3, 128 + 128, 32] f16 buffer, each
 // thread 8 16-byte chunks a step (4 of x, then 4 of weights); steps 0 and
-// 1 before the loop, step s + 2 during step s, one barrier per step. M = 24
+// 1 before the loop, step s + 2 during step s, one barrier per step. The
+// buffer is the launch's dynamic shared memory (48 KB). M = 24
 // (nf4) < 80 keeps the decode in the mma kernel.
 // ONCE-LABEL: func.func @q4k(
 // ONCE-SAME:      %[[X:.*]]: tensor<80x512xf32>, %[[RAW:.*]]: tensor<73728xi8>)
@@ -134,8 +135,10 @@
 // ONCE:         gpu.launch blocks({{.*}}) in ({{.*}} = %c64{{.*}}, {{.*}}) threads({{.*}}) in ({{.*}} = %c256{{.*}}, {{.*}})
 // ONCE-COUNT-8:   memref.store %{{.*}}, %[[WH]]
 // ONCE:         gpu.launch blocks({{.*}}) in ({{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c2, {{.*}} = %c1{{[_0-9]*}}) threads(%[[TID:[^,]*]], {{.*}}) in ({{.*}} = %c128, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}})
-// ONCE-SAME:      workgroup(%[[T:[^ ]*]] : memref<3x256x32xf16, #gpu.address_space<workgroup>>)
+// ONCE-SAME:      dynamic_shared_memory_size %c49152_i32
 // ONCE-NOT:       tensor.extract %[[RAW]]
+// ONCE:           %[[SHM:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
+// ONCE:           %[[T:.*]] = memref.view %[[SHM]][%c0{{[_0-9]*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<3x256x32xf16, #gpu.address_space<workgroup>>
 // Chunk tid % 4 of tile row tid / 4 (+ 32 i) lands at chunk
 // (tid % 4) xor ((tid / 8) % 4) of its row.
 // ONCE:           %[[ROW:.*]] = arith.divui %[[TID]], %c4
@@ -202,11 +205,12 @@
 // PTX:       gpu.binary @q4k_kernel_1
 
 // Through the pipeline the copies become cp.async.cg (16 bytes, L2 only)
-// into one 48 KB workgroup buffer.
+// into the dynamic shared memory, whose bytes the launch_func carries.
 // PTXONCE-LABEL: func.func @q4k(
+// PTXONCE:       gpu.launch_func @q4k_kernel_1::@q4k_kernel {{.*}} dynamic_shared_memory_size %c49152_i32
 // PTXONCE:       gpu.binary @q4k_kernel_1
 // PTXONCE-SAME:    .maxntid 128, 1, 1
-// PTXONCE-SAME:    .shared .align 16 .b8 __wg_q4k_kernel_0[49152];
+// PTXONCE-SAME:    .shared .align 16 .b8 __dynamic_shmem__0;
 // PTXONCE-SAME:    cp.async.cg.shared.global [%rd{{[0-9]+}}], [%rd{{[0-9]+}}], 16;
 // PTXONCE-SAME:    cp.async.commit_group;
 // PTXONCE-SAME:    cp.async.commit_group;

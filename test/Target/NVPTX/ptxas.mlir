@@ -36,7 +36,6 @@
 // RUN: %ptxas -arch=sm_90 -v %t/k.gemm_mxfp4_kernel_4.ptx -o %t/v.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
 // NOSPILL: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
-// SMEM48: used 1 barriers, 49152 bytes smem
 // The GEMV knobs: two K blocks per trip, two columns per thread.
 // RUN: q4-nvptx %s -o %t/u --gemv-unroll=2 --gemv-cols-per-thread=2
 // RUN: %ptxas -arch=sm_90 -v %t/u.q4k_kernel.ptx -o %t/u.cubin 2>&1 \
@@ -47,10 +46,23 @@
 // RUN: %ptxas -arch=sm_90 %t/o.gemm_mxfp4_kernel_6.ptx -o %t/o6.cubin
 // RUN: %ptxas -arch=sm_90 -v %t/o.gemm_kernel_1.ptx -o %t/o1.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
-// At M = 160 (128 x 128 tiles) the three cp.async stages take exactly the
-// 48 KB of static workgroup memory a launch block may have.
+// At M = 160 (128 x 128 tiles) the three cp.async stages are 48 KB of
+// dynamic shared memory (the manifest's shared=); the only static shared
+// memory is the 1-byte symbol MLIR's gpu.dynamic_shared_memory lowers to.
 // RUN: %ptxas -arch=sm_90 -v %t/o.gemm_mxfp4_kernel_7.ptx -o %t/o7.cubin 2>&1 \
-// RUN:   | FileCheck %s --check-prefixes=NOSPILL,SMEM48
+// RUN:   | FileCheck %s --check-prefixes=NOSPILL,SMEM
+// RUN: FileCheck %s --check-prefix=SHARED --input-file=%t/o.manifest
+// The decode-once knobs: 128 x 256 tiles of 8 warps, K steps of 64 (rows
+// of 128 bytes, the other swizzle) and 4 stages: 196608 bytes.
+// RUN: q4-nvptx %s -o %t/b --mma-decode-once-min-rows=17 \
+// RUN:   --mma-async-warps-n=4 --mma-async-step-k=64 --mma-async-stages=4
+// RUN: %ptxas -arch=sm_90 -v %t/b.gemm_mxfp4_kernel_7.ptx -o %t/b7.cubin 2>&1 \
+// RUN:   | FileCheck %s --check-prefixes=NOSPILL,SMEM
+// RUN: %ptxas -arch=sm_90 %t/b.gemm_kernel_1.ptx -o %t/b1.cubin
+// RUN: FileCheck %s --check-prefix=BIG --input-file=%t/b.manifest
+// SMEM: used 1 barriers, 1 bytes smem
+// SHARED: launch o.gemm_mxfp4_kernel_7.ptx gemm_mxfp4_kernel 2 2 8 128 1 1 shared=49152 s0 s1 s2
+// BIG: launch b.gemm_mxfp4_kernel_7.ptx gemm_mxfp4_kernel 2 1 8 256 1 1 shared=196608 s0 s1 s2
 // A lane per whole block (32-value units: every format here has them).
 // RUN: q4-nvptx %s -o %t/w --gemv-unit-lanes=1 --gemv-unit-values=32
 // RUN: %ptxas -arch=sm_90 -v %t/w.q4k_kernel.ptx -o %t/w.cubin 2>&1 \
