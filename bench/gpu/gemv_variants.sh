@@ -10,6 +10,10 @@
 #          medians (us), FAIL for a kernel that failed its check.
 # Example: gemv_variants.sh gen build-gemv v r2="--gemv-cols-per-thread=2" \
 #            u2="--gemv-unroll=2"
+# QUANT4_KERNELS=gemm measures the GEMM class instead (all four shapes,
+# gen_kernels.sh's M = 64 and 2048); QUANT4_VARIANT_MS sets the M values
+# run times (default 1,4,16; for gemm e.g. 2048); QUANT4_FORMATS narrows
+# the formats (gen_kernels.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 mode=${1:?gen or run}
@@ -20,9 +24,11 @@ gen)
   for spec in "$@"; do
     name=${spec%%=*} flags=${spec#*=}
     # shellcheck disable=SC2086 # flags are words
-    QUANT4_KERNELS=gemv QUANT4_KERNEL_DIR=$dir/$name \
+    QUANT4_KERNELS=${QUANT4_KERNELS:-gemv} QUANT4_KERNEL_DIR=$dir/$name \
       "$here/gen_kernels.sh" "$build" $flags >/dev/null
-    rm -f "$dir/$name"/*_4096x4096.* "$dir/$name"/*_11008x4096.*
+    if [ "${QUANT4_KERNELS:-gemv}" = gemv ]; then
+      rm -f "$dir/$name"/*_4096x4096.* "$dir/$name"/*_11008x4096.*
+    fi
   done
   ;;
 run)
@@ -31,7 +37,8 @@ run)
   mkdir -p "$out"
   for v in "$dir"/*/; do
     n=$(basename "$v")
-    timeout 150 "$bench" "$v" --ms 1,4,16 >"$out/$n.txt" 2>&1 || true
+    timeout 150 "$bench" "$v" --ms "${QUANT4_VARIANT_MS:-1,4,16}" \
+      >"$out/$n.txt" 2>&1 || true
   done
   python3 - "$out" <<'PY'
 import collections, glob, os, sys
