@@ -8,10 +8,11 @@
 // (allocated through lib/Runtime): fresh random weights (RandomWeights.h),
 // lib/Format's dequantization and a float64 reference, the output poisoned
 // with NaN before each call (NaN never passes); once on a stream, once on
-// the default stream (null). Then the error path (a misaligned pointer:
-// -1 and a message) and the time per call (Timing.h: CUDA events behind a
-// busy stream, median of 200, weights rotated past L2). Prints "RESULT
-// hostlib_q4k ..." and exits non-zero on any failure.
+// the default stream (null), once as q4_gemv_with_workspace replayed from
+// a CUDA graph captured after q4_gemv_q4k_prepare. Then the error path (a
+// misaligned pointer: -1 and a message) and the time per call (Timing.h:
+// CUDA events behind a busy stream, median of 200, weights rotated past
+// L2). Prints "RESULT hostlib_q4k ..." and exits non-zero on any failure.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,10 +23,12 @@
 #include "Reference.h"
 #include "Timing.h"
 
+#include "Runtime/CudaGraph.h"
 #include "Runtime/CudaModule.h"
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <string>
 
 using namespace quant4;
@@ -85,17 +88,36 @@ int main() {
 
   bool ok = true;
   double worst = 0;
-  for (void *s : {static_cast<void *>(stream.get()), static_cast<void *>(0)}) {
+  // Runs `call` on a NaN-poisoned output and checks the result.
+  auto check = [&](const std::function<void()> &call) {
     orDie(dy.fill32(kNaN, stream));
     orDie(stream.synchronize());
-    gemv(dx, weights[0], dy, s);
+    call();
     orDie(context->synchronize());
     std::vector<float> y(kN);
     orDie(dy.download(y.data(), kN * 4));
     double error = bench::relativeError(y, ref);
     worst = std::max(worst, error);
     ok = ok && error <= 1e-4;
-  }
+  };
+  for (void *s : {static_cast<void *>(stream.get()), static_cast<void *>(0)})
+    check([&] { gemv(dx, weights[0], dy, s); });
+  // The workspace entry (this GEMV needs none: NULL, 0) from a CUDA graph,
+  // captured after q4_gemv_q4k_prepare: nothing is loaded or allocated
+  // while the stream captures.
+  if (q4_gemv_workspace_size() != Q4_GEMV_WORKSPACE_BYTES ||
+      q4_gemv_q4k_prepare(stream.get()) != 0)
+    die(std::string("q4_gemv_q4k_prepare: ") + q4_gemv_q4k_error());
+  check([&] {
+    Graph graph = orDie(Graph::capture(stream, [&] {
+      int rc = q4_gemv_with_workspace(
+          floats(dx), reinterpret_cast<const uint8_t *>(weights[0].get()),
+          reinterpret_cast<float *>(dy.get()), nullptr,
+          q4_gemv_workspace_size(), stream.get());
+      return rc == 0 ? Status::success() : Status::error(q4_gemv_q4k_error());
+    }));
+    orDie(graph.launch(stream));
+  });
 
   // A misaligned pointer is refused with -1 and a message naming it.
   int rc = q4_gemv(floats(dx) + 1,

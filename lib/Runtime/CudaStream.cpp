@@ -22,6 +22,21 @@ Status Stream::synchronize() const {
   return d.check(d.streamSynchronize(get()), "cuStreamSynchronize");
 }
 
+Expected<bool> isCapturing(const CudaDriver &driver, CUstream stream) {
+  CUstreamCaptureStatus status = CU_STREAM_CAPTURE_STATUS_NONE;
+  if (Status s = driver.check(driver.streamIsCapturing(stream, &status),
+                              "cuStreamIsCapturing");
+      !s)
+    return s;
+  return status != CU_STREAM_CAPTURE_STATUS_NONE;
+}
+
+Status refusedWhileCapturing(const std::string &what) {
+  return Status::error("the stream is capturing a CUDA graph and " + what +
+                       " would invalidate the capture: call the library's "
+                       "prepare function on the stream before capturing");
+}
+
 Expected<Event> Event::create(ContextRef context) {
   const CudaDriver &d = context->driver();
   CUevent event = nullptr;

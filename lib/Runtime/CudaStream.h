@@ -24,6 +24,14 @@ private:
   Owned<cuda::CUstream> stream_;
 };
 
+/// Whether `stream` (any handle, null included) is capturing a CUDA graph:
+/// then nothing that is not stream-ordered (allocating memory, loading a
+/// module) may run, or the capture is invalidated.
+Expected<bool> isCapturing(const CudaDriver &driver, cuda::CUstream stream);
+/// The error for `what` (e.g. "allocating its scratch workspace") that a
+/// host library refuses to do while the stream captures.
+Status refusedWhileCapturing(const std::string &what);
+
 class Event {
 public:
   static Expected<Event> create(ContextRef context);

@@ -10,12 +10,17 @@
  *     return q4rt_launch(&bundle, <entry's index in the manifest>,
  *                        "q4_<entry>", args, <count>, stream); }
  *
- * plus `const char *q4_<lib>_error(void) { return q4rt_last_error(); }`. This
- * runtime (lib/Runtime, linked statically into the library with its symbols
- * hidden) does the rest: it dlopen()s libcuda.so.1, loads the bundle once
- * per CUDA context (thread-safe) and launches the manifest's kernels on the
- * stream. The structs below are that generated code's view of the bundle;
- * lib/Target/NVPTX/HostLibrary.cpp builds them as LLVM IR, field by field.
+ * and `q4_<entry>_with_workspace(..., workspace, workspaceBytes, stream)`
+ * calling q4rt_launch_workspace, plus `q4_<lib>_prepare(stream)` calling
+ * q4rt_prepare and `const char *q4_<lib>_error(void) { return
+ * q4rt_last_error(); }`. This runtime (lib/Runtime, linked statically into
+ * the library with its symbols hidden) does the rest: it dlopen()s
+ * libcuda.so.1, loads the bundle once per CUDA context (thread-safe) and
+ * launches the manifest's kernels on the stream, with the caller's workspace
+ * or, for q4rt_launch, one the runtime keeps per stream
+ * (StreamWorkspaces.h) for the scratch buffers. The structs below are that
+ *generated code's view of the bundle; lib/Target/NVPTX/HostLibrary.cpp builds
+ *them as LLVM IR, field by field.
  *
  *===----------------------------------------------------------------------===*/
 #ifndef QUANT4_RUNTIME_EMBEDDEDBUNDLE_H
@@ -57,11 +62,31 @@ typedef struct Q4rtBundle {
    the manifest's argument order) on `stream` (a CUstream; null: the
    default stream of the current context, or of device 0's primary context
    when none is current). The bundle is loaded into the stream's context on
-   first use. Returns 0 or an error code (see above); the launches are
+   first use. Scratch buffers come from a workspace the runtime allocates
+   for the stream on its first call that needs one, so calls on different
+   streams never share scratch memory. While the stream captures a CUDA
+   graph nothing is loaded or allocated: that is an error (q4rt_prepare
+   first). Returns 0 or an error code (see above); the launches are
    asynchronous. */
 int q4rt_launch(const Q4rtBundle *bundle, uint32_t function,
                 const char *caller, void *const *arguments,
                 uint32_t numArguments, void *stream);
+
+/* q4rt_launch with the caller's workspace for the scratch buffers: a device
+   pointer (16-byte aligned; null when the function needs none) to at least
+   `workspaceBytes` bytes, which must cover the function's workspace size
+   (its scratch buffers laid out as lib/Runtime/Workspace.h says). The
+   runtime allocates nothing; calls running at the same time need
+   different workspaces. */
+int q4rt_launch_workspace(const Q4rtBundle *bundle, uint32_t function,
+                          const char *caller, void *const *arguments,
+                          uint32_t numArguments, void *workspace,
+                          uint64_t workspaceBytes, void *stream);
+
+/* Loads the bundle into the stream's context and allocates the stream's
+   workspace for q4rt_launch, so that later calls on the stream, e.g. while
+   it captures a CUDA graph, need neither. Returns as q4rt_launch. */
+int q4rt_prepare(const Q4rtBundle *bundle, const char *caller, void *stream);
 
 /* The message of the last failed q4rt_launch on the calling thread ("" when
    none failed): "<caller>: <what failed>", naming the CUDA call and error

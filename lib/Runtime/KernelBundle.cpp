@@ -36,12 +36,13 @@ Expected<KernelBundle> KernelBundle::load(ContextRef context,
 
 Expected<KernelBundle> KernelBundle::create(ContextRef context,
                                             const std::string &manifest,
-                                            const ImageLookup &lookup) {
+                                            const ImageLookup &lookup,
+                                            bool allocateScratch) {
   Expected<std::vector<BundleFunction>> functions =
       parseBundleManifest(manifest);
   if (!functions)
     return functions.status();
-  return build(std::move(context), functions.take(), lookup);
+  return build(std::move(context), functions.take(), lookup, allocateScratch);
 }
 
 /// Lets `kernel` launch with `bytes` of dynamic shared memory. Without an
@@ -65,7 +66,7 @@ static Status allowSharedBytes(const ContextRef &context, const Kernel &kernel,
 
 Expected<KernelBundle>
 KernelBundle::build(ContextRef context, std::vector<BundleFunction> functions,
-                    const ImageLookup &lookup) {
+                    const ImageLookup &lookup, bool allocateScratch) {
   KernelBundle bundle;
   bundle.functions_ = std::move(functions);
   for (const BundleFunction &function : bundle.functions_) {
@@ -90,7 +91,8 @@ KernelBundle::build(ContextRef context, std::vector<BundleFunction> functions,
     }
     bundle.kernels_.push_back(std::move(kernels));
     std::vector<DeviceBuffer> scratch;
-    for (const BundleArgument &buffer : function.scratch) {
+    for (const BundleArgument &buffer :
+         allocateScratch ? function.scratch : std::vector<BundleArgument>()) {
       Expected<DeviceBuffer> allocated =
           DeviceBuffer::allocate(context, buffer.bytes);
       if (!allocated)
@@ -134,6 +136,17 @@ Status KernelBundle::run(const std::string &name,
 Status KernelBundle::run(size_t index,
                          const std::vector<cuda::CUdeviceptr> &arguments,
                          cuda::CUstream stream) const {
+  std::vector<cuda::CUdeviceptr> scratch;
+  if (index < scratch_.size())
+    for (const DeviceBuffer &buffer : scratch_[index])
+      scratch.push_back(buffer.get());
+  return run(index, arguments, scratch, stream);
+}
+
+Status KernelBundle::run(size_t index,
+                         const std::vector<cuda::CUdeviceptr> &arguments,
+                         const std::vector<cuda::CUdeviceptr> &scratch,
+                         cuda::CUstream stream) const {
   if (index >= functions_.size())
     return Status::error("KernelBundle::run: no function " +
                          std::to_string(index));
@@ -142,8 +155,12 @@ Status KernelBundle::run(size_t index,
     return Status::error("KernelBundle::run: " + function.name + " takes " +
                          std::to_string(function.arguments.size()) +
                          " arguments, got " + std::to_string(arguments.size()));
+  if (scratch.size() != function.scratch.size())
+    return Status::error("KernelBundle::run: " + function.name + " has " +
+                         std::to_string(function.scratch.size()) +
+                         " scratch buffers, got " +
+                         std::to_string(scratch.size()));
   const std::vector<Kernel> &kernels = kernels_[index];
-  const std::vector<DeviceBuffer> &scratch = scratch_[index];
   for (size_t l = 0; l < function.launches.size(); ++l) {
     const BundleLaunch &launch = function.launches[l];
     KernelArgs args;

@@ -29,10 +29,12 @@ public:
   static Expected<KernelBundle> load(ContextRef context,
                                      const std::string &manifestPath);
   /// A manifest's text and its PTX images from `lookup` (e.g. embedded in a
-  /// host library), loaded into `context`, which must be current.
+  /// host library), loaded into `context`, which must be current. Without
+  /// `allocateScratch` only the run() that takes scratch pointers works.
   static Expected<KernelBundle> create(ContextRef context,
                                        const std::string &manifest,
-                                       const ImageLookup &lookup);
+                                       const ImageLookup &lookup,
+                                       bool allocateScratch = true);
 
   const std::vector<BundleFunction> &functions() const { return functions_; }
   /// nullptr when there is no function `name`.
@@ -47,18 +49,24 @@ public:
   /// raw device pointers, whose sizes the caller vouches for.
   Status run(size_t index, const std::vector<cuda::CUdeviceptr> &arguments,
              cuda::CUstream stream) const;
+  /// The same with the caller's scratch buffers (one per manifest scratch
+  /// line, each at least as large), e.g. a workspace per stream.
+  Status run(size_t index, const std::vector<cuda::CUdeviceptr> &arguments,
+             const std::vector<cuda::CUdeviceptr> &scratch,
+             cuda::CUstream stream) const;
 
 private:
   KernelBundle() = default;
   /// Loads the modules and kernels `functions` launch and their scratch.
   static Expected<KernelBundle> build(ContextRef context,
                                       std::vector<BundleFunction> functions,
-                                      const ImageLookup &lookup);
+                                      const ImageLookup &lookup,
+                                      bool allocateScratch = true);
   std::vector<BundleFunction> functions_;
   std::map<std::string, std::shared_ptr<Module>> modules_;
   /// The kernel of each launch, in functions_ order.
   std::vector<std::vector<Kernel>> kernels_;
-  /// Each function's scratch buffers, allocated at load.
+  /// Each function's scratch buffers, allocated at load (if asked to).
   std::vector<std::vector<DeviceBuffer>> scratch_;
 };
 

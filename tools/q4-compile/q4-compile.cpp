@@ -220,15 +220,14 @@ static int compileForNVPTX(ModuleOp module, MLIRContext &context) {
   if (cpu.getNumOccurrences())
     host.cpu = cpu == "native" ? "host" : cpu.getValue();
   host.libraryName = libraryCName();
-  std::vector<mlir::quant4::EntrySignature> signatures;
-  if (failed(mlir::quant4::compileHostLibrary(module, entries, options, host,
-                                              *output, outputFile, signatures)))
+  std::vector<mlir::quant4::HostEntry> hostEntries;
+  if (failed(mlir::quant4::compileHostLibrary(
+          module, entries, options, host, *output, outputFile, hostEntries)))
     return 1;
   if (kind == "llvm")
     return 0;
   return writeHeader([&](const std::string &guard) {
-    return mlir::quant4::writeHostCHeader(guard, signatures,
-                                          host.errorFunction());
+    return mlir::quant4::writeHostCHeader(guard, hostEntries, host);
   });
 }
 

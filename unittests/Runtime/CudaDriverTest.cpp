@@ -107,10 +107,17 @@ TEST_F(CudaDriverFake, MissingKernelIsNamed) {
 TEST_F(CudaDriverFake, GraphCaptureFailureIsReported) {
   Expected<Stream> stream = Stream::create(context);
   ASSERT_TRUE(stream) << stream.message();
+  // The fake captures, but cannot instantiate a graph.
   Expected<Graph> graph =
       Graph::capture(*stream, [] { return Status::success(); });
   ASSERT_FALSE(graph);
-  EXPECT_EQ(graph.message(), "cuStreamBeginCapture: CUDA error 801");
+  EXPECT_EQ(graph.message(), "cuGraphInstantiate: CUDA error 801");
+  // A failure while capturing is the one reported; the capture has ended.
+  graph = Graph::capture(*stream, [] { return Status::error("enqueue"); });
+  EXPECT_EQ(graph.message(), "enqueue");
+  Expected<bool> capturing = isCapturing(context->driver(), stream->get());
+  ASSERT_TRUE(capturing) << capturing.message();
+  EXPECT_FALSE(*capturing);
 }
 
 } // namespace

@@ -4,7 +4,10 @@
 // context, which cuStreamGetCtx reports for every stream; each thread has a
 // stack of current contexts; of the device attributes only the opt-in shared
 // memory per block. QUANT4_FAKE_CUDA_INIT=<n> makes cuInit return n.
-// Modules, kernels and launches: FakeCudaModules.cpp.
+// Streams can capture graphs (cuStreamBeginCapture ... cuStreamEndCapture,
+// an empty graph); while any does, cuMemAlloc and cuModuleLoadDataEx fail
+// with CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED, as the driver's global capture
+// mode makes them. Modules, kernels and launches: FakeCudaModules.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +16,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <vector>
 
 using namespace quant4::runtime::cuda;
@@ -33,6 +38,9 @@ FAKE cuGetErrorName(CUresult error, const char **name) {
     return CUDA_SUCCESS;
   case kFakeNotFound:
     *name = "CUDA_ERROR_NOT_FOUND";
+    return CUDA_SUCCESS;
+  case CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED:
+    *name = "CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED";
     return CUDA_SUCCESS;
   default:
     *name = nullptr;
@@ -131,7 +139,38 @@ FAKE cuStreamGetCtx(CUstream, CUcontext *context) {
   return CUDA_SUCCESS;
 }
 
+/// The streams capturing a graph.
+static std::mutex captureMutex;
+static std::set<CUstream> capturing;
+
+bool fakeCaptureOngoing() {
+  std::lock_guard<std::mutex> lock(captureMutex);
+  return !capturing.empty();
+}
+
+FAKE cuStreamBeginCapture_v2(CUstream stream, CUstreamCaptureMode) {
+  std::lock_guard<std::mutex> lock(captureMutex);
+  return capturing.insert(stream).second ? CUDA_SUCCESS
+                                         : CUDA_ERROR_INVALID_VALUE;
+}
+
+FAKE cuStreamEndCapture(CUstream stream, CUgraph *graph) {
+  std::lock_guard<std::mutex> lock(captureMutex);
+  if (!capturing.erase(stream))
+    return CUDA_ERROR_INVALID_VALUE;
+  *graph = nullptr;
+  return CUDA_SUCCESS;
+}
+
+FAKE cuStreamIsCapturing(CUstream stream, CUstreamCaptureStatus *status) {
+  std::lock_guard<std::mutex> lock(captureMutex);
+  *status = capturing.count(stream) ? 1 : CU_STREAM_CAPTURE_STATUS_NONE;
+  return CUDA_SUCCESS;
+}
+
 FAKE cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
+  if (fakeCaptureOngoing())
+    return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
   *pointer = reinterpret_cast<CUdeviceptr>(std::malloc(bytes));
   return CUDA_SUCCESS;
 }

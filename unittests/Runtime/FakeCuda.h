@@ -9,6 +9,9 @@
   extern "C" __attribute__((visibility("default")))                            \
   quant4::runtime::cuda::CUresult
 
+/// Whether a stream of the fake is capturing a graph (FakeCuda.cpp).
+bool fakeCaptureOngoing();
+
 /// cuda.h's CUDA_ERROR_NOT_FOUND.
 inline constexpr quant4::runtime::cuda::CUresult kFakeNotFound = 500;
 

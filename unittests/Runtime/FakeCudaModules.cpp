@@ -85,6 +85,8 @@ FAKE cuModuleLoadDataEx(CUmodule *module, const void *image, unsigned count,
   log("cuModuleLoadDataEx " + std::to_string(std::strlen(text)) + " bytes");
   if (const char *forced = std::getenv("QUANT4_FAKE_CUDA_MODULE_LOAD"))
     return std::atoi(forced);
+  if (fakeCaptureOngoing())
+    return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
   if (std::strncmp(text, "//", 2) == 0) {
     *module = reinterpret_cast<CUmodule>(new FakeModule{text});
     return CUDA_SUCCESS;

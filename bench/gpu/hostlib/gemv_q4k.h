@@ -19,20 +19,46 @@ extern "C" {
    the embedded PTX into it (thread-safe); libcuda.so.1 is loaded
    at run time. Returns 0, a CUDA driver error code (CUresult > 0)
    when a driver call failed, or -1 for any other failure (no
-   driver, a null or misaligned pointer). Concurrent calls of one
-   entry on different streams may race on its scratch buffers
-   (matmuls with M > 16, and Q8_K-activation GEMVs). */
+   driver, a null or misaligned pointer, a small workspace).
+
+   Scratch memory: an entry with Q4_<ENTRY>_WORKSPACE_BYTES > 0
+   (matmuls with M > 16, Q8_K-activation GEMVs) needs a workspace
+   for temporaries between its kernels. q4_<entry>(..., stream)
+   uses one the library allocates per stream (on the stream's
+   first such call, kept until the process ends), so calls on
+   different streams may run concurrently.
+   q4_<entry>_with_workspace(..., workspace, workspace_bytes,
+   stream) uses the caller's device buffer instead (16-byte
+   aligned, at least Q4_<ENTRY>_WORKSPACE_BYTES, NULL when that is
+   0) and allocates nothing; calls that may overlap need
+   different workspaces.
+
+   CUDA graphs: while a stream captures, nothing may be allocated
+   or loaded, so a call that would have to is refused (-1) and
+   the capture stays valid. Call q4_gemv_q4k_prepare(stream)
+   first: it loads the kernels into the stream's context and
+   allocates the stream's workspace. A graph captured from
+   q4_<entry> keeps using the workspace of the stream it was
+   captured on: do not run it while other work uses that stream's
+   workspace, or capture q4_<entry>_with_workspace with a
+   workspace of the graph's own. */
 
 /* What the last failing call on this thread failed on, naming the
    entry point and the CUDA call and error: "q4_f: cuModuleLoadDataEx:
    CUDA_ERROR_INVALID_PTX: ..." ("" when none failed). */
 const char *q4_gemv_q4k_error(void);
+/* Loads the kernels into the context of `stream` and allocates the
+   stream's workspace, e.g. before capturing a CUDA graph on it. */
+int q4_gemv_q4k_prepare(void *stream);
 
 /* gemv */
 #define Q4_GEMV_ARG0_ELEMENTS 4096
 #define Q4_GEMV_ARG1_ELEMENTS 9437184
 #define Q4_GEMV_RESULT0_ELEMENTS 4096
+#define Q4_GEMV_WORKSPACE_BYTES 0
 int q4_gemv(const float *arg0 /* device */, const uint8_t *arg1 /* device */, float *result0 /* device */, void *stream);
+int q4_gemv_with_workspace(const float *arg0 /* device */, const uint8_t *arg1 /* device */, float *result0 /* device */, void *workspace /* device */, uint64_t workspace_bytes, void *stream);
+uint64_t q4_gemv_workspace_size(void);
 
 #ifdef __cplusplus
 }

@@ -2,7 +2,7 @@
 #ifndef QUANT4_TARGET_NVPTX_HOSTHEADER_H
 #define QUANT4_TARGET_NVPTX_HOSTHEADER_H
 
-#include "Target/HostABI/EntrySignature.h"
+#include "Target/NVPTX/HostLibrary.h"
 
 #include <string>
 #include <vector>
@@ -10,12 +10,14 @@
 namespace mlir::quant4 {
 
 /// A self-contained C header declaring what compileHostLibrary's library
-/// exports (HostLibrary.h): per entry its buffers' element counts and
-/// `int q4_<entry>(<device pointers>, void *stream)`, and the error function
-/// `errorFunction`. `guard` names the include guard.
+/// exports (HostLibrary.h): per entry its buffers' element counts, its
+/// workspace size (`Q4_<ENTRY>_WORKSPACE_BYTES`), `int q4_<entry>(<device
+/// pointers>, void *stream)`, `q4_<entry>_with_workspace` and
+/// `q4_<entry>_workspace_size`, and the library's prepare and error
+/// functions. `guard` names the include guard.
 std::string writeHostCHeader(const std::string &guard,
-                             const std::vector<EntrySignature> &entries,
-                             const std::string &errorFunction);
+                             const std::vector<HostEntry> &entries,
+                             const HostLibraryOptions &options);
 
 } // namespace mlir::quant4
 

@@ -1,6 +1,7 @@
 //===- HostLibrary.cpp - A C-callable host library around the kernels -----===//
 
 #include "Target/NVPTX/HostLibrary.h"
+#include "Runtime/Workspace.h"
 #include "Target/HostABI/HostObject.h"
 #include "Target/HostABI/LibraryInterface.h"
 #include "Target/NVPTX/KernelBundle.h"
@@ -108,48 +109,147 @@ static llvm::Constant *addBundle(llvm::Module &module,
                                   "q4.bundle");
 }
 
-/// `int q4_<entry>(ptr..., ptr stream)` for every entry, calling
-/// q4rt_launch, and `q4_<lib>_error` calling q4rt_last_error.
+/// The runtime's entry points the wrappers call (EmbeddedBundle.h).
+struct RuntimeCallees {
+  llvm::FunctionCallee launch, launchWorkspace, prepare, lastError;
+};
+
+static RuntimeCallees declareRuntime(llvm::Module &module) {
+  llvm::LLVMContext &context = module.getContext();
+  auto *ptr = llvm::PointerType::getUnqual(context);
+  auto *i32 = llvm::Type::getInt32Ty(context);
+  auto *i64 = llvm::Type::getInt64Ty(context);
+  auto declare = [&](StringRef name, llvm::Type *result,
+                     ArrayRef<llvm::Type *> params) {
+    return module.getOrInsertFunction(
+        name, llvm::FunctionType::get(result, params, false));
+  };
+  return {declare("q4rt_launch", i32, {ptr, i32, ptr, ptr, i32, ptr}),
+          declare("q4rt_launch_workspace", i32,
+                  {ptr, i32, ptr, ptr, i32, ptr, i64, ptr}),
+          declare("q4rt_prepare", i32, {ptr, ptr, ptr}),
+          declare("q4rt_last_error", ptr, {})};
+}
+
+/// An exported function `name` of `type`, without a body yet.
+static llvm::Function *addExport(llvm::Module &module, StringRef name,
+                                 llvm::FunctionType *type) {
+  return llvm::Function::Create(type, llvm::GlobalValue::ExternalLinkage, name,
+                                module);
+}
+
+/// `int <name>(ptr buffers..., [ptr workspace, i64 bytes,] ptr stream)`:
+/// stores the buffers in an array and calls q4rt_launch (or, with a
+/// workspace, q4rt_launch_workspace) for function `index` of the bundle.
+static void addLaunchWrapper(llvm::Module &module, llvm::Constant *bundle,
+                             const RuntimeCallees &runtime,
+                             const HostEntry &entry, uint32_t index,
+                             bool withWorkspace) {
+  llvm::LLVMContext &context = module.getContext();
+  auto *ptr = llvm::PointerType::getUnqual(context);
+  auto *i32 = llvm::Type::getInt32Ty(context);
+  auto *i64 = llvm::Type::getInt64Ty(context);
+  unsigned buffers =
+      entry.signature.args.size() + entry.signature.results.size();
+  SmallVector<llvm::Type *> params(buffers, ptr);
+  if (withWorkspace)
+    params.append({ptr, i64});
+  params.push_back(ptr);
+  std::string name =
+      withWorkspace ? entry.withWorkspaceFunction() : entry.function();
+  llvm::Function *function =
+      addExport(module, name, llvm::FunctionType::get(i32, params, false));
+  llvm::IRBuilder<> builder(
+      llvm::BasicBlock::Create(context, "entry", function));
+  auto *arrayType = llvm::ArrayType::get(ptr, std::max(buffers, 1u));
+  llvm::Value *args = builder.CreateAlloca(arrayType);
+  for (unsigned i = 0; i < buffers; ++i)
+    builder.CreateStore(function->getArg(i), builder.CreateConstInBoundsGEP2_32(
+                                                 arrayType, args, 0, i));
+  SmallVector<llvm::Value *> operands = {
+      bundle, builder.getInt32(index),
+      builder.CreateGlobalString(name, name + ".name"), args,
+      builder.getInt32(buffers)};
+  if (withWorkspace)
+    operands.append({function->getArg(buffers), function->getArg(buffers + 1)});
+  operands.push_back(function->getArg(params.size() - 1));
+  builder.CreateRet(builder.CreateCall(
+      withWorkspace ? runtime.launchWorkspace : runtime.launch, operands));
+}
+
+/// Per entry `q4_<entry>`, `q4_<entry>_with_workspace` and
+/// `q4_<entry>_workspace_size`; then `q4_<lib>_prepare` and `q4_<lib>_error`.
 static std::unique_ptr<llvm::Module>
 buildWrapperModule(llvm::LLVMContext &context, const KernelBundleText &bundle,
-                   ArrayRef<EntrySignature> signatures,
-                   ArrayRef<uint32_t> indices, StringRef errorFunction) {
+                   ArrayRef<HostEntry> entries, ArrayRef<uint32_t> indices,
+                   const HostLibraryOptions &options) {
   auto module = std::make_unique<llvm::Module>("q4_host", context);
   auto *ptr = llvm::PointerType::getUnqual(context);
   auto *i32 = llvm::Type::getInt32Ty(context);
+  auto *i64 = llvm::Type::getInt64Ty(context);
   llvm::Constant *bundleValue = addBundle(*module, bundle);
-  llvm::FunctionCallee launch = module->getOrInsertFunction(
-      "q4rt_launch",
-      llvm::FunctionType::get(i32, {ptr, i32, ptr, ptr, i32, ptr}, false));
-  for (auto [signature, index] : llvm::zip_equal(signatures, indices)) {
-    unsigned buffers = signature.args.size() + signature.results.size();
-    std::string name = plainCName(signature.name);
-    auto *type = llvm::FunctionType::get(
-        i32, SmallVector<llvm::Type *>(buffers + 1, ptr), false);
-    auto *function = llvm::Function::Create(
-        type, llvm::GlobalValue::ExternalLinkage, name, *module);
-    llvm::IRBuilder<> builder(
-        llvm::BasicBlock::Create(context, "entry", function));
-    auto *arrayType = llvm::ArrayType::get(ptr, std::max(buffers, 1u));
-    llvm::Value *args = builder.CreateAlloca(arrayType);
-    for (unsigned i = 0; i < buffers; ++i)
-      builder.CreateStore(
-          function->getArg(i),
-          builder.CreateConstInBoundsGEP2_32(arrayType, args, 0, i));
-    llvm::Value *caller = builder.CreateGlobalString(name, name + ".name");
-    builder.CreateRet(builder.CreateCall(
-        launch, {bundleValue, builder.getInt32(index), caller, args,
-                 builder.getInt32(buffers), function->getArg(buffers)}));
+  RuntimeCallees runtime = declareRuntime(*module);
+  for (auto [entry, index] : llvm::zip_equal(entries, indices)) {
+    addLaunchWrapper(*module, bundleValue, runtime, entry, index, false);
+    addLaunchWrapper(*module, bundleValue, runtime, entry, index, true);
+    llvm::Function *size = addExport(*module, entry.workspaceSizeFunction(),
+                                     llvm::FunctionType::get(i64, false));
+    llvm::IRBuilder<> builder(llvm::BasicBlock::Create(context, "entry", size));
+    builder.CreateRet(builder.getInt64(entry.workspaceBytes));
   }
-  llvm::FunctionCallee lastError = module->getOrInsertFunction(
-      "q4rt_last_error", llvm::FunctionType::get(ptr, false));
-  auto *function = llvm::Function::Create(llvm::FunctionType::get(ptr, false),
-                                          llvm::GlobalValue::ExternalLinkage,
-                                          errorFunction, *module);
+  std::string prepareName = options.prepareFunction();
+  llvm::Function *prepare = addExport(
+      *module, prepareName, llvm::FunctionType::get(i32, {ptr}, false));
   llvm::IRBuilder<> builder(
-      llvm::BasicBlock::Create(context, "entry", function));
-  builder.CreateRet(builder.CreateCall(lastError));
+      llvm::BasicBlock::Create(context, "entry", prepare));
+  builder.CreateRet(builder.CreateCall(
+      runtime.prepare,
+      {bundleValue, builder.CreateGlobalString(prepareName, "prepare.name"),
+       prepare->getArg(0)}));
+  llvm::Function *error = addExport(*module, options.errorFunction(),
+                                    llvm::FunctionType::get(ptr, false));
+  builder.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", error));
+  builder.CreateRet(builder.CreateCall(runtime.lastError));
   return module;
+}
+
+/// Each entry's workspace size, from the manifest's scratch lines.
+static LogicalResult setWorkspaceSizes(ModuleOp module,
+                                       const KernelBundleText &bundle,
+                                       ArrayRef<uint32_t> indices,
+                                       MutableArrayRef<HostEntry> entries) {
+  ::quant4::format::Expected<std::vector<::quant4::runtime::BundleFunction>>
+      functions = ::quant4::runtime::parseBundleManifest(bundle.manifest);
+  if (!functions)
+    return module.emitError("the launch manifest does not parse: ")
+           << functions.message();
+  for (auto [entry, index] : llvm::zip_equal(entries, indices))
+    entry.workspaceBytes =
+        ::quant4::runtime::layoutWorkspace((*functions)[index]).bytes;
+  return success();
+}
+
+/// The C names a library exports must be distinct; a clash is reported at
+/// the entry that would export a name a second time.
+static LogicalResult checkExportedNames(MutableArrayRef<func::FuncOp> funcs,
+                                        ArrayRef<HostEntry> entries,
+                                        const HostLibraryOptions &options) {
+  llvm::StringMap<std::string> owners;
+  owners[options.errorFunction()] = "the library";
+  owners[options.prepareFunction()] = "the library";
+  for (auto [func, entry] : llvm::zip_equal(funcs, entries)) {
+    std::string owner = "entry '" + entry.signature.name + "'";
+    for (const std::string &name :
+         {entry.function(), entry.withWorkspaceFunction(),
+          entry.workspaceSizeFunction()}) {
+      auto [it, inserted] = owners.try_emplace(name, owner);
+      if (!inserted)
+        return func.emitError("the library would export ")
+               << name << " twice (for " << it->second << " and " << owner
+               << "); rename the function or the library";
+    }
+  }
+  return success();
 }
 
 /// Writes `module` as LLVM IR text or an object file to `path`.
@@ -174,24 +274,24 @@ static LogicalResult emitModule(ModuleOp op, llvm::Module &module,
 LogicalResult mlir::quant4::compileHostLibrary(
     ModuleOp module, ArrayRef<std::string> entries,
     const NVPTXPipelineOptions &pipeline, const HostLibraryOptions &options,
-    HostOutput kind, StringRef path, std::vector<EntrySignature> &signatures) {
+    HostOutput kind, StringRef path, std::vector<HostEntry> &hostEntries) {
   FailureOr<SmallVector<func::FuncOp>> funcs = collectEntries(module, entries);
   if (failed(funcs))
     return failure();
-  signatures.clear();
+  hostEntries.clear();
   for (func::FuncOp func : *funcs) {
     FailureOr<EntrySignature> signature = getEntrySignature(func);
     if (failed(signature))
       return failure();
     if (failed(checkStaticShapes(func)))
       return failure();
-    if (plainCName(signature->name) == options.errorFunction())
-      return func.emitError("entry point ")
-             << options.errorFunction()
-             << " would clash with the library's error function; rename the "
-                "function or the library";
-    signatures.push_back(std::move(*signature));
+    hostEntries.push_back({std::move(*signature)});
   }
+  if (failed(checkExportedNames(*funcs, hostEntries, options)))
+    return failure();
+  std::vector<EntrySignature> signatures;
+  for (const HostEntry &entry : hostEntries)
+    signatures.push_back(entry.signature);
   PassManager pm(module.getContext());
   buildNVPTXPipeline(pm, pipeline);
   if (failed(pm.run(module)))
@@ -201,12 +301,13 @@ LogicalResult mlir::quant4::compileHostLibrary(
     return failure();
   FailureOr<SmallVector<uint32_t>> indices =
       bundleFunctionIndices(module, signatures);
-  if (failed(indices))
+  if (failed(indices) ||
+      failed(setWorkspaceSizes(module, *bundle, *indices, hostEntries)))
     return failure();
 
   llvm::LLVMContext context;
-  std::unique_ptr<llvm::Module> wrappers = buildWrapperModule(
-      context, *bundle, signatures, *indices, options.errorFunction());
+  std::unique_ptr<llvm::Module> wrappers =
+      buildWrapperModule(context, *bundle, hostEntries, *indices, options);
   if (kind != HostOutput::Shared)
     return emitModule(module, *wrappers, options, kind, path);
 

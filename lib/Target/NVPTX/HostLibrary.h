@@ -6,11 +6,15 @@
 // tensors...`,
 //
 //   int q4_f(const T *arg0, ..., R *result0, ..., void *stream);
+//   int q4_f_with_workspace(<the same buffers>, void *workspace,
+//                           uint64_t workspace_bytes, void *stream);
+//   uint64_t q4_f_workspace_size(void);
 //
 // with CUDA device pointers (16-byte aligned, not overlapping) in the
 // argument order of the CPU target's plain C functions
 // (lib/Target/HostABI/EntrySignature.h)
-// and a CUstream last, plus `const char *q4_<lib>_error(void)`. The wrappers
+// and a CUstream last, plus `int q4_<lib>_prepare(void *stream)` and
+// `const char *q4_<lib>_error(void)`. The wrappers
 // are generated as LLVM IR that hands the pointers to lib/Runtime's
 // q4rt_launch (EmbeddedBundle.h); the library links lib/Runtime statically
 // (its symbols hidden) and needs only libcuda.so.1, libstdc++ and libc at run
@@ -21,6 +25,7 @@
 #define QUANT4_TARGET_NVPTX_HOSTLIBRARY_H
 
 #include "Target/HostABI/EntrySignature.h"
+#include "Target/HostABI/LibraryInterface.h"
 #include "Target/NVPTX/Pipeline.h"
 #include "mlir/IR/BuiltinOps.h"
 
@@ -49,16 +54,37 @@ struct HostLibraryOptions {
 
   /// `q4_<lib>_error`: the calling thread's last error message.
   std::string errorFunction() const { return "q4_" + libraryName + "_error"; }
+  /// `q4_<lib>_prepare`: loads the kernels and a stream's workspace.
+  std::string prepareFunction() const {
+    return "q4_" + libraryName + "_prepare";
+  }
+};
+
+/// An entry point of a host library.
+struct HostEntry {
+  EntrySignature signature;
+  /// The bytes of its workspace (its scratch buffers laid out as
+  /// lib/Runtime/Workspace.h says); 0 when it needs none.
+  uint64_t workspaceBytes = 0;
+
+  /// `q4_<entry>`, `q4_<entry>_with_workspace`, `q4_<entry>_workspace_size`.
+  std::string function() const { return plainCName(signature.name); }
+  std::string withWorkspaceFunction() const {
+    return function() + "_with_workspace";
+  }
+  std::string workspaceSizeFunction() const {
+    return function() + "_workspace_size";
+  }
 };
 
 /// Checks the entries (all public functions when `entries` is empty), lowers
 /// `module` in place with `pipeline` and writes `kind` to `path`. Fills
-/// `signatures` in entry order.
+/// `hostEntries` in entry order.
 LogicalResult compileHostLibrary(ModuleOp module, ArrayRef<std::string> entries,
                                  const NVPTXPipelineOptions &pipeline,
                                  const HostLibraryOptions &options,
                                  HostOutput kind, StringRef path,
-                                 std::vector<EntrySignature> &signatures);
+                                 std::vector<HostEntry> &hostEntries);
 
 /// lib/Runtime's archive for host libraries (Quant4HostRuntime) in the build
 /// tree this compiler came from.

@@ -2,7 +2,9 @@
    header comes in with -include) on the fake libcuda.so.1, whose "device"
    memory is host memory: the launches it records are checked by the test.
      host_library_main threads   4 threads at once, then more calls
-     host_library_main once      one call; prints its code and message */
+     host_library_main once      one call; prints its code and message
+     host_library_main scratch   q4_gemm (M = 32, scratch) on two streams,
+                                 with the caller's workspace, and errors */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,28 @@ static void *callGemv(void *unused) {
   return NULL;
 }
 
+/* q4_gemm needs a workspace: one of each stream's own, or the caller's. */
+static int scratch(void) {
+  float *xs = alignedBuffer(Q4_GEMM_ARG0_ELEMENTS * sizeof(float));
+  float *ys = alignedBuffer(Q4_GEMM_RESULT0_ELEMENTS * sizeof(float));
+  const int8_t *ws = (const int8_t *)w;
+  uint64_t bytes = q4_gemm_workspace_size();
+  void *workspace = alignedBuffer(bytes);
+  printf("workspace %p %llu bytes (macro %llu), gemv %llu\n", workspace,
+         (unsigned long long)bytes, (unsigned long long)Q4_GEMM_WORKSPACE_BYTES,
+         (unsigned long long)q4_gemv_workspace_size());
+  report("q4_gemm stream A", q4_gemm(xs, ws, ys, stream));
+  report("q4_gemm stream B", q4_gemm(xs, ws, ys, (void *)0x5800));
+  report("q4_gemm workspace",
+         q4_gemm_with_workspace(xs, ws, ys, workspace, bytes, stream));
+  report("q4_gemm small workspace",
+         q4_gemm_with_workspace(xs, ws, ys, workspace, bytes - 1, stream));
+  report("q4_gemv no workspace",
+         q4_gemv_with_workspace(x, w, y, NULL, 0, stream));
+  report("q4_hl_prepare", q4_hl_prepare((void *)0x5900));
+  return 0;
+}
+
 int main(int argc, char **argv) {
   x = alignedBuffer(Q4_GEMV_ARG0_ELEMENTS * sizeof(float));
   w = alignedBuffer(Q4_GEMV_ARG1_ELEMENTS);
@@ -41,6 +65,8 @@ int main(int argc, char **argv) {
     report("q4_gemv", q4_gemv(x, w, y, stream));
     return 0;
   }
+  if (argc > 1 && strcmp(argv[1], "scratch") == 0)
+    return scratch();
   pthread_t threads[4];
   for (int i = 0; i < 4; ++i)
     pthread_create(&threads[i], NULL, callGemv, NULL);
