@@ -2,13 +2,17 @@
 
 ``target="cpu"`` runs the CPU target of lib/Target/CPU (the
 ``--quant4-cpu-pipeline`` lowering and the mlir::ExecutionEngine JIT behind
-``q4-run``) in this process. The entry function's arguments and results must
-be static tensors of f32, f16, bf16 (passed as uint16 bit patterns), i8 or
-ui8; a :class:`~quant4.QuantizedTensor` argument is passed as its storage
-bytes (what ``quant4.from_bytes`` expects).
+``q4-run``) in this process, with ``q4-compile --target=cpu``'s options that
+apply to a JIT: ``threads`` (OpenMP threads) and ``activations``. The entry
+function's arguments and results must be static tensors of f32, f16, bf16
+(passed as uint16 bit patterns), i8 or ui8; a
+:class:`~quant4.QuantizedTensor` argument is passed as its storage bytes
+(what ``quant4.from_bytes`` expects).
 
     >>> fn = quant4.compile("examples/gemv_q4k.mlir", entry="gemv")
     >>> y = fn(x, weights)            # x: float32 [1, 4096], weights: q4_k
+    >>> fn8 = quant4.compile("examples/gemv_q4k.mlir", entry="gemv",
+    ...                      threads=2, activations="q8_k")
 
 ``target="nvptx"`` runs lib/Target/NVPTX's pipeline (as ``q4-nvptx``) and
 returns PTX text (no GPU or CUDA needed to compile).
@@ -27,6 +31,22 @@ from .tensor import QuantizedTensor
 PathLike = Union[str, "os.PathLike[str]"]
 
 TARGETS = ("cpu", "nvptx")
+ACTIVATIONS = ("f32", "q8_k")
+
+
+def _activations(activations: Optional[str]) -> str:
+    """The native spelling of an activation mode ("" leaves the IR's)."""
+    if activations is not None and activations not in ACTIVATIONS:
+        raise ValueError(f"activations must be 'f32' or 'q8_k', got "
+                         f"{activations!r}")
+    return activations or ""
+
+
+def _positive(name: str, value: Any) -> int:
+    """`value` as a count of at least 1 (bools and floats are refused)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    return value
 
 
 def _read_source(source: Union[PathLike, str]) -> Tuple[str, str]:
@@ -76,18 +96,30 @@ class CompiledFunction:
 def _compile_ptx(text: str, name: str, chip: str = "sm_90",
                  features: str = "+ptx80", threads: int = 128,
                  activations: Optional[str] = None) -> Dict[str, str]:
-    if activations not in (None, "f32", "q8_k"):
-        raise ValueError(f"activations must be 'f32' or 'q8_k', got "
-                         f"{activations!r}")
+    mode = _activations(activations)
+    threads = _positive("threads", threads)
     if not getattr(_mlir, "HAVE_NVPTX", False):
         raise NotImplementedError(
             "quant4.compile(target='nvptx') needs the NVPTX target "
             "(lib/Target/NVPTX), which this build of quant4._mlir does not "
             "include")
     raw, kernels = _mlir.compile_ptx(text, name, chip, features, threads,
-                                     activations or "")
+                                     mode)
     _result(raw, f"{name}: cannot compile for NVPTX ({chip})")
     return dict(kernels)
+
+
+def _compile_cpu(text: str, name: str, entry: str, threads: int = 1,
+                 activations: Optional[str] = None) -> CompiledFunction:
+    mode = _activations(activations)
+    threads = _positive("threads", threads)
+    if not getattr(_mlir, "HAVE_JIT", False):
+        raise NotImplementedError(
+            "this build of quant4._mlir has no CPU JIT (lib/Target/CPU was "
+            "not built)")
+    raw, native = _mlir.compile_cpu(text, name, entry, threads, mode)
+    _result(raw, f"{name}: cannot compile @{entry} for the CPU")
+    return CompiledFunction(native, entry, name)
 
 
 def compile(source: Union[PathLike, str], target: str = "cpu",
@@ -97,7 +129,12 @@ def compile(source: Union[PathLike, str], target: str = "cpu",
 
     Args:
         source: MLIR text, or the path of a .mlir file.
-        target: ``"cpu"``: JIT in this process; returns a
+        target: ``"cpu"``: JIT in this process (options ``threads=1``:
+            OpenMP threads, > 1 needs libomp; ``activations=None``:
+            ``"q8_k"`` rounds x to Q8_K and takes integer dot products in
+            the open Q4_K matmuls, ``"f32"`` keeps f32, None leaves the IR's
+            mode; as ``q4-compile --threads / --activations``, docs/CPU.md;
+            the JIT always targets this host's CPU); returns a
             :class:`CompiledFunction` calling ``entry``. ``"nvptx"``: the
             NVPTX pipeline of ``q4-nvptx`` (options ``chip="sm_90"``,
             ``features="+ptx80"``, ``threads=128``, ``activations=None``:
@@ -112,8 +149,8 @@ def compile(source: Union[PathLike, str], target: str = "cpu",
             exist or has an unsupported signature, or lowering fails (with
             MLIR's located diagnostics).
         NotImplementedError: a target this build cannot compile for.
-        ValueError: an unknown target, or an activation mode other than
-            ``"f32"`` / ``"q8_k"``.
+        ValueError: an unknown target, an activation mode other than
+            ``"f32"`` / ``"q8_k"``, or ``threads`` not an integer >= 1.
         TypeError: an option the target does not take.
     """
     if target not in TARGETS:
@@ -122,16 +159,8 @@ def compile(source: Union[PathLike, str], target: str = "cpu",
     text, name = _read_source(source)
     if target == "nvptx":
         return _compile_ptx(text, name, **options)
-    if options:
-        raise TypeError(f"target 'cpu' takes no options, got "
-                        f"{', '.join(sorted(options))}")
-    if not getattr(_mlir, "HAVE_JIT", False):
-        raise NotImplementedError(
-            "this build of quant4._mlir has no CPU JIT (lib/Target/CPU was "
-            "not built)")
-    raw, native = _mlir.compile_cpu(text, name, entry)
-    _result(raw, f"{name}: cannot compile @{entry} for the CPU")
-    return CompiledFunction(native, entry, name)
+    return _compile_cpu(text, name, entry, **options)
 
 
-__all__ = ["CompiledFunction", "MLIRError", "TARGETS", "compile"]
+__all__ = ["ACTIVATIONS", "CompiledFunction", "MLIRError", "TARGETS",
+           "compile"]

@@ -29,13 +29,15 @@ CompiledFunction::~CompiledFunction() = default;
 std::unique_ptr<CompiledFunction>
 CompiledFunction::compile(const std::string &source,
                           const std::string &bufferName,
-                          const std::string &entry, IRResult &result) {
+                          const std::string &entry, int64_t threads,
+                          const std::string &activations, IRResult &result) {
   registerPasses();
   auto impl = std::make_unique<Impl>(source, bufferName);
   impl->module = impl->session.parse();
   if (impl->module) {
     FailureOr<std::unique_ptr<mlir::quant4::CPUJit>> jit =
-        mlir::quant4::CPUJit::compile(*impl->module, entry);
+        mlir::quant4::CPUJit::compile(*impl->module, entry, threads,
+                                      activations);
     if (succeeded(jit))
       impl->jit = std::move(*jit);
   }

@@ -20,11 +20,13 @@ namespace quant4::python {
 
 class CompiledFunction {
 public:
-  /// Compiles `entry` of `source` for the host CPU; null on failure, with
-  /// the diagnostics in `result`.
+  /// Compiles `entry` of `source` for the host CPU with `threads` OpenMP
+  /// threads and the `activations` mode (CPUJit::compile); null on failure,
+  /// with the diagnostics in `result`.
   static std::unique_ptr<CompiledFunction>
   compile(const std::string &source, const std::string &bufferName,
-          const std::string &entry, IRResult &result);
+          const std::string &entry, int64_t threads,
+          const std::string &activations, IRResult &result);
   ~CompiledFunction();
 
   /// Calls the entry; false with `error` set when the inputs do not match

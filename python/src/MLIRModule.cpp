@@ -110,16 +110,19 @@ void bindJit(py::module_ &m) {
   m.def(
       "compile_cpu",
       [](const std::string &source, const std::string &name,
-         const std::string &entry) {
+         const std::string &entry, int64_t threads,
+         const std::string &activations) {
         IRResult result;
         std::unique_ptr<CompiledFunction> fn;
         {
           py::gil_scoped_release release;
-          fn = CompiledFunction::compile(source, name, entry, result);
+          fn = CompiledFunction::compile(source, name, entry, threads,
+                                         activations, result);
         }
         return py::make_tuple(toPython(result), std::move(fn));
       },
-      py::arg("source"), py::arg("name"), py::arg("entry"));
+      py::arg("source"), py::arg("name"), py::arg("entry"),
+      py::arg("threads") = 1, py::arg("activations") = "");
 }
 #endif
 

@@ -129,10 +129,56 @@ def test_compile_errors():
     with pytest.raises(ir.MLIRError) as info:
         quant4.compile("func.func @f() {\n  return %x\n}\n", entry="f")
     assert (info.value.line, info.value.column) == (2, 12)
-    with pytest.raises(TypeError, match="takes no options"):
+    with pytest.raises(TypeError, match="unexpected keyword argument 'chip'"):
         quant4.compile(source, entry="mm", chip="sm_90")
     with pytest.raises(ValueError, match="unknown target 'tpu'"):
         quant4.compile(source, target="tpu")
+
+
+def _q8k_reference(x, dense):
+    """x W^T in float64 with every 256-value block of each row of x rounded
+    to ggml's Q8_K (quantize_row_q8_K_ref: the first value of largest
+    magnitude sets iscale = -127 / max, codes min(127, round-half-even(iscale
+    x)) in float32, d = 1 / iscale)."""
+    blocks = x.reshape(x.shape[0], -1, 256).astype(np.float32)
+    first = np.abs(blocks).argmax(axis=2)[..., None]
+    peak = np.take_along_axis(blocks, first, axis=2)
+    with np.errstate(divide="ignore"):
+        iscale = np.where(peak == 0, np.float32(0),
+                          np.float32(-127) / peak).astype(np.float32)
+    codes = np.minimum(127, np.rint((iscale * blocks).astype(np.float32)))
+    with np.errstate(divide="ignore"):
+        d = np.where(iscale == 0, np.float32(0),
+                     np.float32(1) / iscale).astype(np.float32)
+    rounded = (d.astype(np.float64) * codes).reshape(x.shape)
+    return rounded @ dense.astype(np.float64).T
+
+
+def test_cpu_options_threads_and_q8k_activations():
+    """threads / activations as q4-compile's: two OpenMP threads give the
+    same bits as one; q8_k matches the Q8_K-rounded product (and f32 does
+    not); bad values raise ValueError before compiling."""
+    q, dense = _golden_weights("q4_k")
+    dense = dense.reshape(64, 4096)
+    x = np.random.default_rng(2).standard_normal((2, 4096)).astype(np.float32)
+    source = _matmul_module("#quant4.q4_k", 64, 4096, q.nbytes)
+    y1 = quant4.compile(source, entry="mm")(x, q)
+    y2 = quant4.compile(source, entry="mm", threads=2)(x, q)
+    assert same_bits(y2, y1)
+
+    q8 = quant4.compile(source, entry="mm", activations="q8_k")(x, q)
+    f32 = quant4.compile(source, entry="mm", activations="f32")(x, q)
+    assert same_bits(f32, y1)
+    want = _q8k_reference(x, dense)
+    scale = np.abs(want).max()
+    assert np.abs(q8 - want).max() <= 1e-5 * scale
+    assert np.abs(f32 - want).max() > 1e-4 * scale
+
+    for bad in (0, -1, 2.0, True, "2"):
+        with pytest.raises(ValueError, match="threads must be an integer"):
+            quant4.compile(source, entry="mm", threads=bad)
+    with pytest.raises(ValueError, match="activations must be"):
+        quant4.compile(source, entry="mm", activations="int8")
 
 
 def test_nvptx_gives_ptx_per_kernel_module():
@@ -168,6 +214,8 @@ def test_nvptx_q8k_activations():
     source = _matmul_module("#quant4.q4_k", 256, 512, 256 * 2 * 144, m=1)
     with pytest.raises(ValueError, match="activations must be"):
         quant4.compile(source, target="nvptx", activations="int4")
+    with pytest.raises(ValueError, match="threads must be an integer"):
+        quant4.compile(source, target="nvptx", threads=0)
     if not ir._mlir.HAVE_NVPTX:
         return
     q8 = quant4.compile(source, target="nvptx", activations="q8_k")

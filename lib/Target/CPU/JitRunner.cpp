@@ -55,8 +55,10 @@ static LogicalResult loadOpenMPRuntime(ModuleOp module) {
   return module.emitError("threads > 1 needs the OpenMP runtime: ") << error;
 }
 
-FailureOr<std::unique_ptr<CPUJit>>
-CPUJit::compile(ModuleOp module, StringRef entry, int64_t threads) {
+FailureOr<std::unique_ptr<CPUJit>> CPUJit::compile(ModuleOp module,
+                                                   StringRef entry,
+                                                   int64_t threads,
+                                                   StringRef activations) {
   auto func = module.lookupSymbol<func::FuncOp>(entry);
   if (!func)
     return module.emitError("no function named '") << entry << "'";
@@ -70,6 +72,7 @@ CPUJit::compile(ModuleOp module, StringRef entry, int64_t threads) {
   PassManager pm(module.getContext());
   CPUPipelineOptions options;
   options.threads = threads;
+  options.activations = activations.str();
   // q4-run targets this host: AVX2 int8 dot products for Q8_K activations.
   options.x86Int8Dot = llvm::sys::getHostCPUFeatures().lookup("avx2");
   buildCPUPipeline(pm, options);

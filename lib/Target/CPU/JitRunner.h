@@ -29,10 +29,13 @@ namespace mlir::quant4 {
 class CPUJit {
 public:
   /// Compiles `module` (consumed: it is lowered in place) for calling
-  /// `entry`, with `threads` OpenMP threads (> 1 loads libomp). Errors are
-  /// emitted as diagnostics.
-  static FailureOr<std::unique_ptr<CPUJit>>
-  compile(ModuleOp module, StringRef entry, int64_t threads = 1);
+  /// `entry`, with `threads` OpenMP threads (> 1 loads libomp) and the
+  /// `activations` mode ("f32" or "q8_k") for the matmuls that leave it open
+  /// (empty: as written). Errors are emitted as diagnostics.
+  static FailureOr<std::unique_ptr<CPUJit>> compile(ModuleOp module,
+                                                    StringRef entry,
+                                                    int64_t threads = 1,
+                                                    StringRef activations = "");
   ~CPUJit();
 
   /// Calls the entry once; `inputs` must match its argument types and
