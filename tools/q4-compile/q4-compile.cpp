@@ -6,7 +6,8 @@
 //              [--lib-name LIB] [--activations=f32|q8_k]
 //   q4-compile FILE.mlir --target=nvptx --chip=sm_90 -o OUT.so
 //              [--emit=mlir|ptx|llvm|obj|shared] [--header OUT.h]
-//              [--entry NAME ...] [--cpu=<name>]
+//              [--entry NAME ...] [--cpu=<name>] [--activations=f32|q8_k]
+//              [q4-nvptx's pipeline flags: --features, --gemv-lanes, ...]
 //
 // cpu: a shared library (default) exporting `q4_<entry>` plain-pointer C
 // functions and q4_<lib>_error, plus the header declaring them (OUT with the
@@ -30,6 +31,7 @@
 #include "Target/NVPTX/HostLibrary.h"
 #include "Target/NVPTX/KernelBundle.h"
 #include "Target/NVPTX/Pipeline.h"
+#include "Tools/NVPTXFlags.h"
 #include "Tools/ThreadsOption.h"
 #include "Tools/ToolContext.h"
 #include "mlir/IR/MLIRContext.h"
@@ -67,8 +69,6 @@ static cl::opt<std::string>
         cl::init("native"));
 static cl::alias cpuAlias("mcpu", cl::aliasopt(cpu),
                           cl::desc("Alias for --cpu"));
-static cl::opt<std::string> chip("chip", cl::desc("GPU architecture (nvptx)"),
-                                 cl::init("sm_90"));
 static cl::opt<std::string>
     headerFile("header", cl::desc("C header path (cpu; default: OUT with the "
                                   "extension replaced by .h)"));
@@ -186,10 +186,9 @@ static int compileForCPU(ModuleOp module, unsigned threads) {
   });
 }
 
-static int compileForNVPTX(ModuleOp module, MLIRContext &context) {
+static int compileForNVPTX(ModuleOp module, MLIRContext &context,
+                           mlir::quant4::NVPTXPipelineOptions &options) {
   std::string kind = emit.empty() ? "shared" : emit.getValue();
-  mlir::quant4::NVPTXPipelineOptions options;
-  options.chip = chip;
   options.activations = activations;
   if (kind == "ptx" || kind == "mlir") {
     if (!headerFile.empty() || !entries.empty())
@@ -235,7 +234,13 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::quant4::ThreadsOption threads(
       "OpenMP threads of the CPU code (> 1 links libomp; default 1)");
+  // --activations is the tool's own flag (both targets).
+  mlir::quant4::NVPTXPipelineOptions nvptxOptions;
+  std::unique_ptr<mlir::quant4::PipelineFlags> nvptxFlags =
+      mlir::quant4::makeNVPTXFlags(nvptxOptions, {"activations"});
   cl::ParseCommandLineOptions(argc, argv, "quant4 ahead-of-time compiler\n");
+  if (!nvptxFlags->apply())
+    return 1;
   if (target != "cpu" && target != "nvptx")
     return fail("--target must be cpu or nvptx, got '" + target + "'");
   if (!activations.empty() && activations != "f32" && activations != "q8_k")
@@ -247,6 +252,6 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
   if (target == "nvptx")
-    return compileForNVPTX(*module, context);
+    return compileForNVPTX(*module, context, nvptxOptions);
   return compileForCPU(*module, threads.getValue());
 }

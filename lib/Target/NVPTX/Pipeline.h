@@ -124,6 +124,10 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::desc("End with gpu-module-to-binary (PTX text); off stops "
                      "at the NVVM dialect"),
       llvm::cl::init(true)};
+
+  /// The options above by name, for tools that take them as flags
+  /// (lib/Tools/PipelineFlags.h) instead of declaring them again.
+  const auto &optionsByName() const { return OptionsMap; }
 };
 
 /// Stages of the pipeline, each usable on its own (lit tests run them one
