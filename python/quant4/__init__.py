@@ -40,8 +40,8 @@ __all__ = [
 def compile(source: str, target: str = "cpu", entry: str = "main",
             **options: Any) -> Any:
     """Compiles quant4 MLIR (text or a path): a numpy callable for
-    ``target="cpu"``, a dict kernel module name -> PTX text for
-    ``"nvptx"``; see
+    ``target="cpu"``, a :class:`quant4.compiler.PTXBundle` (kernel module
+    name -> PTX text, and the launch manifest) for ``"nvptx"``; see
     :func:`quant4.compiler.compile`."""
     from .compiler import compile as _compile
 

@@ -15,13 +15,19 @@ function's arguments and results must be static tensors of f32, f16, bf16
     ...                      threads=2, activations="q8_k")
 
 ``target="nvptx"`` runs lib/Target/NVPTX's pipeline (as ``q4-nvptx``) and
-returns PTX text (no GPU or CUDA needed to compile).
+returns a :class:`PTXBundle`: the PTX of each kernel module and the launch
+manifest that lib/Runtime runs them by (no GPU or CUDA needed to compile).
+
+    >>> kernels = quant4.compile("examples/gemv_q4k.mlir", target="nvptx")
+    >>> sorted(kernels)               # kernel module (gpu.binary) names
+    ['gemv_kernel']
+    >>> kernels.write("/tmp/gemv")    # as q4-nvptx -o /tmp/gemv
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Optional, Tuple, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 import numpy as np
 
@@ -93,9 +99,65 @@ class CompiledFunction:
         return f"<quant4 CPU function @{self.entry} from {self.source_name}>"
 
 
+class PTXBundle(Mapping[str, str]):
+    """What ``quant4.compile(..., target="nvptx")`` makes: a read-only
+    mapping kernel module (gpu.binary) name -> its PTX text, one entry per
+    module, plus :attr:`manifest`, the launch manifest (host functions,
+    their buffers and scratch, each kernel launch's grid, block and
+    operands; lib/Target/NVPTX/KernelBundle.h) that lib/Runtime's
+    KernelBundle runs the PTX by. :meth:`write` stores both as
+    ``q4-nvptx -o PREFIX`` does."""
+
+    _BASE = "kernels"
+
+    def __init__(self, manifest: str,
+                 modules: List[Tuple[str, str, str]]) -> None:
+        self.manifest = manifest
+        """The manifest text; its launch lines name each module's PTX file
+        ``kernels.<module>.ptx``."""
+        self._ptx: Dict[str, str] = {name: ptx for name, _, ptx in modules}
+
+    def __getitem__(self, module: str) -> str:
+        return self._ptx[module]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ptx)
+
+    def __len__(self) -> int:
+        return len(self._ptx)
+
+    def write(self, prefix: PathLike) -> List[str]:
+        """Writes ``PREFIX.manifest`` and ``PREFIX.<module>.ptx`` per module
+        (the manifest naming those files), as ``q4-nvptx -o PREFIX``; returns
+        the paths written."""
+        prefix = os.fspath(prefix)
+        base = os.path.basename(prefix)
+        if not base:
+            raise ValueError(f"prefix {prefix!r} names no file")
+        renames = {f"{self._BASE}.{m}.ptx": f"{base}.{m}.ptx"
+                   for m in self._ptx}
+        lines = []
+        for line in self.manifest.splitlines(keepends=True):
+            words = line.split(" ")
+            if words[0] == "launch" and words[1] in renames:
+                words[1] = renames[words[1]]
+            lines.append(" ".join(words))
+        paths = [prefix + ".manifest"]
+        with open(paths[0], "w", encoding="utf-8") as f:
+            f.write("".join(lines))
+        for module, ptx in self._ptx.items():
+            paths.append(f"{prefix}.{module}.ptx")
+            with open(paths[-1], "w", encoding="utf-8") as f:
+                f.write(ptx)
+        return paths
+
+    def __repr__(self) -> str:
+        return f"<quant4 PTXBundle of {', '.join(self._ptx)}>"
+
+
 def _compile_ptx(text: str, name: str, chip: str = "sm_90",
                  features: str = "+ptx80", threads: int = 128,
-                 activations: Optional[str] = None) -> Dict[str, str]:
+                 activations: Optional[str] = None) -> PTXBundle:
     mode = _activations(activations)
     threads = _positive("threads", threads)
     if not getattr(_mlir, "HAVE_NVPTX", False):
@@ -103,10 +165,10 @@ def _compile_ptx(text: str, name: str, chip: str = "sm_90",
             "quant4.compile(target='nvptx') needs the NVPTX target "
             "(lib/Target/NVPTX), which this build of quant4._mlir does not "
             "include")
-    raw, kernels = _mlir.compile_ptx(text, name, chip, features, threads,
-                                     mode)
+    raw, manifest, modules = _mlir.compile_ptx(text, name, chip, features,
+                                               threads, mode)
     _result(raw, f"{name}: cannot compile for NVPTX ({chip})")
-    return dict(kernels)
+    return PTXBundle(manifest, modules)
 
 
 def _compile_cpu(text: str, name: str, entry: str, threads: int = 1,
@@ -124,7 +186,7 @@ def _compile_cpu(text: str, name: str, entry: str, threads: int = 1,
 
 def compile(source: Union[PathLike, str], target: str = "cpu",
             entry: str = "main", **options: Any
-            ) -> Union[CompiledFunction, Dict[str, str]]:
+            ) -> Union[CompiledFunction, PTXBundle]:
     """Compiles a quant4 module for ``target``.
 
     Args:
@@ -139,9 +201,10 @@ def compile(source: Union[PathLike, str], target: str = "cpu",
             NVPTX pipeline of ``q4-nvptx`` (options ``chip="sm_90"``,
             ``features="+ptx80"``, ``threads=128``, ``activations=None``:
             ``"q8_k"`` rounds x to Q8_K for the open Q4_K matmuls the GEMV
-            kernel takes, M <= 16, docs/NVPTX.md); returns a dict
-            kernel module (gpu.binary) name -> PTX text, one entry per
-            module. ``entry`` is not used for NVPTX.
+            kernel takes, M <= 16, docs/NVPTX.md); returns a
+            :class:`PTXBundle` (kernel module name -> PTX text, one entry
+            per module, and the launch manifest). ``entry`` is not used for
+            NVPTX.
         entry: the function to call (cpu).
 
     Raises:
@@ -162,5 +225,5 @@ def compile(source: Union[PathLike, str], target: str = "cpu",
     return _compile_cpu(text, name, entry, **options)
 
 
-__all__ = ["ACTIVATIONS", "CompiledFunction", "MLIRError", "TARGETS",
-           "compile"]
+__all__ = ["ACTIVATIONS", "CompiledFunction", "MLIRError", "PTXBundle",
+           "TARGETS", "compile"]

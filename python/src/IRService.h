@@ -54,14 +54,27 @@ IRResult runPipeline(const std::string &source, const std::string &bufferName,
 /// Whether this build has the NVPTX target (lib/Target/NVPTX).
 bool haveNVPTX();
 
+/// What compileToPTX makes: q4-nvptx's output in memory.
+struct PTXBundle {
+  /// The launch manifest (lib/Target/NVPTX/KernelBundle.h); its launch
+  /// lines name the PTX by `Module::file`.
+  std::string manifest;
+  struct Module {
+    std::string name; // the gpu.binary's
+    std::string file; // "kernels.<name>.ptx"
+    std::string ptx;
+  };
+  std::vector<Module> modules;
+};
+
 /// Runs the NVPTX pipeline (as q4-nvptx: chip, PTX features, threads per
 /// block; `activations` "" / "f32" / "q8_k" as the pipeline's
-/// `activations` option) on `source`; on success `ptx` holds one
-/// (gpu.binary name, PTX text) pair per kernel module.
+/// `activations` option) on `source` and collects its kernel bundle (the
+/// PTX files named as by `q4-nvptx -o kernels`).
 IRResult compileToPTX(const std::string &source, const std::string &bufferName,
                       const std::string &chip, const std::string &features,
                       int64_t threads, const std::string &activations,
-                      std::vector<std::pair<std::string, std::string>> &ptx);
+                      PTXBundle &bundle);
 
 } // namespace quant4::python
 

@@ -163,16 +163,16 @@ PYBIND11_MODULE(_mlir, m) {
          const std::string &chip, const std::string &features, int64_t threads,
          const std::string &activations) {
         IRResult result;
-        std::vector<std::pair<std::string, std::string>> ptx;
+        PTXBundle bundle;
         {
           py::gil_scoped_release release;
           result = compileToPTX(source, name, chip, features, threads,
-                                activations, ptx);
+                                activations, bundle);
         }
-        py::dict kernels;
-        for (const auto &[binary, text] : ptx)
-          kernels[py::str(binary)] = text;
-        return py::make_tuple(toPython(result), kernels);
+        py::list modules;
+        for (const PTXBundle::Module &module : bundle.modules)
+          modules.append(py::make_tuple(module.name, module.file, module.ptx));
+        return py::make_tuple(toPython(result), bundle.manifest, modules);
       },
       py::arg("source"), py::arg("name"), py::arg("chip") = "sm_90",
       py::arg("features") = "+ptx80", py::arg("threads") = 128,

@@ -1,8 +1,9 @@
 //===- PTXService.cpp - quant4 MLIR text to PTX text ----------------------===//
 //
 // quant4.compile(target="nvptx"): lib/Target/NVPTX's pipeline (the one
-// q4-nvptx runs), then the PTX of every gpu.binary. Every MLIR-enabled build
-// has the NVPTX target (no CUDA toolkit is needed to make PTX).
+// q4-nvptx runs), then its kernel bundle: the launch manifest and the PTX of
+// every gpu.binary. Every MLIR-enabled build has the NVPTX target (no CUDA
+// toolkit is needed to make PTX).
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,8 +11,8 @@
 
 #include "IRSession.h"
 
+#include "Target/NVPTX/KernelBundle.h"
 #include "Target/NVPTX/Pipeline.h"
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Pass/PassManager.h"
 
 using namespace mlir;
@@ -23,7 +24,7 @@ bool haveNVPTX() { return true; }
 IRResult compileToPTX(const std::string &source, const std::string &bufferName,
                       const std::string &chip, const std::string &features,
                       int64_t threads, const std::string &activations,
-                      std::vector<std::pair<std::string, std::string>> &ptx) {
+                      PTXBundle &bundle) {
   registerPasses();
   Session session(source, bufferName);
   OwningOpRef<ModuleOp> module = session.parse();
@@ -40,16 +41,16 @@ IRResult compileToPTX(const std::string &source, const std::string &bufferName,
     session.error("the NVPTX pipeline failed");
     return std::move(session.result);
   }
-  for (auto binary : module->getOps<gpu::BinaryOp>()) {
-    auto object = dyn_cast<gpu::ObjectAttr>(binary.getObjects()[0]);
-    if (!object || object.getFormat() != gpu::CompilationTarget::Assembly) {
-      session.error("gpu.binary @" + binary.getName().str() +
-                    " does not hold PTX text");
-      return std::move(session.result);
-    }
-    ptx.emplace_back(binary.getName().str(),
-                     object.getObject().getValue().str());
+  FailureOr<mlir::quant4::KernelBundleText> text =
+      mlir::quant4::buildKernelBundle(*module, "kernels");
+  if (failed(text)) {
+    session.error("the kernels cannot be bundled");
+    return std::move(session.result);
   }
+  bundle.manifest = std::move(text->manifest);
+  for (mlir::quant4::KernelBundleText::Ptx &ptx : text->ptx)
+    bundle.modules.push_back(
+        {std::move(ptx.binary), std::move(ptx.file), std::move(ptx.text)});
   session.result.ok = true;
   return std::move(session.result);
 }

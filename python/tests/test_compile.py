@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+from collections.abc import Mapping
 
 import numpy as np
 import pytest
@@ -181,28 +182,44 @@ def test_cpu_options_threads_and_q8k_activations():
         quant4.compile(source, entry="mm", activations="int8")
 
 
-def test_nvptx_gives_ptx_per_kernel_module():
-    """PTX per kernel module when the build has lib/Target/NVPTX, else
-    NotImplementedError."""
+def test_nvptx_gives_ptx_per_kernel_module(tmp_path):
+    """PTX per kernel module and the launch manifest when the build has
+    lib/Target/NVPTX, else NotImplementedError."""
     source = _matmul_module("#quant4.q4_k", 256, 512, 256 * 2 * 144, m=1)
     if not ir._mlir.HAVE_NVPTX:
         with pytest.raises(NotImplementedError, match="NVPTX target"):
             quant4.compile(source, target="nvptx")
         return
-    # Always a dict kernel module name -> PTX text: one module for the GEMV
-    # kernel (M = 1), two for M = 64 with ui8 storage (the split-K partial
-    # sums and their sum; docs/NVPTX.md).
+    # Always a PTXBundle, a mapping kernel module name -> PTX text: one
+    # module for the GEMV kernel (M = 1), two for M = 64 with ui8 storage
+    # (the split-K partial sums and their sum; docs/NVPTX.md).
     ptx = quant4.compile(source, target="nvptx", chip="sm_90")
-    assert isinstance(ptx, dict) and len(ptx) == 1
+    assert isinstance(ptx, quant4.compiler.PTXBundle) and len(ptx) == 1
     gemm = quant4.compile(
         _matmul_module("#quant4.q4_k", 256, 512, 256 * 2 * 144, m=64),
         target="nvptx", chip="sm_90")
-    assert isinstance(gemm, dict) and len(gemm) == 2
+    assert isinstance(gemm, Mapping) and len(gemm) == 2
     for texts in (ptx, gemm):
         assert all(isinstance(k, str) and isinstance(t, str)
                    for k, t in texts.items())
         assert all(".target sm_90" in t and ".entry" in t
                    for t in texts.values())
+        # The manifest launches each module's kernels on @mm's buffers.
+        lines = texts.manifest.splitlines()
+        assert lines[0] == "quant4-nvptx-bundle 1" and "func mm 3" in lines
+        launched = {line.split()[1] for line in lines
+                    if line.startswith("launch ")}
+        assert launched == {f"kernels.{m}.ptx" for m in texts}
+
+    # write() stores the files as q4-nvptx -o PREFIX names them.
+    paths = gemm.write(tmp_path / "k")
+    assert sorted(paths) == sorted(
+        [str(tmp_path / "k.manifest")] +
+        [str(tmp_path / f"k.{m}.ptx") for m in gemm])
+    written = (tmp_path / "k.manifest").read_text()
+    assert written == gemm.manifest.replace("launch kernels.", "launch k.")
+    for module, text in gemm.items():
+        assert (tmp_path / f"k.{module}.ptx").read_text() == text
     with pytest.raises(ir.MLIRError):
         quant4.compile("func.func @f(", target="nvptx")
 
