@@ -117,6 +117,7 @@ int main() {
       return rc == 0 ? Status::success() : Status::error(q4_gemv_q4k_error());
     }));
     orDie(graph.launch(stream));
+    orDie(stream.synchronize()); // before the graph is destroyed
   });
 
   // A misaligned pointer is refused with -1 and a message naming it.
