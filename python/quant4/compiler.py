@@ -55,6 +55,18 @@ def _positive(name: str, value: Any) -> int:
     return value
 
 
+def _native_options(threads: Any, activations: Optional[str], have: str,
+                    missing: str) -> Tuple[int, str]:
+    """(threads, activation mode) for _mlir after checking both, and that
+    this build has the target (`have`: its HAVE_* flag; else
+    NotImplementedError(`missing`))."""
+    mode = _activations(activations)
+    threads = _positive("threads", threads)
+    if not getattr(_mlir, have, False):
+        raise NotImplementedError(missing)
+    return threads, mode
+
+
 def _read_source(source: Union[PathLike, str]) -> Tuple[str, str]:
     """(text, name for locations) of MLIR text or a .mlir path."""
     if isinstance(source, os.PathLike) or (
@@ -158,13 +170,11 @@ class PTXBundle(Mapping[str, str]):
 def _compile_ptx(text: str, name: str, chip: str = "sm_90",
                  features: str = "+ptx80", threads: int = 128,
                  activations: Optional[str] = None) -> PTXBundle:
-    mode = _activations(activations)
-    threads = _positive("threads", threads)
-    if not getattr(_mlir, "HAVE_NVPTX", False):
-        raise NotImplementedError(
-            "quant4.compile(target='nvptx') needs the NVPTX target "
-            "(lib/Target/NVPTX), which this build of quant4._mlir does not "
-            "include")
+    threads, mode = _native_options(
+        threads, activations, "HAVE_NVPTX",
+        "quant4.compile(target='nvptx') needs the NVPTX target "
+        "(lib/Target/NVPTX), which this build of quant4._mlir does not "
+        "include")
     raw, manifest, modules = _mlir.compile_ptx(text, name, chip, features,
                                                threads, mode)
     _result(raw, f"{name}: cannot compile for NVPTX ({chip})")
@@ -173,12 +183,10 @@ def _compile_ptx(text: str, name: str, chip: str = "sm_90",
 
 def _compile_cpu(text: str, name: str, entry: str, threads: int = 1,
                  activations: Optional[str] = None) -> CompiledFunction:
-    mode = _activations(activations)
-    threads = _positive("threads", threads)
-    if not getattr(_mlir, "HAVE_JIT", False):
-        raise NotImplementedError(
-            "this build of quant4._mlir has no CPU JIT (lib/Target/CPU was "
-            "not built)")
+    threads, mode = _native_options(
+        threads, activations, "HAVE_JIT",
+        "this build of quant4._mlir has no CPU JIT (lib/Target/CPU was not "
+        "built)")
     raw, native = _mlir.compile_cpu(text, name, entry, threads, mode)
     _result(raw, f"{name}: cannot compile @{entry} for the CPU")
     return CompiledFunction(native, entry, name)
