@@ -154,7 +154,7 @@ def Quant4GPUGemv : Pass<"quant4-gpu-gemv", "::mlir::func::FuncOp"> {
 def Quant4GPUMmaGemv : Pass<"quant4-gpu-mma-gemv", "::mlir::func::FuncOp"> {
   let summary = "GEMV-class Q4_K quant4.matmul (M <= max-rows) on tensor cores";
   let description = [{
-    Replaces a static Q4_K `quant4.matmul` with f32 activations, from
+    Replaces a static Q4_K `quant4.matmul` with f32 or Q8_K activations, from
     `min-rows` to `max-rows` rows (at most 16), N a multiple of 16, f32 result and
     accumulator and weights from `quant4.from_bytes` (a ui8 argument is
     retyped to i8 as for quant4-gpu-gemv) by two launches. The first
@@ -167,7 +167,11 @@ def Quant4GPUMmaGemv : Pass<"quant4-gpu-mma-gemv", "::mlir::func::FuncOp"> {
     sub-block's d1 and m1 in f32:
     `y = sum_j d1 2^-s (q . (hi + lo)) - m1 sum_j(x)`. `warps` warps split the
     K blocks of a column tile (`unroll` blocks' bytes loaded at once) and
-    meet in workgroup memory. Other matmuls
+    meet in workgroup memory. With `activations q8_k` x is rounded to Q8_K
+    instead (quant4-gpu-gemv's rounding launch) and each sub-block takes two
+    int8 mmas (m16n8k32, exact i32): the nibbles with x's codes and all-ones
+    with them, scaled by the integer sc and m; per block
+    `y += d_x (d sum sc dot - dmin sum m sum)`. Other matmuls
     are left to quant4-gpu-gemv.
 
     ```mlir

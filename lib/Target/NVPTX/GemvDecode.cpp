@@ -183,14 +183,21 @@ private:
 
 } // namespace
 
-namespace {
+std::pair<Value, Value>
+mlir::quant4::getQ4KBlockScales(DecodeBuilder &d, ArrayRef<Value> header) {
+  OpBuilder &b = d.builder();
+  Location loc = d.location();
+  auto half = [&](Value word) -> Value {
+    Value bits = arith::TruncIOp::create(b, loc, b.getI16Type(), word);
+    Value value = arith::BitcastOp::create(b, loc, b.getF16Type(), bits);
+    return arith::ExtFOp::create(b, loc, b.getF32Type(), value);
+  };
+  return {half(header[0]),
+          half(arith::ShRUIOp::create(b, loc, header[0], d.i32(16)))};
+}
 
-/// A Q4_K header's 6-bit scales and mins as the bytes of four words:
-/// sc 0 - 3, sc 4 - 7, m 0 - 3, m 4 - 7. Bytes j < 4 are the low 6 bits of
-/// scales[j] (sc) and scales[j + 4] (m); bytes 4 - 7 are the low / high
-/// nibble of scales[j + 4] with the top two bits of scales[j - 4] (sc) or
-/// scales[j] (m) above them: ggml's get_scale_min_k4 on all 8 at once.
-std::array<Value, 4> packQ4KScales(DecodeBuilder &d, ArrayRef<Value> header) {
+std::array<Value, 4> mlir::quant4::packQ4KScales(DecodeBuilder &d,
+                                                 ArrayRef<Value> header) {
   OpBuilder &b = d.builder();
   Location loc = d.location();
   auto andI = [&](Value v, int64_t mask) -> Value {
@@ -209,18 +216,14 @@ std::array<Value, 4> packQ4KScales(DecodeBuilder &d, ArrayRef<Value> header) {
               andI(shr(header[2], 2), 0x30303030))};
 }
 
+namespace {
+
 /// d * sc and dmin * m from a header and the (i32) sc and m.
 std::pair<Value, Value> scaleQ4K(DecodeBuilder &d, ArrayRef<Value> header,
                                  Value sc, Value m) {
   OpBuilder &b = d.builder();
   Location loc = d.location();
-  auto half = [&](Value word) -> Value {
-    Value bits = arith::TruncIOp::create(b, loc, b.getI16Type(), word);
-    Value value = arith::BitcastOp::create(b, loc, b.getF16Type(), bits);
-    return arith::ExtFOp::create(b, loc, b.getF32Type(), value);
-  };
-  Value scale = half(header[0]);
-  Value minScale = half(arith::ShRUIOp::create(b, loc, header[0], d.i32(16)));
+  auto [scale, minScale] = getQ4KBlockScales(d, header);
   return {arith::MulFOp::create(b, loc, scale, d.toF32(sc)),
           arith::MulFOp::create(b, loc, minScale, d.toF32(m))};
 }

@@ -22,6 +22,7 @@
 #include "Dialect/Quant4/IR/Quant4Attrs.h"
 #include "mlir/IR/Builders.h"
 
+#include <array>
 #include <memory>
 
 namespace mlir::quant4 {
@@ -105,6 +106,15 @@ protected:
 /// scales[4 - 7], scales[8 - 11].
 std::pair<Value, Value> getQ4KSubBlockScales(DecodeBuilder &d,
                                              ArrayRef<Value> header, Value j);
+/// A Q4_K block's d and dmin (f16 in header word 0) as f32.
+std::pair<Value, Value> getQ4KBlockScales(DecodeBuilder &d,
+                                          ArrayRef<Value> header);
+/// A Q4_K header's 6-bit scales and mins as the bytes of four i32 words: sc
+/// 0 - 3, sc 4 - 7, m 0 - 3, m 4 - 7 (ggml's get_scale_min_k4 on all 8
+/// sub-blocks at once: bytes j < 4 are the low 6 bits of scales[j] and
+/// scales[j + 4]; bytes 4 - 7 the low / high nibble of scales[j + 4] with
+/// the top two bits of scales[j - 4] or scales[j] above them).
+std::array<Value, 4> packQ4KScales(DecodeBuilder &d, ArrayRef<Value> header);
 /// getQ4KSubBlockScales for all 8 sub-blocks, sharing the unpacking.
 SmallVector<std::pair<Value, Value>> getQ4KScales(DecodeBuilder &d,
                                                   ArrayRef<Value> header);

@@ -1,7 +1,8 @@
 //===- MmaGemv.cpp - GEMV-class Q4_K quant4.matmul on tensor cores --------===//
 //
-// quant4-gpu-mma-gemv: a Q4_K `quant4.matmul` with f32 activations and few
-// rows (2 <= M <= 16 by default, N a multiple of 16) becomes two launches: x
+// quant4-gpu-mma-gemv: a Q4_K `quant4.matmul` with few rows (2 <= M <= 16
+// by default, N a multiple of 16) becomes (with f32 activations; Q8_K ones:
+// accumulateBlockInt8) two launches: x
 // split into scaled f16 halves per 32-value sub-block (HalfSplit.h), then a
 // kernel that multiplies the weights' 4-bit codes q, as exact f16, with
 // both halves on tensor cores and applies each sub-block's scales in f32:
@@ -40,6 +41,7 @@
 #include "Target/NVPTX/LaunchRewrites.h"
 #include "Target/NVPTX/MatmulRewrite.h"
 #include "Target/NVPTX/Passes.h"
+#include "Target/NVPTX/QuantizeQ8K.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -69,6 +71,7 @@ struct MmaGemvShape : MatmulSizes {
   int64_t rowTiles; // x rows / 8, rounded up (1 or 2)
   int64_t warps;    // W: warps of a launch block, splitting its K blocks
   int64_t unroll;   // U: K blocks of a warp loaded before their math
+  bool int8;        // activations q8_k: int8 mma on x rounded to Q8_K
   int64_t paddedRows() const { return rowTiles * kTileRows; }
 };
 
@@ -76,9 +79,9 @@ class MmaGemvKernelBuilder {
 public:
   MmaGemvKernelBuilder(OpBuilder &b, Location loc, const MmaGemvShape &s,
                        BlockFormatAttrInterface format, Value storage,
-                       HalfSplitBuffers x, Value y)
-      : b(b), loc(loc), s(s), format(format), storage(storage), x(x), y(y),
-        d(b, loc, storage) {}
+                       HalfSplitBuffers x, Q8KBuffers xq, Value y)
+      : b(b), loc(loc), s(s), format(format), storage(storage), x(x), xq(xq),
+        y(y), d(b, loc, storage) {}
 
   void build(gpu::LaunchOp launch) {
     Value tid = launch.getThreadIds().x;
@@ -179,6 +182,26 @@ private:
         b, loc, VectorType::get({4, 2}, b.getF16Type()), codes);
   }
 
+  /// load() where x row `row` (of tile t) is below M, else `zero`.
+  Value loadRow(Value row, int64_t t, function_ref<Value()> load,
+                DenseElementsAttr zero) {
+    if (s.rows % kTileRows == 0 || (t + 1) * kTileRows <= s.rows)
+      return load();
+    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
+                                         idx(s.rows));
+    return scf::IfOp::create(
+               b, loc, inside,
+               [&](OpBuilder &, Location) {
+                 scf::YieldOp::create(b, loc, load());
+               },
+               [&](OpBuilder &, Location) {
+                 scf::YieldOp::create(
+                     b, loc,
+                     ValueRange{arith::ConstantOp::create(b, loc, zero)});
+               })
+        .getResult(0);
+  }
+
   /// The lane's 8 values (hi or lo) of x row 8 t + g at `k`: B operands of
   /// the sub-block's two chunk halves. Rows past M are zeros, not loaded.
   std::array<Value, 2> activationOperands(int64_t half, int64_t t, Value k) {
@@ -188,24 +211,8 @@ private:
       return vector::LoadOp::create(b, loc, type, x.halves,
                                     ValueRange{idx(half), row, k});
     };
-    Value v;
-    if (s.rows % kTileRows == 0 || (t + 1) * kTileRows <= s.rows) {
-      v = load();
-    } else {
-      Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                           row, idx(s.rows));
-      v = scf::IfOp::create(
-              b, loc, inside,
-              [&](OpBuilder &, Location) {
-                scf::YieldOp::create(b, loc, load());
-              },
-              [&](OpBuilder &, Location) {
-                Value zero = arith::ConstantOp::create(
-                    b, loc, DenseElementsAttr::get(type, b.getF16FloatAttr(0)));
-                scf::YieldOp::create(b, loc, zero);
-              })
-              .getResult(0);
-    }
+    Value v = loadRow(row, t, load,
+                      DenseElementsAttr::get(type, b.getF16FloatAttr(0)));
     Value rows = vector::ShapeCastOp::create(
         b, loc, VectorType::get({4, 2}, b.getF16Type()), v);
     std::array<Value, 2> operands;
@@ -232,9 +239,123 @@ private:
     for (Value kb : kbs)
       blocks.push_back({loadColumn(add(colBase, g), kb),
                         loadColumn(add(colBase, add(g, idx(8))), kb)});
-    for (auto [kb, columns] : llvm::zip(kbs, blocks))
-      accumulateBlock(kb, columns, acc);
+    for (auto [kb, columns] : llvm::zip(kbs, blocks)) {
+      if (s.int8)
+        accumulateBlockInt8(kb, columns, acc);
+      else
+        accumulateBlock(kb, columns, acc);
+    }
     return acc;
+  }
+
+  /// x row 8 t + g's 8 Q8_K codes at `k` as the int8 B operand (k slots 4c
+  /// .. 4c + 3 and 16 + 4c .. 16 + 4c + 3 are values k .. k + 7); rows past
+  /// M are zeros, not loaded.
+  Value codeOperand(int64_t t, Value k) {
+    auto type = VectorType::get({8}, b.getI8Type());
+    Value row = add(g, idx(kTileRows * t));
+    auto load = [&]() -> Value {
+      return vector::LoadOp::create(b, loc, type, xq.codes,
+                                    ValueRange{add(d.mul(row, s.depth), k)});
+    };
+    Value v = loadRow(row, t, load,
+                      DenseElementsAttr::get(type, b.getI8IntegerAttr(0)));
+    return vector::ShapeCastOp::create(
+        b, loc, VectorType::get({2, 4}, b.getI8Type()), v);
+  }
+
+  /// Q8_K activations: per sub-block j, exact int8 mma (m16n8k32, s32) of
+  /// the nibbles (w >> 4 h) & 0x0F0F0F0F with x's codes, and of all-ones
+  /// with them (the codes' sums), scaled by the integer sc_j and m_j; per
+  /// block y += d_x (d sum_j sc_j dot_j - dmin sum_j m_j sum_j), as ggml's
+  /// vec_dot_q4_K_q8_K.
+  void accumulateBlockInt8(Value kb, ArrayRef<SmallVector<Value>> columns,
+                           MutableArrayRef<Value> acc) {
+    auto i32x2x2 = VectorType::get({2, 2}, b.getI32Type());
+    auto operandType = VectorType::get({4, 4}, b.getI8Type());
+    Value zero = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(i32x2x2, b.getI32IntegerAttr(0)));
+    Value ones = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(operandType, b.getI8IntegerAttr(1)));
+    SmallVector<std::array<Value, 4>> packed;
+    for (const SmallVector<Value> &words : columns)
+      packed.push_back(packQ4KScales(d, ArrayRef<Value>(words).take_front(4)));
+    auto byteAt = [&](Value word, int64_t j) -> Value {
+      return arith::AndIOp::create(
+          b, loc, arith::ShRUIOp::create(b, loc, word, d.i32(8 * (j % 4))),
+          d.i32(0xFF));
+    };
+    SmallVector<Value> dots(s.rowTiles, zero), mins(s.rowTiles, zero);
+    Value kBase = d.mul(kb, kBlock);
+    for (int64_t chunk = 0; chunk < kChunks; ++chunk)
+      for (int64_t h = 0; h < 2; ++h) {
+        int64_t j = 2 * chunk + h;
+        SmallVector<Value> parts;
+        for (int64_t ch = 0; ch < 2; ++ch)
+          for (const SmallVector<Value> &words : columns) {
+            Value w = words[4 + 2 * chunk + ch];
+            if (h)
+              w = arith::ShRUIOp::create(b, loc, w, d.i32(4));
+            parts.push_back(
+                arith::AndIOp::create(b, loc, w, d.i32(0x0F0F0F0F)));
+          }
+        Value codes = vector::ShapeCastOp::create(
+            b, loc, operandType,
+            vector::BitCastOp::create(
+                b, loc, VectorType::get({16}, b.getI8Type()),
+                vector::FromElementsOp::create(
+                    b, loc, VectorType::get({4}, b.getI32Type()), parts)));
+        auto intPairs = [&](int64_t word) {
+          Value v0 = byteAt(packed[0][word + j / 4], j);
+          Value v1 = byteAt(packed[1][word + j / 4], j);
+          return vector::FromElementsOp::create(b, loc, i32x2x2,
+                                                ValueRange{v0, v0, v1, v1});
+        };
+        Value sc = intPairs(0), m = intPairs(2);
+        Value k = add(kBase, add(d.mul(c, 8), idx(32 * j)));
+        for (int64_t t = 0; t < s.rowTiles; ++t) {
+          Value xb = codeOperand(t, k);
+          auto mma = [&](Value a) -> Value {
+            return nvgpu::MmaSyncOp::create(b, loc, a, xb, zero,
+                                            ArrayRef<int64_t>{16, 8, 32});
+          };
+          dots[t] = arith::AddIOp::create(
+              b, loc, dots[t], arith::MulIOp::create(b, loc, sc, mma(codes)));
+          mins[t] = arith::AddIOp::create(
+              b, loc, mins[t], arith::MulIOp::create(b, loc, m, mma(ones)));
+        }
+      }
+    // d and dmin of both columns, d_x of rows 2c, 2c + 1 (clamped to M - 1:
+    // rows past M have zero sums).
+    SmallVector<Value> dd, dm;
+    for (const SmallVector<Value> &words : columns) {
+      auto [scale, minScale] = getQ4KBlockScales(d, words);
+      dd.push_back(scale);
+      dm.push_back(minScale);
+    }
+    Value scale = pairs(dd[0], dd[1], /*byRow=*/true);
+    Value minScale = pairs(dm[0], dm[1], /*byRow=*/true);
+    auto f32x2x2 = VectorType::get({2, 2}, b.getF32Type());
+    for (int64_t t = 0; t < s.rowTiles; ++t) {
+      SmallVector<Value> dx;
+      for (int64_t r = 0; r < 2; ++r) {
+        Value row = arith::MinUIOp::create(
+            b, loc, add(d.mul(c, 2), idx(kTileRows * t + r)), idx(s.rows - 1));
+        dx.push_back(memref::LoadOp::create(
+            b, loc, xq.scales,
+            ValueRange{add(d.mul(row, s.blocksPerRow), kb)}));
+      }
+      Value rowScales = pairs(dx[0], dx[1], /*byRow=*/false);
+      Value sum = arith::SubFOp::create(
+          b, loc,
+          arith::MulFOp::create(
+              b, loc, scale, arith::SIToFPOp::create(b, loc, f32x2x2, dots[t])),
+          arith::MulFOp::create(
+              b, loc, minScale,
+              arith::SIToFPOp::create(b, loc, f32x2x2, mins[t])));
+      acc[t] = arith::AddFOp::create(
+          b, loc, acc[t], arith::MulFOp::create(b, loc, rowScales, sum));
+    }
   }
 
   void accumulateBlock(Value kb, ArrayRef<SmallVector<Value>> columns,
@@ -331,6 +452,7 @@ private:
   BlockFormatAttrInterface format;
   Value storage;
   HalfSplitBuffers x;
+  Q8KBuffers xq;
   Value y;
   DecodeBuilder d;
   Value lane, g, c, colBase;
@@ -339,11 +461,12 @@ private:
 struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
   using Base::Base;
 
-  /// Q4_K weights from from_bytes of i8 (or retyped ui8) storage, f32
-  /// activations, min-rows <= M <= max-rows (at most 16), N a multiple of
+  /// Q4_K weights from from_bytes of i8 (or retyped ui8) storage, f32 or
+  /// Q8_K activations, min-rows <= M <= max-rows (at most 16), N a multiple of
   /// 16.
   std::optional<MmaGemvShape> match(MatmulOp op) {
-    std::optional<MatmulSizes> sizes = getStaticMatmulSizes(op);
+    ActivationMode mode = op.getActivationModeOrDefault();
+    std::optional<MatmulSizes> sizes = getStaticMatmulSizes(op, mode);
     if (!sizes || !isa<Q4KAttr>(op.getWeights().getType().getFormat()) ||
         sizes->rows < minRows ||
         sizes->rows > std::min<int64_t>(maxRows, 2 * kTileRows) ||
@@ -353,6 +476,7 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
     MmaGemvShape s;
     static_cast<MatmulSizes &>(s) = *sizes;
     s.rowTiles = llvm::divideCeil(s.rows, kTileRows);
+    s.int8 = mode == ActivationMode::q8_k;
     // Defaults from H100 sweeps (docs/PERF.md, "Tensor-core GEMV"): 8
     // warps, 16 when N / 16 launch blocks of 8 would leave fewer than
     // kTargetWarps warps; two K blocks a trip for two row tiles when each
@@ -375,8 +499,13 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
     OpBuilder b(op);
     Location loc = op.getLoc();
     memref::AllocOp buffer = allocateMatmulResult(b, op);
-    HalfSplitBuffers x = buildHalfSplitActivations(
-        b, loc, op.getActivations(), s.rows, s.paddedRows(), s.depth);
+    HalfSplitBuffers x;
+    Q8KBuffers xq;
+    if (s.int8)
+      xq = buildQ8KQuantization(b, loc, op.getActivations(), s.rows, s.depth);
+    else
+      x = buildHalfSplitActivations(b, loc, op.getActivations(), s.rows,
+                                    s.paddedRows(), s.depth);
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
     auto launch = gpu::LaunchOp::create(
         b, loc, arith::ConstantIndexOp::create(b, loc, s.cols / kTileCols), one,
@@ -390,7 +519,7 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
     OpBuilder body = OpBuilder::atBlockBegin(&launch.getBody().front());
     Value storage = op.getWeights().getDefiningOp<FromBytesOp>().getBytes();
     MmaGemvKernelBuilder(body, loc, s, op.getWeights().getType().getFormat(),
-                         storage, x, buffer)
+                         storage, x, xq, buffer)
         .build(launch);
     allowContraction(launch);
     b.setInsertionPointAfter(launch);

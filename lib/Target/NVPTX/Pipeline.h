@@ -68,7 +68,7 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::init(0)};
   Option<int64_t> mmaGemvMaxRows{
       *this, "mma-gemv-max-rows",
-      llvm::cl::desc("Q4_K matmuls with f32 activations and at most this "
+      llvm::cl::desc("Q4_K matmuls (f32 or Q8_K activations) with at most this "
                      "many rows (<= 16, N a multiple of 16) get the "
                      "tensor-core GEMV kernel (quant4-gpu-mma-gemv; 0 = "
                      "off); it runs before the GEMV kernel"),

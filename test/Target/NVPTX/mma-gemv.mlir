@@ -103,8 +103,7 @@ func.func @k4096(%x: tensor<16x4096xf32>, %raw: tensor<73728xi8>) -> tensor<16x3
   return %y : tensor<16x32xf32>
 }
 
-// Left to quant4-gpu-gemv: M > 16, N not a multiple of 16, NF4, Q8_K
-// activations.
+// Left to quant4-gpu-gemv: M > 16, N not a multiple of 16, NF4.
 // CHECK-LABEL: func.func @m17(
 // CHECK:         quant4.matmul
 func.func @m17(%x: tensor<17x512xf32>, %raw: tensor<9216xi8>) -> tensor<17x32xf32> {
@@ -129,8 +128,24 @@ func.func @nf4(%x: tensor<1x512xf32>, %raw: tensor<9216xi8>) -> tensor<1x32xf32>
   return %y : tensor<1x32xf32>
 }
 
+// Q8_K activations: x rounded to Q8_K (quant4-gpu-gemv's rounding launch),
+// then per sub-block two int8 mmas (m16n8k32, i32): the nibbles with x's
+// codes, all-ones with them (the codes' sums), scaled by the integer sc
+// and m; per block d_x (d dots - dmin mins) in f32.
 // CHECK-LABEL: func.func @q8(
-// CHECK:         quant4.matmul
+// CHECK:         %[[CODES8:.*]] = memref.alloc() : memref<512xi8>
+// CHECK:         %[[XD:.*]] = memref.alloc() : memref<2xf32>
+// CHECK:         gpu.launch
+// CHECK:         gpu.launch
+// CHECK-DAG:       arith.constant dense<1> : vector<4x4xi8>
+// CHECK-DAG:       arith.constant 252645135 : i32
+// CHECK:           vector.load %[[CODES8]]{{.*}} : memref<512xi8>, vector<8xi8>
+// CHECK:           nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 32]} : (vector<4x4xi8>, vector<2x4xi8>, vector<2x2xi32>) -> vector<2x2xi32>
+// CHECK:           nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 32]}
+// CHECK:           memref.load %[[XD]]
+// CHECK:           arith.sitofp %{{.*}} : vector<2x2xi32> to vector<2x2xf32>
+// DEFAULT-LABEL: func.func @q8(
+// DEFAULT:         quant4.matmul
 func.func @q8(%x: tensor<1x512xf32>, %raw: tensor<9216xi8>) -> tensor<1x32xf32> {
   %w = quant4.from_bytes %raw : tensor<9216xi8> -> !q
   %y = quant4.matmul %x, %w activations q8_k : tensor<1x512xf32>, !q -> tensor<1x32xf32>

@@ -24,6 +24,11 @@
 // RUN: %ptxas -arch=sm_90 %t/k.mma_gemv_kernel.ptx -o %t/mma_gemv_kernel.cubin
 // RUN: %ptxas -arch=sm_90 -v %t/k.mma_gemv_kernel_7.ptx -o %t/v.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
+// With Q8_K activations (@mma_gemv_q8): int8 mma.sync m16n8k32.
+// RUN: %ptxas -arch=sm_90 -v %t/k.mma_gemv_q8_kernel_8.ptx -o %t/v.cubin 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=NOSPILL
+// RUN: FileCheck %s --check-prefix=INT8MMA --input-file=%t/k.mma_gemv_q8_kernel_8.ptx
+// INT8MMA: mma.sync.aligned.m16n8k32.row.col.satfinite.s32.s8.s8.s32
 // The GEMV kernels (M <= 16) keep their decoded values and sums in
 // registers: no local memory.
 // RUN: %ptxas -arch=sm_90 -v %t/k.q4k_kernel.ptx -o %t/v.cubin 2>&1 \
@@ -71,6 +76,7 @@
 // RUN: %ptxas -arch=sm_80 %t/a.q4k_kernel.ptx -o %t/a.cubin
 // RUN: %ptxas -arch=sm_80 %t/a.gemm_kernel_0.ptx -o %t/a_gemm.cubin
 // RUN: %ptxas -arch=sm_80 %t/a.mma_gemv_kernel_7.ptx -o %t/a_mma_gemv.cubin
+// RUN: %ptxas -arch=sm_80 %t/a.mma_gemv_q8_kernel_8.ptx -o %t/a_mma_gemv_q8.cubin
 // ptxas itself can fail this test: PTX for sm_90 does not assemble for sm_75.
 // RUN: not %ptxas -arch=sm_75 %t/k.q4k_kernel.ptx -o %t/bad.cubin
 
@@ -132,5 +138,12 @@ func.func @dequant(%raw: tensor<73728xi8>) -> tensor<256x512xf32> {
 func.func @mma_gemv(%x: tensor<4x512xf32>, %raw: tensor<73728xi8>) -> tensor<4x256xf32> {
   %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
   %y = quant4.matmul %x, %w : tensor<4x512xf32>, !q -> tensor<4x256xf32>
+  return %y : tensor<4x256xf32>
+}
+
+// The same with Q8_K activations: the rounding, then int8 mma.sync.
+func.func @mma_gemv_q8(%x: tensor<4x512xf32>, %raw: tensor<73728xi8>) -> tensor<4x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
+  %y = quant4.matmul %x, %w activations q8_k : tensor<4x512xf32>, !q -> tensor<4x256xf32>
   return %y : tensor<4x256xf32>
 }
