@@ -136,6 +136,10 @@ def Quant4GPUGemv : Pass<"quant4-gpu-gemv", "::mlir::func::FuncOp"> {
            "Values per decoder unit (Q4_K 64, 32, 16 or 8; other formats "
            "the decode group or a power of two >= 8 dividing the block; 0 = "
            "default)">,
+    Option<"pdl", "pdl", "bool", /*default=*/"false",
+           "Programmatic dependent launch (sm_90): with Q8_K activations the "
+           "GEMV kernel waits for the rounding launch with "
+           "griddepcontrol.wait, so it may start while that one finishes">,
     Option<"sharedTables", "shared-tables", "bool", /*default=*/"true",
            "Decode tables (NF4 codebook, E2M1 values) in workgroup memory">,
   ];
@@ -196,11 +200,16 @@ def Quant4GPUMmaGemv : Pass<"quant4-gpu-mma-gemv", "::mlir::func::FuncOp"> {
            "8 rows of x; 0 = by shape)">,
     Option<"unroll", "unroll", "int64_t", /*default=*/"0",
            "K blocks a warp loads before their math (0 = by shape)">,
+    Option<"pdl", "pdl", "bool", /*default=*/"false",
+           "Programmatic dependent launch (sm_90): the mma kernel waits for "
+           "the x launch with griddepcontrol.wait, so it may start while "
+           "that one finishes">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::gpu::GPUDialect",
+    "::mlir::NVVM::NVVMDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::nvgpu::NVGPUDialect",
     "::mlir::scf::SCFDialect",

@@ -138,6 +138,10 @@ parseBundleManifest(const std::string &text) {
         launch.sharedBytes = unsigned(bytes);
         ++first;
       }
+      if (w.size() > first && w[first] == "pdl") {
+        launch.programmatic = true;
+        ++first;
+      }
       for (size_t i = first; i < w.size(); ++i) {
         BundleOperand operand{};
         if (!parseOperand(w[i], declaredArgs, function.scratch.size(), operand))

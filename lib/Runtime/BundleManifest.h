@@ -31,6 +31,9 @@ struct BundleLaunch {
   /// Dynamic shared memory per launch block (the gpu.launch's
   /// dynamic_shared_memory_size; 0 when the line has no shared=).
   unsigned sharedBytes = 0;
+  /// Launched with programmatic stream serialization (the line's `pdl`): the
+  /// kernel waits for the one before it (griddepcontrol.wait) itself.
+  bool programmatic = false;
   std::vector<BundleOperand> operands;
 };
 

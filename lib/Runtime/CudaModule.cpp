@@ -21,7 +21,8 @@ std::vector<void *> KernelArgs::pointers() {
 static constexpr unsigned kMaxThreadsPerBlock = 1024;
 
 Status Kernel::launch(Dim3 grid, Dim3 block, KernelArgs &args, CUstream stream,
-                      unsigned sharedBytes, int expectedArgs) const {
+                      unsigned sharedBytes, int expectedArgs,
+                      bool programmatic) const {
   std::string where = "launch of " + name_;
   if (grid.x == 0 || grid.y == 0 || grid.z == 0)
     return Status::error(where + ": empty grid");
@@ -35,11 +36,23 @@ Status Kernel::launch(Dim3 grid, Dim3 block, KernelArgs &args, CUstream stream,
                          " arguments, kernel takes " +
                          std::to_string(expectedArgs));
   std::vector<void *> params = args.pointers();
-  Status s = driver_->check(
-      driver_->launchKernel(function_, grid.x, grid.y, grid.z, block.x, block.y,
-                            block.z, sharedBytes, stream,
-                            params.empty() ? nullptr : params.data(), nullptr),
-      "cuLaunchKernel");
+  void **kernelParams = params.empty() ? nullptr : params.data();
+  Status s;
+  if (programmatic) {
+    CUlaunchAttribute attribute{};
+    attribute.id = CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION;
+    attribute.value.programmaticStreamSerializationAllowed = 1;
+    CUlaunchConfig config{grid.x,  grid.y,      grid.z, block.x,    block.y,
+                          block.z, sharedBytes, stream, &attribute, 1};
+    s = driver_->check(
+        driver_->launchKernelEx(&config, function_, kernelParams, nullptr),
+        "cuLaunchKernelEx");
+  } else {
+    s = driver_->check(driver_->launchKernel(
+                           function_, grid.x, grid.y, grid.z, block.x, block.y,
+                           block.z, sharedBytes, stream, kernelParams, nullptr),
+                       "cuLaunchKernel");
+  }
   if (!s)
     return Status::error(s.message() + " (" + where + ")");
   return s;

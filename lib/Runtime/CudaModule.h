@@ -53,13 +53,20 @@ public:
   cuda::CUfunction get() const { return function_; }
   const std::string &name() const { return name_; }
   /// `args` must hold exactly `expectedArgs` values when that is >= 0.
+  /// `programmatic`: launched with programmatic stream serialization
+  /// (cuLaunchKernelEx), so it may start while the stream's previous kernel
+  /// finishes; the kernel must execute griddepcontrol.wait before it reads
+  /// anything that kernel writes.
   Status launch(Dim3 grid, Dim3 block, KernelArgs &args, const Stream &stream,
-                unsigned sharedBytes = 0, int expectedArgs = -1) const {
-    return launch(grid, block, args, stream.get(), sharedBytes, expectedArgs);
+                unsigned sharedBytes = 0, int expectedArgs = -1,
+                bool programmatic = false) const {
+    return launch(grid, block, args, stream.get(), sharedBytes, expectedArgs,
+                  programmatic);
   }
   /// The same on a raw stream (null: the context's default stream).
   Status launch(Dim3 grid, Dim3 block, KernelArgs &args, cuda::CUstream stream,
-                unsigned sharedBytes = 0, int expectedArgs = -1) const;
+                unsigned sharedBytes = 0, int expectedArgs = -1,
+                bool programmatic = false) const;
 
   /// Launches may ask for up to `bytes` of dynamic shared memory
   /// (CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES; by default 48 KiB

@@ -183,8 +183,9 @@ Status KernelBundle::run(size_t index,
         break;
       }
     }
-    if (Status s = kernels[l].launch(launch.grid, launch.block, args, stream,
-                                     launch.sharedBytes);
+    if (Status s =
+            kernels[l].launch(launch.grid, launch.block, args, stream,
+                              launch.sharedBytes, -1, launch.programmatic);
         !s)
       return s;
   }

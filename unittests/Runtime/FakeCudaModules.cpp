@@ -13,8 +13,9 @@
 //
 //   cuModuleLoadDataEx <bytes> bytes
 //   cuFuncSetAttribute <kernel> <attribute> <value>
-//   cuLaunchKernel <kernel> grid X Y Z block X Y Z shared S stream 0x<stream>
-//     params 0x<p0> 0x<p1> ...          (on one line)
+//   cuLaunchKernel <kernel>[ pdl] grid X Y Z block X Y Z shared S stream
+//     0x<stream> params 0x<p0> 0x<p1> ...          (on one line; pdl: a
+//     cuLaunchKernelEx with programmatic stream serialization)
 //
 //===----------------------------------------------------------------------===//
 
@@ -77,6 +78,9 @@ bool parseEntry(const std::string &ptx, const std::string &name,
   return true;
 }
 
+/// " pdl" while cuLaunchKernelEx logs a programmatic launch.
+thread_local const char *launchSuffix = "";
+
 } // namespace
 
 FAKE cuModuleLoadDataEx(CUmodule *module, const void *image, unsigned count,
@@ -132,6 +136,32 @@ FAKE cuFuncSetAttribute(CUfunction function, CUfunction_attribute attribute,
 
 FAKE cuLaunchKernel(CUfunction function, unsigned gx, unsigned gy, unsigned gz,
                     unsigned bx, unsigned by, unsigned bz, unsigned shared,
+                    CUstream stream, void **params, void **);
+
+/// Logged as cuLaunchKernel with " pdl" after the kernel's name when the
+/// launch asks for programmatic stream serialization (other attributes are
+/// refused).
+FAKE cuLaunchKernelEx(const CUlaunchConfig *config, CUfunction function,
+                      void **params, void **extra) {
+  bool programmatic = false;
+  for (unsigned i = 0; i < config->numAttrs; ++i) {
+    if (config->attrs[i].id !=
+        CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION)
+      return CUDA_ERROR_INVALID_VALUE;
+    programmatic =
+        config->attrs[i].value.programmaticStreamSerializationAllowed != 0;
+  }
+  launchSuffix = programmatic ? " pdl" : "";
+  CUresult result = cuLaunchKernel(
+      function, config->gridDimX, config->gridDimY, config->gridDimZ,
+      config->blockDimX, config->blockDimY, config->blockDimZ,
+      config->sharedMemBytes, config->hStream, params, extra);
+  launchSuffix = "";
+  return result;
+}
+
+FAKE cuLaunchKernel(CUfunction function, unsigned gx, unsigned gy, unsigned gz,
+                    unsigned bx, unsigned by, unsigned bz, unsigned shared,
                     CUstream stream, void **params, void **) {
   const auto *kernel = reinterpret_cast<const FakeFunction *>(function);
   if (kernel == &storeI32) {
@@ -141,10 +171,10 @@ FAKE cuLaunchKernel(CUfunction function, unsigned gx, unsigned gy, unsigned gz,
   }
   char line[256];
   std::snprintf(line, sizeof(line),
-                "cuLaunchKernel %s grid %u %u %u block %u %u %u shared %u "
+                "cuLaunchKernel %s%s grid %u %u %u block %u %u %u shared %u "
                 "stream %p params",
-                kernel->name.c_str(), gx, gy, gz, bx, by, bz, shared,
-                static_cast<void *>(stream));
+                kernel->name.c_str(), launchSuffix, gx, gy, gz, bx, by, bz,
+                shared, static_cast<void *>(stream));
   std::string text = line;
   for (size_t i = 0; i < kernel->paramBytes.size(); ++i) {
     uint64_t value = 0;

@@ -259,3 +259,44 @@ TEST_F(KernelBundleFake, MissingPtxAndKernelAreReported) {
 }
 
 } // namespace
+
+TEST_F(KernelBundleFake, LaunchesProgrammaticDependents) {
+  write("p.k.ptx", "// fake ptx\n.entry first(.param .u64 p)\n"
+                   ".entry second(.param .u64 p)\n");
+  // `pdl` (after shared=, if any) launches through cuLaunchKernelEx with
+  // programmatic stream serialization; other launches stay on
+  // cuLaunchKernel.
+  std::string manifest =
+      write("p.manifest", "quant4-nvptx-bundle 1\n"
+                          "func p 1\n"
+                          "arg 0 4 memref<1xi32>\n"
+                          "launch p.k.ptx first 2 1 1 32 1 1 a0\n"
+                          "launch p.k.ptx second 3 1 1 64 1 1 shared=1024 "
+                          "pdl a0\n");
+  Expected<DeviceBuffer> out = DeviceBuffer::allocate(context, 4);
+  ASSERT_TRUE(out);
+  std::string log = logged([&] {
+    Expected<KernelBundle> bundle = KernelBundle::load(context, manifest);
+    ASSERT_TRUE(bundle) << bundle.message();
+    ASSERT_TRUE(bundle->run(0, {out->get()}, nullptr).ok());
+  });
+  size_t first = log.find("cuLaunchKernel first grid 2 1 1 block 32 1 1 "
+                          "shared 0 ");
+  size_t second = log.find("cuLaunchKernel second pdl grid 3 1 1 block 64 1 "
+                           "1 shared 1024 ");
+  EXPECT_TRUE(first != std::string::npos && second != std::string::npos &&
+              first < second)
+      << log;
+  EXPECT_EQ(log.find("first pdl"), std::string::npos) << log;
+
+  // pdl is a flag word: anything else there is read as a bad operand.
+  manifest =
+      write("q.manifest", "quant4-nvptx-bundle 1\n"
+                          "func q 1\n"
+                          "arg 0 4 memref<1xi32>\n"
+                          "launch p.k.ptx first 1 1 1 32 1 1 pdl=1 a0\n");
+  EXPECT_NE(KernelBundle::load(context, manifest)
+                .message()
+                .find("bad operand 'pdl=1'"),
+            std::string::npos);
+}

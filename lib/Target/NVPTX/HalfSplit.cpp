@@ -45,6 +45,7 @@ HalfSplitBuffers mlir::quant4::buildHalfSplitActivations(OpBuilder &b,
   auto launch =
       gpu::LaunchOp::create(b, loc, idx(llvm::divideCeil(threads, kThreads)),
                             one, one, idx(kThreads), one, one);
+  out.launch = launch;
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
   Value thread = arith::AddIOp::create(

@@ -21,6 +21,7 @@
 #ifndef QUANT4_TARGET_NVPTX_HALFSPLIT_H
 #define QUANT4_TARGET_NVPTX_HALFSPLIT_H
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/Builders.h"
 
 namespace mlir::quant4 {
@@ -34,6 +35,7 @@ constexpr int64_t kHalfSplitGroup = 32;
 ///   2 r, 2 r + 1, [sum(2 r), sum(2 r + 1), 2^-s(2 r), 2^-s(2 r + 1)].
 struct HalfSplitBuffers {
   Value halves, sums;
+  gpu::LaunchOp launch; // the splitting launch
 };
 
 /// Builds the launch that splits the static [rows, depth] f32 tensor `x`

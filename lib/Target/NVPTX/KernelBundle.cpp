@@ -6,6 +6,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -73,6 +74,7 @@ FailureOr<KernelBundleText> mlir::quant4::buildKernelBundle(ModuleOp module,
                                                             StringRef base) {
   KernelBundleText bundle;
   llvm::StringMap<std::string> ptxFiles;
+  llvm::StringSet<> waitingModules;
   for (auto binary : module.getOps<gpu::BinaryOp>()) {
     std::string file = (base + "." + binary.getName() + ".ptx").str();
     auto object = dyn_cast<gpu::ObjectAttr>(binary.getObjects()[0]);
@@ -81,6 +83,8 @@ FailureOr<KernelBundleText> mlir::quant4::buildKernelBundle(ModuleOp module,
     bundle.ptx.push_back(
         {binary.getName().str(), file, object.getObject().getValue().str()});
     ptxFiles[binary.getName()] = file;
+    if (StringRef(bundle.ptx.back().text).contains("griddepcontrol.wait"))
+      waitingModules.insert(binary.getName());
   }
   if (!module.getOps<gpu::GPUModuleOp>().empty())
     return module.emitError("gpu.module left: run gpu-module-to-binary first");
@@ -151,6 +155,8 @@ FailureOr<KernelBundleText> mlir::quant4::buildKernelBundle(ModuleOp module,
         if (*bytes > 0)
           os << " shared=" << *bytes;
       }
+      if (waitingModules.contains(launch.getKernelModuleName()))
+        os << " pdl";
       for (Value operand : launch.getKernelOperands()) {
         FailureOr<std::string> text = describeOperand(launch, operand, scratch);
         if (failed(text))

@@ -12,11 +12,14 @@
 //     arg <index> <bytes> <memref type>
 //     scratch <index> <bytes> <memref type>
 //     launch <ptx file> <kernel> <grid x y z> <block x y z> [shared=<bytes>]
-//            <operands>
+//            [pdl] <operands>
 //   where shared= is the launch's dynamic shared memory (written when the
 //   gpu.launch_func asks for more than 0 bytes; readers before it fail on
 //   the word as a bad operand, readers since take its absence as 0; the
-//   runtime opts the kernel in to that size), an operand is a<i> (the
+//   runtime opts the kernel in to that size), pdl marks a kernel whose PTX
+//   executes griddepcontrol.wait (it waits for the kernel before it itself,
+//   so the runtime launches it with programmatic stream serialization and
+//   it can start while that kernel finishes), an operand is a<i> (the
 //   function's memref argument i, passed as its bare device pointer), s<i>
 //   (scratch buffer i: a temporary between kernels, allocated by the
 //   runtime) or i64:<v> / i32:<v> / f32:<bits> (a constant).

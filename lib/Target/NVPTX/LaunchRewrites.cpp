@@ -2,6 +2,7 @@
 
 #include "Target/NVPTX/LaunchRewrites.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -119,4 +120,20 @@ void mlir::quant4::allowContraction(Operation *root) {
   root->walk([&](arith::ArithFastMathInterface op) {
     op->setAttr(op.getFastMathAttrName(), contract);
   });
+}
+
+static void addGridDependencyControl(gpu::LaunchOp launch,
+                                     NVVM::GridDepActionKind kind) {
+  OpBuilder b = OpBuilder::atBlockBegin(&launch.getBody().front());
+  NVVM::GriddepcontrolOp::create(
+      b, launch.getLoc(),
+      NVVM::GridDepActionKindAttr::get(b.getContext(), kind));
+}
+
+void mlir::quant4::waitForPreviousKernel(gpu::LaunchOp launch) {
+  addGridDependencyControl(launch, NVVM::GridDepActionKind::wait);
+}
+
+void mlir::quant4::allowDependentLaunch(gpu::LaunchOp launch) {
+  addGridDependencyControl(launch, NVVM::GridDepActionKind::launch_dependents);
 }

@@ -25,6 +25,15 @@ void rewriteSmallIntToFloat(Operation *root);
 /// Lets every float op under `root` contract (fma).
 void allowContraction(Operation *root);
 
+/// Programmatic dependent launch (sm_90): `griddepcontrol.wait` at the start
+/// of `launch`'s body, so it may start while the kernel before it in the
+/// stream finishes (the bundle writer marks such launches `pdl`) and reads
+/// that kernel's results only once they are complete and visible.
+void waitForPreviousKernel(gpu::LaunchOp launch);
+/// `griddepcontrol.launch_dependents` at the start of `launch`'s body: the
+/// next kernel, if it waits with waitForPreviousKernel, may launch at once.
+void allowDependentLaunch(gpu::LaunchOp launch);
+
 } // namespace mlir::quant4
 
 #endif // QUANT4_TARGET_NVPTX_LAUNCHREWRITES_H

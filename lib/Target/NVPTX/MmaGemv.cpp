@@ -42,6 +42,7 @@
 #include "Target/NVPTX/MatmulRewrite.h"
 #include "Target/NVPTX/Passes.h"
 #include "Target/NVPTX/QuantizeQ8K.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -522,6 +523,10 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
                          storage, x, xq, buffer)
         .build(launch);
     allowContraction(launch);
+    if (pdl) {
+      allowDependentLaunch(s.int8 ? xq.launch : x.launch);
+      waitForPreviousKernel(launch);
+    }
     b.setInsertionPointAfter(launch);
     replaceMatmulWithBuffer(b, op, buffer);
   }

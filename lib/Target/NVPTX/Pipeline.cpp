@@ -30,6 +30,14 @@ static void addCleanup(OpPassManager &pm) {
   pm.addPass(createCSEPass());
 }
 
+/// Whether `chip` (sm_<major><minor>[a]) has griddepcontrol: sm_90 on.
+static bool hasGridDependencyControl(StringRef chip) {
+  unsigned version = 0;
+  return chip.consume_front("sm_") &&
+         !chip.take_while(llvm::isDigit).getAsInteger(10, version) &&
+         version >= 90;
+}
+
 void mlir::quant4::buildNVPTXBufferizeStage(
     OpPassManager &pm, const NVPTXPipelineOptions &options) {
   // Q8_K activations where the GEMV kernel takes them (M <= gemv-max-rows).
@@ -58,6 +66,7 @@ void mlir::quant4::buildNVPTXBufferizeStage(
     mmaGemv.maxRows = options.mmaGemvMaxRows;
     mmaGemv.warps = options.mmaGemvWarps;
     mmaGemv.unroll = options.mmaGemvUnroll;
+    mmaGemv.pdl = hasGridDependencyControl(options.chip);
     pm.addNestedPass<func::FuncOp>(createQuant4GPUMmaGemv(mmaGemv));
   }
   if (options.gemvMaxRows > 0) {
@@ -69,6 +78,7 @@ void mlir::quant4::buildNVPTXBufferizeStage(
     gemv.unroll = options.gemvUnroll;
     gemv.unitLanes = options.gemvUnitLanes;
     gemv.unitValues = options.gemvUnitValues;
+    gemv.pdl = hasGridDependencyControl(options.chip);
     pm.addNestedPass<func::FuncOp>(createQuant4GPUGemv(gemv));
   }
   pm.addPass(createConvertQuant4ToLinalg());

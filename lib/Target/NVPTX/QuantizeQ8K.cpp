@@ -103,6 +103,7 @@ Q8KBuffers mlir::quant4::buildQ8KQuantization(OpBuilder &b, Location loc,
   auto launch = gpu::LaunchOp::create(
       b, loc, q.idx(llvm::divideCeil(blocks, kWarps)), one, one, q.idx(32),
       q.idx(kWarps), one);
+  out.launch = launch;
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
   Value lane = launch.getThreadIds().x;

@@ -12,6 +12,7 @@
 #ifndef QUANT4_TARGET_NVPTX_QUANTIZEQ8K_H
 #define QUANT4_TARGET_NVPTX_QUANTIZEQ8K_H
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/Builders.h"
 
 namespace mlir::quant4 {
@@ -20,6 +21,7 @@ namespace mlir::quant4 {
 /// row-major) and `scales` memref<M x K / 256 x f32> (one d per block).
 struct Q8KBuffers {
   Value codes, scales;
+  gpu::LaunchOp launch; // the rounding launch
 };
 
 /// Builds the launch that rounds the static [rows, depth] tensor `x`

@@ -15,6 +15,10 @@
 // RUN: q4-opt %s --quant4-nvptx-pipeline | FileCheck %s --check-prefix=PTX
 // RUN: q4-opt %s --quant4-nvptx-pipeline=mma-gemv-max-rows=0 \
 // RUN:   | FileCheck %s --check-prefix=OFF
+// RUN: rm -rf %t && mkdir -p %t && q4-nvptx %s -o %t/k
+// RUN: FileCheck %s --check-prefix=MANIFEST --input-file=%t/k.manifest
+// RUN: q4-nvptx %s -o %t/a --chip=sm_80 --features=+ptx70
+// RUN: FileCheck %s --check-prefix=SM80 --input-file=%t/a.manifest
 
 !q = !quant4.blocked<32x512, #quant4.q4_k>
 
@@ -153,11 +157,23 @@ func.func @q8(%x: tensor<1x512xf32>, %raw: tensor<9216xi8>) -> tensor<1x32xf32> 
 }
 
 // Through the whole pipeline: f16 mma.sync in the PTX of @m16 (and not of
-// @m1), none with the kernel turned off.
+// @m1), none with the kernel turned off. For sm_90 the split lets the mma
+// kernel launch at once (griddepcontrol.launch_dependents) and the mma
+// kernel waits for it (griddepcontrol.wait), so the manifest launches it
+// with programmatic stream serialization (pdl); not for sm_80.
 // PTX: gpu.binary @m1_kernel
 // PTX-NOT: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// PTX: gpu.binary @m16_kernel
+// PTX-SAME: griddepcontrol.launch_dependents
 // PTX: gpu.binary @m16_kernel_0
+// PTX-SAME: griddepcontrol.wait
 // PTX-SAME: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// MANIFEST:      func m16 3
+// MANIFEST:      launch k.m16_kernel.ptx m16_kernel 4 1 1 256 1 1 a0 s0 s1
+// MANIFEST-NEXT: launch k.m16_kernel_0.ptx m16_kernel 2 1 1 256 1 1 pdl a1 s0 s1 a2
+// SM80:      func m16 3
+// SM80:      launch a.m16_kernel_0.ptx m16_kernel 2 1 1 256 1 1 a1 s0 s1 a2
+// SM80-NOT:  pdl
 // OFF: gpu.binary @m16_kernel
 // OFF-NOT: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // OFF: gpu.binary @m17_kernel

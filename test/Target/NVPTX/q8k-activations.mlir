@@ -50,8 +50,11 @@
 // MANIFEST:      scratch 0 512 memref<512xi8>
 // MANIFEST-NEXT: scratch 1 8 memref<2xf32>
 // MANIFEST-NEXT: launch {{.*}}.gemv_kernel.ptx gemv_kernel 1 1 1 32 4 1 a0 s0 s1
-// MANIFEST-NEXT: launch {{.*}}.gemv_kernel_0.ptx gemv_kernel
+// The dp4a kernel waits for the rounding launch itself (sm_90:
+// griddepcontrol), so it is launched with programmatic stream serialization.
+// MANIFEST-NEXT: launch {{.*}}.gemv_kernel_0.ptx gemv_kernel 8 1 1 32 4 1 pdl a1 s1 s0 a2
 
+// ROUND:     griddepcontrol.launch_dependents
 // ROUND:     shfl.sync.bfly.b32
 // ROUND:     div.rn.f32
 // ROUND:     mul.rn.f32
@@ -59,6 +62,7 @@
 // ROUND-NOT: fma
 // ROUND:     st.global.v2.b32
 
+// DOT:     griddepcontrol.wait
 // DOT:     ld.global.nc.v4.b32
 // DOT:     dp4a.u32.s32
 // DOT:     shfl.sync.bfly.b32
