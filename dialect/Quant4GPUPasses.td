@@ -159,7 +159,7 @@ def Quant4GPUMmaGemv : Pass<"quant4-gpu-mma-gemv", "::mlir::func::FuncOp"> {
   let summary = "GEMV-class Q4_K quant4.matmul (M <= max-rows) on tensor cores";
   let description = [{
     Replaces a static Q4_K `quant4.matmul` with f32 or Q8_K activations, from
-    `min-rows` to `max-rows` rows (at most 16), N a multiple of 16, f32 result and
+    `min-rows` to `max-rows` rows (at most 64), N a multiple of 16, f32 result and
     accumulator and weights from `quant4.from_bytes` (a ui8 argument is
     retyped to i8 as for quant4-gpu-gemv) by two launches. The first
     splits x into two f16 halves per 32-value sub-block, scaled by a power
@@ -194,10 +194,9 @@ def Quant4GPUMmaGemv : Pass<"quant4-gpu-mma-gemv", "::mlir::func::FuncOp"> {
            "Smallest M lowered here (at M = 1 quant4-gpu-gemv's kernel "
            "measured faster on an H100)">,
     Option<"maxRows", "max-rows", "int64_t", /*default=*/"16",
-           "Largest M lowered here (at most 16; 0 = none)">,
+           "Largest M lowered here (at most 64; 0 = none)">,
     Option<"warps", "warps", "int64_t", /*default=*/"0",
-           "Warps per launch block, splitting its K blocks (at least 4 per "
-           "8 rows of x; 0 = by shape)">,
+           "Warps per launch block, splitting its K blocks (0 = by shape)">,
     Option<"unroll", "unroll", "int64_t", /*default=*/"0",
            "K blocks a warp loads before their math (0 = by shape)">,
     Option<"pdl", "pdl", "bool", /*default=*/"false",

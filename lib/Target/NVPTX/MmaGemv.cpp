@@ -62,6 +62,8 @@ namespace {
 constexpr int64_t kTileCols = 16;
 /// Rows of x per mma: its N.
 constexpr int64_t kTileRows = 8;
+/// Largest M: 8 tiles of x rows.
+constexpr int64_t kMaxRows = 8 * kTileRows;
 /// Warps a launch should have for latency hiding (about 31 per SM of a
 /// 132-SM H100).
 constexpr int64_t kTargetWarps = 4096;
@@ -69,7 +71,7 @@ constexpr int64_t kTargetWarps = 4096;
 constexpr int64_t kBlock = 256, kChunks = 4, kSubBlocks = 8;
 
 struct MmaGemvShape : MatmulSizes {
-  int64_t rowTiles; // x rows / 8, rounded up (1 or 2)
+  int64_t rowTiles; // x rows / 8, rounded up (1 - 8)
   int64_t warps;    // W: warps of a launch block, splitting its K blocks
   int64_t unroll;   // U: K blocks of a warp loaded before their math
   bool int8;        // activations q8_k: int8 mma on x rounded to Q8_K
@@ -406,8 +408,8 @@ private:
   }
 
   /// Each warp's accumulators to workgroup memory [warp, i, t, jj, lane];
-  /// after a barrier thread e < 16 x 8 T adds output (row e / 16, column
-  /// e % 16) over the warps and stores it if the row is below M.
+  /// after a barrier the threads add each output (row, column) of the 16 x
+  /// 8 T tile over the warps and store those with rows below M.
   void storeSums(Value partial, Value tid, Value warp, ValueRange acc) {
     for (int64_t t = 0; t < s.rowTiles; ++t)
       for (int64_t i = 0; i < 2; ++i)
@@ -418,33 +420,35 @@ private:
                                         ArrayRef<int64_t>{i, jj}),
               partial, ValueRange{warp, idx(i), idx(t), idx(jj), lane});
     gpu::BarrierOp::create(b, loc);
-    int64_t outputs = kTileCols * s.paddedRows();
-    Value e = tid;
-    Value col = arith::RemUIOp::create(b, loc, e, idx(kTileCols));
-    Value row = arith::DivUIOp::create(b, loc, e, idx(kTileCols));
-    Value store = arith::AndIOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, e,
-                              idx(outputs)),
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
-                              idx(s.rows)));
-    scf::IfOp::create(b, loc, store, [&](OpBuilder &, Location) {
-      Value i = arith::DivUIOp::create(b, loc, col, idx(8));
-      Value t = arith::DivUIOp::create(b, loc, row, idx(kTileRows));
-      Value inTile = arith::RemUIOp::create(b, loc, row, idx(kTileRows));
-      Value jj = arith::RemUIOp::create(b, loc, inTile, idx(2));
-      Value source = add(d.mul(arith::RemUIOp::create(b, loc, col, idx(8)), 4),
-                         arith::DivUIOp::create(b, loc, inTile, idx(2)));
-      Value sum;
-      for (int64_t w = 0; w < s.warps; ++w) {
-        Value v = memref::LoadOp::create(b, loc, partial,
-                                         ValueRange{idx(w), i, t, jj, source});
-        sum = sum ? arith::AddFOp::create(b, loc, sum, v).getResult() : v;
-      }
-      memref::StoreOp::create(b, loc, sum, y,
-                              ValueRange{row, add(colBase, col)});
-      scf::YieldOp::create(b, loc);
-    });
+    // Thread e takes outputs e, e + 32 W, ...: column e % 16, row e / 16.
+    int64_t outputs = kTileCols * s.paddedRows(), threads = 32 * s.warps;
+    scf::ForOp::create(
+        b, loc, tid, idx(outputs), idx(threads), ValueRange{},
+        [&](OpBuilder &, Location, Value e, ValueRange) {
+          Value col = arith::RemUIOp::create(b, loc, e, idx(kTileCols));
+          Value row = arith::DivUIOp::create(b, loc, e, idx(kTileCols));
+          Value store = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                              row, idx(s.rows));
+          scf::IfOp::create(b, loc, store, [&](OpBuilder &, Location) {
+            Value i = arith::DivUIOp::create(b, loc, col, idx(8));
+            Value t = arith::DivUIOp::create(b, loc, row, idx(kTileRows));
+            Value inTile = arith::RemUIOp::create(b, loc, row, idx(kTileRows));
+            Value jj = arith::RemUIOp::create(b, loc, inTile, idx(2));
+            Value source =
+                add(d.mul(arith::RemUIOp::create(b, loc, col, idx(8)), 4),
+                    arith::DivUIOp::create(b, loc, inTile, idx(2)));
+            Value sum;
+            for (int64_t w = 0; w < s.warps; ++w) {
+              Value v = memref::LoadOp::create(
+                  b, loc, partial, ValueRange{idx(w), i, t, jj, source});
+              sum = sum ? arith::AddFOp::create(b, loc, sum, v).getResult() : v;
+            }
+            memref::StoreOp::create(b, loc, sum, y,
+                                    ValueRange{row, add(colBase, col)});
+            scf::YieldOp::create(b, loc);
+          });
+          scf::YieldOp::create(b, loc);
+        });
   }
 
   OpBuilder &b;
@@ -463,14 +467,14 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
   using Base::Base;
 
   /// Q4_K weights from from_bytes of i8 (or retyped ui8) storage, f32 or
-  /// Q8_K activations, min-rows <= M <= max-rows (at most 16), N a multiple of
+  /// Q8_K activations, min-rows <= M <= max-rows (at most 64), N a multiple of
   /// 16.
   std::optional<MmaGemvShape> match(MatmulOp op) {
     ActivationMode mode = op.getActivationModeOrDefault();
     std::optional<MatmulSizes> sizes = getStaticMatmulSizes(op, mode);
     if (!sizes || !isa<Q4KAttr>(op.getWeights().getType().getFormat()) ||
         sizes->rows < minRows ||
-        sizes->rows > std::min<int64_t>(maxRows, 2 * kTileRows) ||
+        sizes->rows > std::min<int64_t>(maxRows, kMaxRows) ||
         sizes->cols % kTileCols != 0 ||
         !hasSignlessBytes(op.getWeights().getDefiningOp<FromBytesOp>()))
       return std::nullopt;
@@ -486,8 +490,6 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
     s.warps = warps > 0                                     ? int64_t(warps)
               : s.rowTiles == 1 && 8 * tiles < kTargetWarps ? 16
                                                             : 8;
-    // Enough threads for the 16 x 8 T outputs of the final sum.
-    s.warps = std::max<int64_t>(s.warps, 4 * s.rowTiles);
     int64_t perWarp = std::max<int64_t>(1, s.blocksPerRow / s.warps);
     s.unroll = unroll > 0                        ? int64_t(unroll)
                : s.rowTiles == 2 && perWarp >= 4 ? 2

@@ -69,7 +69,7 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
   Option<int64_t> mmaGemvMaxRows{
       *this, "mma-gemv-max-rows",
       llvm::cl::desc("Q4_K matmuls (f32 or Q8_K activations) with at most this "
-                     "many rows (<= 16, N a multiple of 16) get the "
+                     "many rows (<= 64, N a multiple of 16) get the "
                      "tensor-core GEMV kernel (quant4-gpu-mma-gemv; 0 = "
                      "off); it runs before the GEMV kernel"),
       llvm::cl::init(16)};

@@ -10,6 +10,8 @@
 // RUN: q4-opt %s --quant4-gpu-mma-gemv="min-rows=1 max-rows=8" \
 // RUN:   | FileCheck %s --check-prefix=ROWS
 // RUN: q4-opt %s --quant4-gpu-mma-gemv | FileCheck %s --check-prefix=DEFAULT
+// RUN: q4-opt %s --quant4-gpu-mma-gemv=max-rows=64 \
+// RUN:   | FileCheck %s --check-prefix=ROWS64
 // RUN: q4-opt %s --quant4-gpu-mma-gemv="warps=4 unroll=2" \
 // RUN:   | FileCheck %s --check-prefix=UNROLL
 // RUN: q4-opt %s --quant4-nvptx-pipeline | FileCheck %s --check-prefix=PTX
@@ -88,24 +90,35 @@ func.func @m16(%x: tensor<16x512xf32>, %raw: tensor<9216xi8>) -> tensor<16x32xf3
   return %y : tensor<16x32xf32>
 }
 
-// M = 16, K = 4096 (16 blocks): by default 8 warps (at least 4 per 8 rows,
-// so warps=4 gives 8), one block a trip; with unroll=2 each trip loads two
-// blocks (kb, kb + 8) before their math, 16 = 2 x 8 blocks a trip, no rest.
+// M = 16, K = 4096 (16 blocks): by default 8 warps, one block a trip; with
+// warps=4 unroll=2 each trip loads two blocks (kb, kb + 4) before their
+// math, 16 = 2 x 8 blocks in two trips, no rest.
 // CHECK-LABEL: func.func @k4096(
 // CHECK:         scf.for %{{.*}} = %{{.*}} to %c16{{.*}} step %c8
 // UNROLL-LABEL: func.func @k4096(
-// UNROLL:         workgroup(%{{.*}} : memref<8x2x2x2x32xf32, #gpu.address_space<workgroup>>)
-// UNROLL:         scf.for %[[KB:.*]] = %{{.*}} to %c8 step %c16{{.*}} iter_args
-// UNROLL:           arith.addi %[[KB]], %c8
+// UNROLL:         workgroup(%{{.*}} : memref<4x2x2x2x32xf32, #gpu.address_space<workgroup>>)
+// UNROLL:         scf.for %[[KB:.*]] = %{{.*}} to %c12 step %c8{{.*}} iter_args
+// UNROLL:           arith.addi %[[KB]], %c4
 // UNROLL-COUNT-20:  vector.transfer_read %{{.*}} : tensor<73728xi8>, vector<{{8|16}}xi8>
 // UNROLL:           nvgpu.mma.sync
-// UNROLL-NOT:     scf.for
 // UNROLL:         gpu.barrier
+// UNROLL-NOT:     iter_args
+// UNROLL-LABEL: func.func @m17(
 func.func @k4096(%x: tensor<16x4096xf32>, %raw: tensor<73728xi8>) -> tensor<16x32xf32> {
   %w = quant4.from_bytes %raw : tensor<73728xi8> -> !quant4.blocked<32x4096, #quant4.q4_k>
   %y = quant4.matmul %x, %w : tensor<16x4096xf32>, !quant4.blocked<32x4096, #quant4.q4_k> -> tensor<16x32xf32>
   return %y : tensor<16x32xf32>
 }
+
+// Up to M = 64 with max-rows=64 (by default M > 16 is the GEMM class's):
+// 3 row tiles, 24 padded rows; 16 x 24 = 384 outputs over 256 threads, so
+// each thread adds up to two.
+// ROWS64-LABEL: func.func @m17(
+// ROWS64:         memref.alloc() : memref<2x24x512xf16>
+// ROWS64:         workgroup(%{{.*}} : memref<8x2x3x2x32xf32, #gpu.address_space<workgroup>>)
+// ROWS64:         gpu.barrier
+// ROWS64:         scf.for %{{.*}} = %{{.*}} to %c384{{.*}} step %c256
+// ROWS64-LABEL: func.func @n24(
 
 // Left to quant4-gpu-gemv: M > 16, N not a multiple of 16, NF4.
 // CHECK-LABEL: func.func @m17(
