@@ -95,11 +95,7 @@ public:
     Value qs = d.add(d.add(base, Q4KBlock::kQs), d.mul(unit, unitBytes()));
     SmallVector<Value> result;
     auto loadWords = [&](Value at, int64_t width) {
-      Value chunk = vector::BitCastOp::create(
-          b, loc, VectorType::get({width / 4}, b.getI32Type()),
-          d.loadBytes(at, width));
-      for (int64_t w = 0; w < width / 4; ++w)
-        result.push_back(vector::ExtractOp::create(b, loc, chunk, w));
+      llvm::append_range(result, d.loadWords(at, width));
     };
     int64_t width = std::min<int64_t>(16, unitBytes());
     for (int64_t offset = 0; offset < unitBytes(); offset += width)

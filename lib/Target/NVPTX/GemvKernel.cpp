@@ -27,6 +27,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Target/NVPTX/GemvKernel.h"
+#include "Target/NVPTX/BlockLoop.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -78,42 +79,12 @@ public:
     }
     Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
     SmallVector<Value> acc(s.rows * s.colsPerThread, zero);
-    // U blocks kb, kb + L / S, ... per trip while the last is in the row,
-    // then (when L / S x U does not divide the row) the rest one block per
-    // trip.
-    int64_t step = s.blockLanes * s.unroll;
-    Value start = blockLane;
-    if (s.unroll > 1) {
-      int64_t bound = s.blocksPerRow - (s.unroll - 1) * s.blockLanes;
-      auto loop = scf::ForOp::create(
-          b, loc, blockLane, idx(bound), idx(step), acc,
-          [&](OpBuilder &, Location, Value kb, ValueRange iter) {
-            SmallVector<Value> kbs;
-            for (int64_t u = 0; u < s.unroll; ++u)
-              kbs.push_back(
-                  arith::AddIOp::create(b, loc, kb, idx(u * s.blockLanes)));
-            scf::YieldOp::create(b, loc, accumulateBlocks(clamped, kbs, iter));
-          });
-      acc = loop.getResults();
-      // blockLane < L / S <= bound: the first kb past the loop is
-      // blockLane + step * ((bound - 1 - blockLane) / step + 1).
-      Value trips = arith::AddIOp::create(
-          b, loc,
-          arith::DivUIOp::create(
-              b, loc, arith::SubIOp::create(b, loc, idx(bound - 1), blockLane),
-              idx(step)),
-          idx(1));
-      start = arith::AddIOp::create(
-          b, loc, blockLane, arith::MulIOp::create(b, loc, trips, idx(step)));
-    }
-    if (s.unroll == 1 || s.blocksPerRow % step != 0) {
-      auto loop = scf::ForOp::create(
-          b, loc, start, idx(s.blocksPerRow), idx(s.blockLanes), acc,
-          [&](OpBuilder &, Location, Value kb, ValueRange iter) {
-            scf::YieldOp::create(b, loc, accumulateBlocks(clamped, kb, iter));
-          });
-      acc = loop.getResults();
-    }
+    // Lane group blockLane takes blocks blockLane, + L / S, ..., U a trip.
+    acc = buildBlockLoop(b, loc, blockLane, s.blockLanes, s.unroll,
+                         s.blocksPerRow, acc,
+                         [&](ValueRange kbs, ValueRange iter) {
+                           return accumulateBlocks(clamped, kbs, iter);
+                         });
     SmallVector<Value> sums = reduceLanes(acc);
     Value isFirstLane =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, idx(0));

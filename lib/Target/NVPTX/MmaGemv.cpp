@@ -36,6 +36,7 @@
 #include "Dialect/Quant4/IR/Quant4Ops.h"
 #include "Dialect/Quant4/IR/Quant4Types.h"
 #include "Format/Q4K.h"
+#include "Target/NVPTX/BlockLoop.h"
 #include "Target/NVPTX/GemvDecode.h"
 #include "Target/NVPTX/HalfSplit.h"
 #include "Target/NVPTX/LaunchRewrites.h"
@@ -98,38 +99,11 @@ public:
     Value zero = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
     SmallVector<Value> acc(s.rowTiles, zero);
-    // U blocks kb, kb + W, ... per trip while the last is in the row, then
-    // the rest one block per trip.
-    int64_t step = s.warps * s.unroll;
-    Value start = warp;
-    if (s.unroll > 1) {
-      int64_t bound = s.blocksPerRow - (s.unroll - 1) * s.warps;
-      auto loop = scf::ForOp::create(
-          b, loc, warp, idx(bound), idx(step), acc,
-          [&](OpBuilder &, Location, Value kb, ValueRange iter) {
-            SmallVector<Value> kbs;
-            for (int64_t u = 0; u < s.unroll; ++u)
-              kbs.push_back(add(kb, idx(u * s.warps)));
-            scf::YieldOp::create(b, loc, accumulateBlocks(kbs, iter));
-          });
-      acc = loop.getResults();
-      // U W <= blocks per row, so warp < W <= bound: the first kb past
-      // the loop is warp + step ((bound - 1 - warp) / step + 1).
-      Value trips =
-          add(arith::DivUIOp::create(
-                  b, loc, arith::SubIOp::create(b, loc, idx(bound - 1), warp),
-                  idx(step)),
-              idx(1));
-      start = add(warp, arith::MulIOp::create(b, loc, trips, idx(step)));
-    }
-    if (s.unroll == 1 || s.blocksPerRow % step != 0) {
-      auto loop = scf::ForOp::create(
-          b, loc, start, idx(s.blocksPerRow), idx(s.warps), acc,
-          [&](OpBuilder &, Location, Value kb, ValueRange iter) {
-            scf::YieldOp::create(b, loc, accumulateBlocks({kb}, iter));
-          });
-      acc = loop.getResults();
-    }
+    // Warp w takes blocks w, w + W, ..., U a trip.
+    acc = buildBlockLoop(b, loc, warp, s.warps, s.unroll, s.blocksPerRow, acc,
+                         [&](ValueRange kbs, ValueRange iter) {
+                           return accumulateBlocks(kbs, iter);
+                         });
     storeSums(launch.getWorkgroupAttributions()[0], tid, warp, acc);
     gpu::TerminatorOp::create(b, loc);
   }
@@ -144,18 +118,11 @@ private:
     Value block = add(d.mul(col, s.blocksPerRow), kb);
     Value base =
         d.groupOffset(format.getBlockLayout(), 0, idx(s.numBlocks), block);
-    SmallVector<Value> words;
-    auto loadWords = [&](Value at, int64_t width) {
-      Value v = vector::BitCastOp::create(
-          b, loc, VectorType::get({width / 4}, b.getI32Type()),
-          d.loadBytes(at, width));
-      for (int64_t w = 0; w < width / 4; ++w)
-        words.push_back(vector::ExtractOp::create(b, loc, v, w));
-    };
-    loadWords(base, 16);
+    SmallVector<Value> words = d.loadWords(base, 16);
     Value lanePart = add(base, d.mul(c, 8));
     for (int64_t chunk = 0; chunk < kChunks; ++chunk)
-      loadWords(d.add(lanePart, Q4KBlock::kQs + 32 * chunk), 8);
+      llvm::append_range(
+          words, d.loadWords(d.add(lanePart, Q4KBlock::kQs + 32 * chunk), 8));
     return words;
   }
 
@@ -236,7 +203,7 @@ private:
 
   /// accIn plus the products of K blocks `kbs`; all their weight bytes are
   /// loaded before the math of the first.
-  SmallVector<Value> accumulateBlocks(ArrayRef<Value> kbs, ValueRange accIn) {
+  SmallVector<Value> accumulateBlocks(ValueRange kbs, ValueRange accIn) {
     SmallVector<Value> acc(accIn);
     SmallVector<SmallVector<SmallVector<Value>>> blocks;
     for (Value kb : kbs)

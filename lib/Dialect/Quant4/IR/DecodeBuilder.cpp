@@ -100,6 +100,16 @@ Value DecodeBuilder::loadBytes(Value byteIndex, int64_t width) {
                                         ArrayRef<bool>{true});
 }
 
+SmallVector<Value> DecodeBuilder::loadWords(Value byteIndex, int64_t width) {
+  Value words = vector::BitCastOp::create(
+      b, loc, VectorType::get({width / 4}, b.getI32Type()),
+      loadBytes(byteIndex, width));
+  SmallVector<Value> result;
+  for (int64_t w = 0; w < width / 4; ++w)
+    result.push_back(vector::ExtractOp::create(b, loc, words, w));
+  return result;
+}
+
 Value DecodeBuilder::nibbles(Value bytes, Value shift) {
   Value shift8 = arith::TruncIOp::create(b, loc, b.getI8Type(), shift);
   Value shifted = arith::ShRUIOp::create(b, loc, bytes, splat(shift8, bytes));

@@ -51,6 +51,9 @@ public:
   /// storage[byteIndex .. byteIndex + width) as a vector<width x i8>
   /// (vector.transfer_read, in bounds).
   Value loadBytes(Value byteIndex, int64_t width);
+  /// The same bytes (`width` a multiple of 4) as little-endian i32 words,
+  /// one vector load.
+  SmallVector<Value> loadWords(Value byteIndex, int64_t width);
 
   /// (byte >> shift) & 15; `shift` is an i32 value.
   Value nibble(Value byte, Value shift);
