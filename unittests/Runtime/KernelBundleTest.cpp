@@ -195,6 +195,21 @@ static std::string logged(const std::function<void()> &body) {
   return text.str();
 }
 
+/// The fake driver's log of loading `manifest` and running its first
+/// function on one 4-byte buffer.
+static std::string loadAndRunFirst(const ContextRef &context,
+                                   const std::string &manifest) {
+  Expected<DeviceBuffer> out = DeviceBuffer::allocate(context, 4);
+  EXPECT_TRUE(out);
+  if (!out)
+    return "";
+  return logged([&] {
+    Expected<KernelBundle> bundle = KernelBundle::load(context, manifest);
+    ASSERT_TRUE(bundle) << bundle.message();
+    ASSERT_TRUE(bundle->run(0, {out->get()}, nullptr).ok());
+  });
+}
+
 TEST_F(KernelBundleFake, LaunchesWithDynamicSharedMemory) {
   write("d.k.ptx", "// fake ptx\n.entry big(.param .u64 p)\n"
                    ".entry small(.param .u64 p)\n.entry none(.param .u64 p)\n");
@@ -208,13 +223,7 @@ TEST_F(KernelBundleFake, LaunchesWithDynamicSharedMemory) {
                           "launch d.k.ptx big 1 1 1 256 1 1 shared=98304 a0\n"
                           "launch d.k.ptx small 1 1 1 32 1 1 shared=4096 a0\n"
                           "launch d.k.ptx none 1 1 1 32 1 1 a0\n");
-  Expected<DeviceBuffer> out = DeviceBuffer::allocate(context, 4);
-  ASSERT_TRUE(out);
-  std::string log = logged([&] {
-    Expected<KernelBundle> bundle = KernelBundle::load(context, manifest);
-    ASSERT_TRUE(bundle) << bundle.message();
-    ASSERT_TRUE(bundle->run(0, {out->get()}, nullptr).ok());
-  });
+  std::string log = loadAndRunFirst(context, manifest);
   EXPECT_NE(log.find("cuFuncSetAttribute big 8 98304\n"), std::string::npos)
       << log;
   EXPECT_NE(log.find("cuFuncSetAttribute small 8 4096\n"), std::string::npos)
@@ -273,13 +282,7 @@ TEST_F(KernelBundleFake, LaunchesProgrammaticDependents) {
                           "launch p.k.ptx first 2 1 1 32 1 1 a0\n"
                           "launch p.k.ptx second 3 1 1 64 1 1 shared=1024 "
                           "pdl a0\n");
-  Expected<DeviceBuffer> out = DeviceBuffer::allocate(context, 4);
-  ASSERT_TRUE(out);
-  std::string log = logged([&] {
-    Expected<KernelBundle> bundle = KernelBundle::load(context, manifest);
-    ASSERT_TRUE(bundle) << bundle.message();
-    ASSERT_TRUE(bundle->run(0, {out->get()}, nullptr).ok());
-  });
+  std::string log = loadAndRunFirst(context, manifest);
   size_t first = log.find("cuLaunchKernel first grid 2 1 1 block 32 1 1 "
                           "shared 0 ");
   size_t second = log.find("cuLaunchKernel second pdl grid 3 1 1 block 64 1 "
