@@ -12,7 +12,9 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${OUT:-/tmp/q4-gpu-bench}
 mkdir -p "$out"
-build=/tmp/q4-gpu-build
+# One build folder per source folder: cmake refuses a cache made for another
+# source path (a warm machine may keep one from an earlier checkout).
+build=/tmp/q4-gpu-build-$(printf %s "$root" | cksum | cut -d' ' -f1)
 status=0
 
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.mem \
