@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -34,13 +35,16 @@ using namespace quant4::runtime::cuda;
 
 namespace {
 
-struct FakeModule {
-  std::string ptx;
-};
-
 struct FakeFunction {
   std::string name;
   std::vector<unsigned> paramBytes;
+};
+
+/// A module owns the kernels looked up in it, as the driver's do: they die
+/// with cuModuleUnload.
+struct FakeModule {
+  std::string ptx;
+  std::vector<std::unique_ptr<FakeFunction>> kernels;
 };
 
 FakeFunction storeI32{"store_i32", {8, 4}};
@@ -112,14 +116,12 @@ FAKE cuModuleGetFunction(CUfunction *function, CUmodule module,
     *function = reinterpret_cast<CUfunction>(&storeI32);
     return CUDA_SUCCESS;
   }
-  // Kernels live as long as the process; the tests make a handful.
-  auto *kernel = new FakeFunction{name, {}};
-  if (!parseEntry(reinterpret_cast<FakeModule *>(module)->ptx, name,
-                  kernel->paramBytes)) {
-    delete kernel;
+  auto *owner = reinterpret_cast<FakeModule *>(module);
+  auto kernel = std::make_unique<FakeFunction>(FakeFunction{name, {}});
+  if (!parseEntry(owner->ptx, name, kernel->paramBytes))
     return kFakeNotFound;
-  }
-  *function = reinterpret_cast<CUfunction>(kernel);
+  *function = reinterpret_cast<CUfunction>(kernel.get());
+  owner->kernels.push_back(std::move(kernel));
   return CUDA_SUCCESS;
 }
 
