@@ -145,10 +145,8 @@ struct Gemv : mlir::quant4::impl::Quant4GPUGemvBase<Gemv> {
                             s.numBlocks, s.unitValues);
     buildGemvKernel(body, loc, launch, s, *decoder, op.getActivations(), buffer,
                     xq);
-    if (pdl && s.int8Activations) {
-      allowDependentLaunch(xq.launch);
-      waitForPreviousKernel(launch);
-    }
+    if (pdl && s.int8Activations)
+      chainLaunches({xq.launch, launch});
     if (sharedTables)
       moveTablesToSharedMemory(launch, 32 * s.warpsPerBlock);
     rewriteSmallIntToFloat(launch);

@@ -137,3 +137,13 @@ void mlir::quant4::waitForPreviousKernel(gpu::LaunchOp launch) {
 void mlir::quant4::allowDependentLaunch(gpu::LaunchOp launch) {
   addGridDependencyControl(launch, NVVM::GridDepActionKind::launch_dependents);
 }
+
+void mlir::quant4::chainLaunches(ArrayRef<gpu::LaunchOp> launches) {
+  for (auto [i, launch] : llvm::enumerate(launches)) {
+    // Both at the body's start: the wait ends up first.
+    if (i + 1 < launches.size())
+      allowDependentLaunch(launch);
+    if (i > 0)
+      waitForPreviousKernel(launch);
+  }
+}

@@ -33,6 +33,11 @@ void waitForPreviousKernel(gpu::LaunchOp launch);
 /// `griddepcontrol.launch_dependents` at the start of `launch`'s body: the
 /// next kernel, if it waits with waitForPreviousKernel, may launch at once.
 void allowDependentLaunch(gpu::LaunchOp launch);
+/// Consecutive launches of one matmul as a programmatic chain: every launch
+/// but the first waits for the one before it, every one but the last lets
+/// the next launch early. (Each waits, so a kernel's wait also covers the
+/// kernels before its predecessor.)
+void chainLaunches(ArrayRef<gpu::LaunchOp> launches);
 
 } // namespace mlir::quant4
 

@@ -492,10 +492,8 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
                          storage, x, xq, buffer)
         .build(launch);
     allowContraction(launch);
-    if (pdl) {
-      allowDependentLaunch(s.int8 ? xq.launch : x.launch);
-      waitForPreviousKernel(launch);
-    }
+    if (pdl)
+      chainLaunches({s.int8 ? xq.launch : x.launch, launch});
     b.setInsertionPointAfter(launch);
     replaceMatmulWithBuffer(b, op, buffer);
   }

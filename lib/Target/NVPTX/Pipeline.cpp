@@ -66,7 +66,8 @@ void mlir::quant4::buildNVPTXBufferizeStage(
     mmaGemv.maxRows = options.mmaGemvMaxRows;
     mmaGemv.warps = options.mmaGemvWarps;
     mmaGemv.unroll = options.mmaGemvUnroll;
-    mmaGemv.pdl = hasGridDependencyControl(options.chip);
+    mmaGemv.pdl =
+        options.programmaticLaunch && hasGridDependencyControl(options.chip);
     pm.addNestedPass<func::FuncOp>(createQuant4GPUMmaGemv(mmaGemv));
   }
   if (options.gemvMaxRows > 0) {
@@ -78,7 +79,8 @@ void mlir::quant4::buildNVPTXBufferizeStage(
     gemv.unroll = options.gemvUnroll;
     gemv.unitLanes = options.gemvUnitLanes;
     gemv.unitValues = options.gemvUnitValues;
-    gemv.pdl = hasGridDependencyControl(options.chip);
+    gemv.pdl =
+        options.programmaticLaunch && hasGridDependencyControl(options.chip);
     pm.addNestedPass<func::FuncOp>(createQuant4GPUGemv(gemv));
   }
   pm.addPass(createConvertQuant4ToLinalg());

@@ -87,6 +87,13 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::desc("Tensor-core GEMV: K blocks a warp loads at once (0 = "
                      "by shape)"),
       llvm::cl::init(0)};
+  Option<bool> programmaticLaunch{
+      *this, "programmatic-launch",
+      llvm::cl::desc("On sm_90 and later, launch a GEMV's kernel after its "
+                     "activation launch with programmatic stream "
+                     "serialization (griddepcontrol.wait in the kernel, "
+                     "'pdl' in the manifest)"),
+      llvm::cl::init(true)};
   Option<int64_t> mmaMinRows{
       *this, "mma-min-rows",
       llvm::cl::desc("Matmuls with at least this many rows get the tensor-core "

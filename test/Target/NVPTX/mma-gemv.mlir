@@ -21,6 +21,8 @@
 // RUN: FileCheck %s --check-prefix=MANIFEST --input-file=%t/k.manifest
 // RUN: q4-nvptx %s -o %t/a --chip=sm_80 --features=+ptx70
 // RUN: FileCheck %s --check-prefix=SM80 --input-file=%t/a.manifest
+// RUN: q4-nvptx %s -o %t/n --programmatic-launch=false
+// RUN: FileCheck %s --check-prefix=NOPDL --input-file=%t/n.manifest
 
 !q = !quant4.blocked<32x512, #quant4.q4_k>
 
@@ -184,6 +186,9 @@ func.func @q8(%x: tensor<1x512xf32>, %raw: tensor<9216xi8>) -> tensor<1x32xf32> 
 // MANIFEST:      func m16 3
 // MANIFEST:      launch k.m16_kernel.ptx m16_kernel 4 1 1 256 1 1 a0 s0 s1
 // MANIFEST-NEXT: launch k.m16_kernel_0.ptx m16_kernel 2 1 1 256 1 1 pdl a1 s0 s1 a2
+// NOPDL:     func m16 3
+// NOPDL:     launch n.m16_kernel_0.ptx m16_kernel 2 1 1 256 1 1 a1 s0 s1 a2
+// NOPDL-NOT: pdl
 // SM80:      func m16 3
 // SM80:      launch a.m16_kernel_0.ptx m16_kernel 2 1 1 256 1 1 a1 s0 s1 a2
 // SM80-NOT:  pdl
