@@ -156,9 +156,10 @@ def Quant4GPUGemv : Pass<"quant4-gpu-gemv", "::mlir::func::FuncOp"> {
 }
 
 def Quant4GPUMmaGemv : Pass<"quant4-gpu-mma-gemv", "::mlir::func::FuncOp"> {
-  let summary = "GEMV-class Q4_K quant4.matmul (M <= max-rows) on tensor cores";
+  let summary = "GEMV-class Q4_K / NF4 quant4.matmul on tensor cores";
   let description = [{
-    Replaces a static Q4_K `quant4.matmul` with f32 or Q8_K activations, from
+    Replaces a static Q4_K `quant4.matmul` with f32 or Q8_K activations (or
+    an NF4 one with f32 activations and blocks of at most 256 values), from
     `min-rows` to `max-rows` rows (at most 64), N a multiple of 16, f32 result and
     accumulator and weights from `quant4.from_bytes` (a ui8 argument is
     retyped to i8 as for quant4-gpu-gemv) by two launches. The first
@@ -175,7 +176,10 @@ def Quant4GPUMmaGemv : Pass<"quant4-gpu-mma-gemv", "::mlir::func::FuncOp"> {
     instead (quant4-gpu-gemv's rounding launch) and each sub-block takes two
     int8 mmas (m16n8k32, exact i32): the nibbles with x's codes and all-ones
     with them, scaled by the integer sc and m; per block
-    `y += d_x (d sum sc dot - dmin sum m sum)`. Other matmuls
+    `y += d_x (d sum sc dot - dmin sum m sum)`. NF4 looks its codes up in
+    the codebook split into f16 hi and lo halves (in workgroup memory) and
+    takes three mmas a chunk (hi . hi, hi . lo, lo . hi), scaled by absmax.
+    Other matmuls
     are left to quant4-gpu-gemv.
 
     ```mlir

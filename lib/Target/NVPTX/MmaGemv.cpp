@@ -1,8 +1,8 @@
-//===- MmaGemv.cpp - GEMV-class Q4_K quant4.matmul on tensor cores --------===//
+//===- MmaGemv.cpp - GEMV-class Q4_K / NF4 quant4.matmul on tensor cores --===//
 //
 // quant4-gpu-mma-gemv: a Q4_K `quant4.matmul` with few rows (2 <= M <= 16
 // by default, N a multiple of 16) becomes (with f32 activations; Q8_K ones:
-// accumulateBlockInt8) two launches: x
+// accumulateBlockInt8; NF4: accumulateBlockNF4) two launches: x
 // split into scaled f16 halves per 32-value sub-block (HalfSplit.h), then a
 // kernel that multiplies the weights' 4-bit codes q, as exact f16, with
 // both halves on tensor cores and applies each sub-block's scales in f32:
@@ -35,6 +35,8 @@
 #include "Dialect/Quant4/IR/DecodeBuilder.h"
 #include "Dialect/Quant4/IR/Quant4Ops.h"
 #include "Dialect/Quant4/IR/Quant4Types.h"
+#include "Format/Float16.h"
+#include "Format/NF4.h"
 #include "Format/Q4K.h"
 #include "Target/NVPTX/BlockLoop.h"
 #include "Target/NVPTX/GemvDecode.h"
@@ -68,6 +70,8 @@ constexpr int64_t kMaxRows = 8 * kTileRows;
 /// Warps a launch should have for latency hiding (about 31 per SM of a
 /// 132-SM H100).
 constexpr int64_t kTargetWarps = 4096;
+/// NF4's codebook is stored times this (the low f16 halves stay normal).
+constexpr float kCodebookScale = 256.0f;
 /// Q4_K: values per block, 32-byte qs chunks and sub-blocks per block.
 constexpr int64_t kBlock = 256, kChunks = 4, kSubBlocks = 8;
 
@@ -76,6 +80,8 @@ struct MmaGemvShape : MatmulSizes {
   int64_t warps;    // W: warps of a launch block, splitting its K blocks
   int64_t unroll;   // U: K blocks of a warp loaded before their math
   bool int8;        // activations q8_k: int8 mma on x rounded to Q8_K
+  bool nf4;         // NF4 weights (else Q4_K)
+  int64_t unitsPerRow; // K / 256: the loop's steps
   int64_t paddedRows() const { return rowTiles * kTileRows; }
 };
 
@@ -100,7 +106,9 @@ public:
         b, loc, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
     SmallVector<Value> acc(s.rowTiles, zero);
     // Warp w takes blocks w, w + W, ..., U a trip.
-    acc = buildBlockLoop(b, loc, warp, s.warps, s.unroll, s.blocksPerRow, acc,
+    if (s.nf4)
+      fillCodebook(launch.getWorkgroupAttributions()[1], tid);
+    acc = buildBlockLoop(b, loc, warp, s.warps, s.unroll, s.unitsPerRow, acc,
                          [&](ValueRange kbs, ValueRange iter) {
                            return accumulateBlocks(kbs, iter);
                          });
@@ -206,16 +214,169 @@ private:
   SmallVector<Value> accumulateBlocks(ValueRange kbs, ValueRange accIn) {
     SmallVector<Value> acc(accIn);
     SmallVector<SmallVector<SmallVector<Value>>> blocks;
+    auto load = [&](Value col, Value kb) {
+      return s.nf4 ? loadColumnNF4(col, kb) : loadColumn(col, kb);
+    };
     for (Value kb : kbs)
-      blocks.push_back({loadColumn(add(colBase, g), kb),
-                        loadColumn(add(colBase, add(g, idx(8))), kb)});
+      blocks.push_back(
+          {load(add(colBase, g), kb), load(add(colBase, add(g, idx(8))), kb)});
     for (auto [kb, columns] : llvm::zip(kbs, blocks)) {
-      if (s.int8)
+      if (s.nf4)
+        accumulateBlockNF4(kb, columns, acc);
+      else if (s.int8)
         accumulateBlockInt8(kb, columns, acc);
       else
         accumulateBlock(kb, columns, acc);
     }
     return acc;
+  }
+
+  /// NF4 codebook entries scaled by 2^8 (so the low halves stay normal) as
+  /// f16 hi | f16 lo << 16, lo = f16(v - hi): hi + lo carries each entry to
+  /// about 2^-22 of itself.
+  static SmallVector<int32_t> splitCodebook() {
+    SmallVector<int32_t> words;
+    for (float v : ::quant4::format::nf4Codebook()) {
+      float scaled = v * kCodebookScale;
+      uint16_t hi = ::quant4::format::floatToFp16(scaled);
+      uint16_t lo = ::quant4::format::floatToFp16(
+          scaled - ::quant4::format::fp16ToFloat(hi));
+      words.push_back(int32_t(uint32_t(hi) | uint32_t(lo) << 16));
+    }
+    return words;
+  }
+
+  /// Threads 0 - 15 store splitCodebook() into workgroup `table`; a
+  /// barrier.
+  void fillCodebook(Value table, Value tid) {
+    SmallVector<int32_t> words = splitCodebook();
+    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tid,
+                                         idx(words.size()));
+    scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
+      Value code = arith::IndexCastUIOp::create(b, loc, b.getI32Type(), tid);
+      Value word = d.i32(words.back());
+      for (int64_t i = int64_t(words.size()) - 2; i >= 0; --i)
+        word = arith::SelectOp::create(
+            b, loc,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, code,
+                                  d.i32(i)),
+            d.i32(words[i]), word);
+      memref::StoreOp::create(b, loc, word, table, ValueRange{tid});
+      scf::YieldOp::create(b, loc);
+    });
+    gpu::BarrierOp::create(b, loc);
+    codebook = table;
+  }
+
+  /// NF4: the lane's code bytes 4c .. 4c + 3 of each 16-byte sub-block of
+  /// 256-value unit `kb` (values 8c .. 8c + 7 of sub-block j, the first in
+  /// the high nibble) as 8 i32 words, then the absmax of each NF4 block of
+  /// the unit (buildBlockAffine: plain or double-quantized).
+  SmallVector<Value> loadColumnNF4(Value col, Value kb) {
+    int64_t blockSize = format.getBlockSize(), perUnit = kBlock / blockSize;
+    Value first = add(d.mul(col, s.blocksPerRow), d.mul(kb, perUnit));
+    Value numBlocks = idx(s.numBlocks);
+    SmallVector<Value> words;
+    for (int64_t j = 0; j < kSubBlocks; ++j) {
+      Value block = add(first, idx(32 * j / blockSize));
+      Value at =
+          add(d.groupOffset(format.getBlockLayout(), 0, numBlocks, block),
+              add(idx(32 * j % blockSize / 2), d.mul(c, 4)));
+      words.push_back(d.loadWords(at, 4).front());
+    }
+    for (int64_t u = 0; u < perUnit; ++u) {
+      Value scales =
+          format
+              .buildBlockAffine(b, loc, storage, numBlocks, add(first, idx(u)))
+              .first;
+      words.push_back(vector::ExtractOp::create(b, loc, scales, 0));
+    }
+    return words;
+  }
+
+  /// The A operands (hi, lo) of chunk half `ch` from the two columns' code
+  /// words `w`: values 4 ch + i of the lane's 8 (value p in byte p / 2, the
+  /// high nibble for even p) looked up in the split codebook; rows pair
+  /// values (0, 2) and (1, 3), the k order HalfSplit gives x.
+  std::array<Value, 2> codebookOperands(ArrayRef<Value> w, int64_t ch) {
+    auto entry = [&](Value word, int64_t p) -> Value {
+      int64_t shift = 8 * (p / 2) + (p % 2 == 0 ? 4 : 0);
+      Value code = arith::AndIOp::create(
+          b, loc, arith::ShRUIOp::create(b, loc, word, d.i32(shift)),
+          d.i32(15));
+      return memref::LoadOp::create(b, loc, codebook,
+                                    ValueRange{arith::IndexCastUIOp::create(
+                                        b, loc, b.getIndexType(), code)});
+    };
+    auto orI = [&](Value l, Value r) -> Value {
+      return arith::OrIOp::create(b, loc, l, r);
+    };
+    SmallVector<Value> hi, lo;
+    for (int64_t first : {0, 1})
+      for (Value word : w) {
+        Value e0 = entry(word, 4 * ch + first),
+              e1 = entry(word, 4 * ch + first + 2);
+        hi.push_back(orI(arith::AndIOp::create(b, loc, e0, d.i32(0xFFFF)),
+                         arith::ShLIOp::create(b, loc, e1, d.i32(16))));
+        lo.push_back(
+            orI(arith::ShRUIOp::create(b, loc, e0, d.i32(16)),
+                arith::AndIOp::create(b, loc, e1, d.i32(int32_t(0xFFFF0000)))));
+      }
+    auto operand = [&](ArrayRef<Value> parts) -> Value {
+      Value packed = vector::FromElementsOp::create(
+          b, loc, VectorType::get({4}, b.getI32Type()), parts);
+      return vector::ShapeCastOp::create(
+          b, loc, VectorType::get({4, 2}, b.getF16Type()),
+          vector::BitCastOp::create(
+              b, loc, VectorType::get({8}, b.getF16Type()), packed));
+    };
+    return {operand(hi), operand(lo)};
+  }
+
+  /// NF4: per sub-block j, (hi + lo codebook) . (hi + lo x) as three mmas a
+  /// chunk half (the lo . lo term is below 2^-22), times absmax 2^-8 2^-s.
+  void accumulateBlockNF4(Value kb, ArrayRef<SmallVector<Value>> columns,
+                          MutableArrayRef<Value> acc) {
+    auto mmaType = VectorType::get({2, 2}, b.getF32Type());
+    Value zero = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(mmaType, b.getF32FloatAttr(0)));
+    int64_t blockSize = format.getBlockSize();
+    Value unscale = arith::ConstantOp::create(
+        b, loc, b.getF32FloatAttr(1.0f / kCodebookScale));
+    Value kBase = d.mul(kb, kBlock);
+    for (int64_t j = 0; j < kSubBlocks; ++j) {
+      std::array<std::array<Value, 2>, 2> a = {
+          codebookOperands({columns[0][j], columns[1][j]}, 0),
+          codebookOperands({columns[0][j], columns[1][j]}, 1)};
+      int64_t scaleAt = kSubBlocks + 32 * j / blockSize;
+      auto absmax = [&](int64_t i) -> Value {
+        return arith::MulFOp::create(b, loc, columns[i][scaleAt], unscale);
+      };
+      Value scales = pairs(absmax(0), absmax(1), /*byRow=*/true);
+      Value k = add(kBase, add(d.mul(c, 8), idx(32 * j)));
+      Value group = add(d.mul(kb, kSubBlocks), idx(j));
+      for (int64_t t = 0; t < s.rowTiles; ++t) {
+        std::array<Value, 2> xhi = activationOperands(0, t, k);
+        std::array<Value, 2> xlo = activationOperands(1, t, k);
+        Value sub = zero;
+        for (int64_t ch = 0; ch < 2; ++ch)
+          for (auto [wa, xb] :
+               {std::pair(a[ch][0], xhi[ch]), std::pair(a[ch][0], xlo[ch]),
+                std::pair(a[ch][1], xhi[ch])})
+            sub = nvgpu::MmaSyncOp::create(b, loc, wa, xb, sub,
+                                           ArrayRef<int64_t>{16, 8, 16});
+        Value sums = vector::LoadOp::create(
+            b, loc, VectorType::get({4}, b.getF32Type()), x.sums,
+            ValueRange{group, add(c, idx(4 * t)), idx(0)});
+        Value inverse =
+            pairs(vector::ExtractOp::create(b, loc, sums, 2),
+                  vector::ExtractOp::create(b, loc, sums, 3), /*byRow=*/false);
+        acc[t] = arith::AddFOp::create(
+            b, loc, acc[t],
+            arith::MulFOp::create(b, loc, scales,
+                                  arith::MulFOp::create(b, loc, sub, inverse)));
+      }
+    }
   }
 
   /// x row 8 t + g's 8 Q8_K codes at `k` as the int8 B operand (k slots 4c
@@ -428,6 +589,7 @@ private:
   Value y;
   DecodeBuilder d;
   Value lane, g, c, colBase;
+  Value codebook; // NF4: the split codebook in workgroup memory
 };
 
 struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
@@ -439,7 +601,13 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
   std::optional<MmaGemvShape> match(MatmulOp op) {
     ActivationMode mode = op.getActivationModeOrDefault();
     std::optional<MatmulSizes> sizes = getStaticMatmulSizes(op, mode);
-    if (!sizes || !isa<Q4KAttr>(op.getWeights().getType().getFormat()) ||
+    BlockFormatAttrInterface format = op.getWeights().getType().getFormat();
+    auto nf4 = dyn_cast<NF4Attr>(format);
+    // NF4: f32 activations, whole NF4 blocks in each 256-value unit.
+    bool supported =
+        isa<Q4KAttr>(format) || (nf4 && mode == ActivationMode::f32 &&
+                                 kBlock % nf4.getBlockSize() == 0);
+    if (!sizes || !supported || sizes->depth % kBlock != 0 ||
         sizes->rows < minRows ||
         sizes->rows > std::min<int64_t>(maxRows, kMaxRows) ||
         sizes->cols % kTileCols != 0 ||
@@ -449,6 +617,8 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
     static_cast<MatmulSizes &>(s) = *sizes;
     s.rowTiles = llvm::divideCeil(s.rows, kTileRows);
     s.int8 = mode == ActivationMode::q8_k;
+    s.nf4 = bool(nf4);
+    s.unitsPerRow = s.depth / kBlock;
     // Defaults from H100 sweeps (docs/PERF.md, "Tensor-core GEMV"): 8
     // warps, 16 when N / 16 launch blocks of 8 would leave fewer than
     // kTargetWarps warps; two K blocks a trip for two row tiles when each
@@ -457,7 +627,7 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
     s.warps = warps > 0                                     ? int64_t(warps)
               : s.rowTiles == 1 && 8 * tiles < kTargetWarps ? 16
                                                             : 8;
-    int64_t perWarp = std::max<int64_t>(1, s.blocksPerRow / s.warps);
+    int64_t perWarp = std::max<int64_t>(1, s.unitsPerRow / s.warps);
     s.unroll = unroll > 0                        ? int64_t(unroll)
                : s.rowTiles == 2 && perWarp >= 4 ? 2
                                                  : 1;
@@ -486,6 +656,12 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
                         gpu::AddressSpaceAttr::get(
                             b.getContext(), gpu::AddressSpace::Workgroup)),
         loc);
+    if (s.nf4)
+      launch.addWorkgroupAttribution(
+          MemRefType::get({16}, b.getI32Type(), MemRefLayoutAttrInterface(),
+                          gpu::AddressSpaceAttr::get(
+                              b.getContext(), gpu::AddressSpace::Workgroup)),
+          loc);
     OpBuilder body = OpBuilder::atBlockBegin(&launch.getBody().front());
     Value storage = op.getWeights().getDefiningOp<FromBytesOp>().getBytes();
     MmaGemvKernelBuilder(body, loc, s, op.getWeights().getType().getFormat(),

@@ -122,7 +122,7 @@ func.func @k4096(%x: tensor<16x4096xf32>, %raw: tensor<73728xi8>) -> tensor<16x3
 // ROWS64:         scf.for %{{.*}} = %{{.*}} to %c384{{.*}} step %c256
 // ROWS64-LABEL: func.func @n24(
 
-// Left to quant4-gpu-gemv: M > 16, N not a multiple of 16, NF4.
+// Left to quant4-gpu-gemv: M > 16, N not a multiple of 16.
 // CHECK-LABEL: func.func @m17(
 // CHECK:         quant4.matmul
 func.func @m17(%x: tensor<17x512xf32>, %raw: tensor<9216xi8>) -> tensor<17x32xf32> {
@@ -139,8 +139,21 @@ func.func @n24(%x: tensor<1x512xf32>, %raw: tensor<6912xi8>) -> tensor<1x24xf32>
   return %y : tensor<1x24xf32>
 }
 
+// NF4 (f32 activations): the lane's code bytes 4c .. 4c + 3 of each 16-byte
+// sub-block, the codebook split into f16 hi | lo words in workgroup memory
+// (filled by threads 0 - 15, then a barrier), three mmas a chunk half (hi .
+// hi, hi . lo, lo . hi), absmax from buildBlockAffine.
 // CHECK-LABEL: func.func @nf4(
-// CHECK:         quant4.matmul
+// CHECK:         gpu.launch
+// CHECK:         gpu.launch
+// CHECK-SAME:        workgroup(%{{.*}} : memref<16x2x1x2x32xf32, #gpu.address_space<workgroup>>, %[[TABLE:.*]] : memref<16xi32, #gpu.address_space<workgroup>>)
+// CHECK:           memref.store %{{.*}}, %[[TABLE]]
+// CHECK:           gpu.barrier
+// CHECK:           scf.for
+// CHECK:             memref.load %[[TABLE]]
+// CHECK-COUNT-6:     nvgpu.mma.sync
+// DEFAULT-LABEL: func.func @nf4(
+// DEFAULT:         quant4.matmul
 func.func @nf4(%x: tensor<1x512xf32>, %raw: tensor<9216xi8>) -> tensor<1x32xf32> {
   %w = quant4.from_bytes %raw : tensor<9216xi8> -> !quant4.blocked<32x512, #quant4.nf4>
   %y = quant4.matmul %x, %w : tensor<1x512xf32>, !quant4.blocked<32x512, #quant4.nf4> -> tensor<1x32xf32>

@@ -12,22 +12,29 @@
 // RUN: %ptxas -arch=sm_90 %t/k.mxfp4_kernel.ptx -o %t/mxfp4_kernel.cubin
 // The tensor-core GEMMs: x to f16, the mma kernel, the sum of K splits.
 // RUN: %ptxas -arch=sm_90 %t/k.gemm_kernel.ptx -o %t/gemm_kernel.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.gemm_kernel_0.ptx -o %t/gemm_kernel_0.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.gemm_kernel_1.ptx -o %t/gemm_kernel_1.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.gemm_nf4_kernel_2.ptx -o %t/gemm_nf4_kernel.cubin
-// RUN: %ptxas -arch=sm_90 %t/k.gemm_mxfp4_kernel_4.ptx -o %t/gemm_mxfp4_kernel.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.gemm_kernel_2.ptx -o %t/gemm_kernel_0.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.gemm_kernel_3.ptx -o %t/gemm_kernel_1.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.gemm_nf4_kernel_4.ptx -o %t/gemm_nf4_kernel.cubin
+// RUN: %ptxas -arch=sm_90 %t/k.gemm_mxfp4_kernel_6.ptx -o %t/gemm_mxfp4_kernel.cubin
 // RUN: q4-nvptx %s -o %t/s --mma-min-rows=0
 // RUN: %ptxas -arch=sm_90 %t/s.gemm_kernel.ptx -o %t/s_gemm_kernel.cubin
-// RUN: %ptxas -arch=sm_90 %t/s.gemm_kernel_0.ptx -o %t/s_gemm_kernel_0.cubin
+// RUN: %ptxas -arch=sm_90 %t/s.gemm_kernel_2.ptx -o %t/s_gemm_kernel_0.cubin
 // RUN: %ptxas -arch=sm_90 %t/k.dequant_kernel.ptx -o %t/dequant_kernel.cubin
 // The tensor-core GEMV (@mma_gemv): the split of x, the mma kernel.
 // RUN: %ptxas -arch=sm_90 %t/k.mma_gemv_kernel.ptx -o %t/mma_gemv_kernel.cubin
-// RUN: %ptxas -arch=sm_90 -v %t/k.mma_gemv_kernel_7.ptx -o %t/v.cubin 2>&1 \
+// RUN: %ptxas -arch=sm_90 -v %t/k.mma_gemv_kernel_9.ptx -o %t/v.cubin 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=NOSPILL
+// NF4 (@nf4 at M = 16, @nested with double-quantized absmax and f16 x at
+// M = 4, @mma_gemv_nf4): the codebook split into f16 halves.
+// RUN: %ptxas -arch=sm_90 -v %t/k.nf4_kernel_0.ptx -o %t/v.cubin 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=NOSPILL
+// RUN: %ptxas -arch=sm_90 %t/k.nested_kernel_1.ptx -o %t/nested1.cubin
+// RUN: %ptxas -arch=sm_90 -v %t/k.mma_gemv_nf4_kernel_11.ptx -o %t/v.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
 // With Q8_K activations (@mma_gemv_q8): int8 mma.sync m16n8k32.
-// RUN: %ptxas -arch=sm_90 -v %t/k.mma_gemv_q8_kernel_8.ptx -o %t/v.cubin 2>&1 \
+// RUN: %ptxas -arch=sm_90 -v %t/k.mma_gemv_q8_kernel_10.ptx -o %t/v.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
-// RUN: FileCheck %s --check-prefix=INT8MMA --input-file=%t/k.mma_gemv_q8_kernel_8.ptx
+// RUN: FileCheck %s --check-prefix=INT8MMA --input-file=%t/k.mma_gemv_q8_kernel_10.ptx
 // INT8MMA: mma.sync.aligned.m16n8k32.row.col.satfinite.s32.s8.s8.s32
 // The GEMV kernels (M <= 16) keep their decoded values and sums in
 // registers: no local memory.
@@ -36,9 +43,9 @@
 // RUN: %ptxas -arch=sm_90 -v %t/k.nf4_kernel.ptx -o %t/v.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
 // So do the tensor-core kernels (accumulators, fragments, decoded values).
-// RUN: %ptxas -arch=sm_90 -v %t/k.gemm_kernel_0.ptx -o %t/v.cubin 2>&1 \
+// RUN: %ptxas -arch=sm_90 -v %t/k.gemm_kernel_2.ptx -o %t/v.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
-// RUN: %ptxas -arch=sm_90 -v %t/k.gemm_mxfp4_kernel_4.ptx -o %t/v.cubin 2>&1 \
+// RUN: %ptxas -arch=sm_90 -v %t/k.gemm_mxfp4_kernel_6.ptx -o %t/v.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
 // NOSPILL: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
 // The GEMV knobs: two K blocks per trip, two columns per thread.
@@ -47,36 +54,37 @@
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
 // Weights decoded to f16 once (the large-M form), then the mma kernel.
 // RUN: q4-nvptx %s -o %t/o --mma-decode-once-min-rows=17
-// RUN: %ptxas -arch=sm_90 %t/o.gemm_kernel_0.ptx -o %t/o0.cubin
-// RUN: %ptxas -arch=sm_90 %t/o.gemm_mxfp4_kernel_6.ptx -o %t/o6.cubin
-// RUN: %ptxas -arch=sm_90 -v %t/o.gemm_kernel_1.ptx -o %t/o1.cubin 2>&1 \
+// RUN: %ptxas -arch=sm_90 %t/o.gemm_kernel_2.ptx -o %t/o0.cubin
+// RUN: %ptxas -arch=sm_90 %t/o.gemm_mxfp4_kernel_8.ptx -o %t/o6.cubin
+// RUN: %ptxas -arch=sm_90 -v %t/o.gemm_kernel_3.ptx -o %t/o1.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
 // At M = 160 (128 x 128 tiles) the three cp.async stages are 48 KB of
 // dynamic shared memory (the manifest's shared=); the only static shared
 // memory is the 1-byte symbol MLIR's gpu.dynamic_shared_memory lowers to.
-// RUN: %ptxas -arch=sm_90 -v %t/o.gemm_mxfp4_kernel_7.ptx -o %t/o7.cubin 2>&1 \
+// RUN: %ptxas -arch=sm_90 -v %t/o.gemm_mxfp4_kernel_9.ptx -o %t/o7.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefixes=NOSPILL,SMEM
 // RUN: FileCheck %s --check-prefix=SHARED --input-file=%t/o.manifest
 // The decode-once knobs: 128 x 256 tiles of 8 warps, K steps of 64 (rows
 // of 128 bytes, the other swizzle) and 4 stages: 196608 bytes.
 // RUN: q4-nvptx %s -o %t/b --mma-decode-once-min-rows=17 \
 // RUN:   --mma-async-warps-n=4 --mma-async-step-k=64 --mma-async-stages=4
-// RUN: %ptxas -arch=sm_90 -v %t/b.gemm_mxfp4_kernel_7.ptx -o %t/b7.cubin 2>&1 \
+// RUN: %ptxas -arch=sm_90 -v %t/b.gemm_mxfp4_kernel_9.ptx -o %t/b7.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefixes=NOSPILL,SMEM
-// RUN: %ptxas -arch=sm_90 %t/b.gemm_kernel_1.ptx -o %t/b1.cubin
+// RUN: %ptxas -arch=sm_90 %t/b.gemm_kernel_3.ptx -o %t/b1.cubin
 // RUN: FileCheck %s --check-prefix=BIG --input-file=%t/b.manifest
 // SMEM: used 1 barriers, 1 bytes smem
-// SHARED: launch o.gemm_mxfp4_kernel_7.ptx gemm_mxfp4_kernel 2 2 8 128 1 1 shared=49152 s0 s1 s2
-// BIG: launch b.gemm_mxfp4_kernel_7.ptx gemm_mxfp4_kernel 2 1 8 256 1 1 shared=196608 s0 s1 s2
+// SHARED: launch o.gemm_mxfp4_kernel_9.ptx gemm_mxfp4_kernel 2 2 8 128 1 1 shared=49152 s0 s1 s2
+// BIG: launch b.gemm_mxfp4_kernel_9.ptx gemm_mxfp4_kernel 2 1 8 256 1 1 shared=196608 s0 s1 s2
 // A lane per whole block (32-value units: every format here has them).
 // RUN: q4-nvptx %s -o %t/w --gemv-unit-lanes=1 --gemv-unit-values=32
 // RUN: %ptxas -arch=sm_90 -v %t/w.q4k_kernel.ptx -o %t/w.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
 // RUN: q4-nvptx %s -o %t/a --chip=sm_80 --features=+ptx70
 // RUN: %ptxas -arch=sm_80 %t/a.q4k_kernel.ptx -o %t/a.cubin
-// RUN: %ptxas -arch=sm_80 %t/a.gemm_kernel_0.ptx -o %t/a_gemm.cubin
-// RUN: %ptxas -arch=sm_80 %t/a.mma_gemv_kernel_7.ptx -o %t/a_mma_gemv.cubin
-// RUN: %ptxas -arch=sm_80 %t/a.mma_gemv_q8_kernel_8.ptx -o %t/a_mma_gemv_q8.cubin
+// RUN: %ptxas -arch=sm_80 %t/a.gemm_kernel_2.ptx -o %t/a_gemm.cubin
+// RUN: %ptxas -arch=sm_80 %t/a.mma_gemv_kernel_9.ptx -o %t/a_mma_gemv.cubin
+// RUN: %ptxas -arch=sm_80 %t/a.mma_gemv_q8_kernel_10.ptx -o %t/a_mma_gemv_q8.cubin
+// RUN: %ptxas -arch=sm_80 %t/a.mma_gemv_nf4_kernel_11.ptx -o %t/a_mma_gemv_nf4.cubin
 // ptxas itself can fail this test: PTX for sm_90 does not assemble for sm_75.
 // RUN: not %ptxas -arch=sm_75 %t/k.q4k_kernel.ptx -o %t/bad.cubin
 
@@ -145,5 +153,13 @@ func.func @mma_gemv(%x: tensor<4x512xf32>, %raw: tensor<73728xi8>) -> tensor<4x2
 func.func @mma_gemv_q8(%x: tensor<4x512xf32>, %raw: tensor<73728xi8>) -> tensor<4x256xf32> {
   %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
   %y = quant4.matmul %x, %w activations q8_k : tensor<4x512xf32>, !q -> tensor<4x256xf32>
+  return %y : tensor<4x256xf32>
+}
+
+// NF4 on tensor cores (M = 4, f32 activations): the split, then the mma
+// kernel with the codebook in workgroup memory.
+func.func @mma_gemv_nf4(%x: tensor<4x512xf32>, %raw: tensor<73728xi8>) -> tensor<4x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<73728xi8> -> !n
+  %y = quant4.matmul %x, %w : tensor<4x512xf32>, !n -> tensor<4x256xf32>
   return %y : tensor<4x256xf32>
 }
