@@ -156,10 +156,11 @@ def Quant4GPUGemv : Pass<"quant4-gpu-gemv", "::mlir::func::FuncOp"> {
 }
 
 def Quant4GPUMmaGemv : Pass<"quant4-gpu-mma-gemv", "::mlir::func::FuncOp"> {
-  let summary = "GEMV-class Q4_K / NF4 quant4.matmul on tensor cores";
+  let summary = "GEMV-class Q4_K / NF4 / MXFP4 quant4.matmul on tensor cores";
   let description = [{
     Replaces a static Q4_K `quant4.matmul` with f32 or Q8_K activations (or
-    an NF4 one with f32 activations and blocks of at most 256 values), from
+    an NF4 one with f32 activations and blocks of at most 256 values, or an
+    MXFP4 one with f32 activations), from
     `min-rows` to `max-rows` rows (at most 64), N a multiple of 16, f32 result and
     accumulator and weights from `quant4.from_bytes` (a ui8 argument is
     retyped to i8 as for quant4-gpu-gemv) by two launches. The first
@@ -179,7 +180,10 @@ def Quant4GPUMmaGemv : Pass<"quant4-gpu-mma-gemv", "::mlir::func::FuncOp"> {
     `y += d_x (d sum sc dot - dmin sum m sum)`. NF4 looks its codes up in
     the codebook split into f16 hi and lo halves (in workgroup memory) and
     takes three mmas a chunk (hi . hi, hi . lo, lo . hi), scaled by absmax.
-    Other matmuls
+    MXFP4 turns each nibble into the f16 E2M1 x 2^-14 (its exponent and
+    mantissa bits moved to the f16's bits 9 - 11, the sign to bit 15) and
+    takes two mmas a chunk, scaled by 2^14 and the E8M0 scale; x is split
+    in the order the code words pair their nibbles. Other matmuls
     are left to quant4-gpu-gemv.
 
     ```mlir
@@ -194,9 +198,10 @@ def Quant4GPUMmaGemv : Pass<"quant4-gpu-mma-gemv", "::mlir::func::FuncOp"> {
     ```
   }];
   let options = [
-    Option<"minRows", "min-rows", "int64_t", /*default=*/"2",
-           "Smallest M lowered here (at M = 1 quant4-gpu-gemv's kernel "
-           "measured faster on an H100)">,
+    Option<"minRows", "min-rows", "int64_t", /*default=*/"0",
+           "Smallest M lowered here (0 = by format: 1 for MXFP4, 2 for "
+           "Q4_K and NF4, whose quant4-gpu-gemv kernels measured faster at "
+           "M = 1 on an H100)">,
     Option<"maxRows", "max-rows", "int64_t", /*default=*/"16",
            "Largest M lowered here (at most 64; 0 = none)">,
     Option<"warps", "warps", "int64_t", /*default=*/"0",

@@ -16,6 +16,7 @@ std::vector<BenchFormat> benchFormats() {
   return {{"q4k", FormatSpec::q4k()},
           {"nf4", FormatSpec::nf4(64, false)},
           {"mxfp4", FormatSpec::mxfp4(format::MXFP4Layout::GGML)},
+          {"mxfp4hf", FormatSpec::mxfp4(format::MXFP4Layout::HF)},
           {"q4kq8", FormatSpec::q4k(), /*q8kActivations=*/true}};
 }
 
@@ -46,9 +47,11 @@ std::vector<uint8_t> randomStorage(const FormatSpec &spec, int64_t n, int64_t k,
       absmax[b] = scale(rng);
     break;
   }
-  case FormatKind::MXFP4: // E8M0 byte at the start of each 17-byte block
+  case FormatKind::MXFP4: // E8M0 byte of each 17-byte block, or hf's plane
     for (int64_t b = 0; b < blocks; ++b)
-      storage[b * 17] = uint8_t(120 + rng() % 10);
+      storage[spec.mxfp4Layout == format::MXFP4Layout::GGML ? b * 17
+                                                            : n * k / 2 + b] =
+          uint8_t(120 + rng() % 10);
     break;
   default:
     throw std::runtime_error("randomStorage: format not benchmarked");

@@ -19,15 +19,15 @@
 namespace quant4::bench {
 
 struct BenchFormat {
-  std::string name; // "q4k", "nf4", "mxfp4": the kernel files' prefix
+  std::string name; // "q4k", "nf4", "mxfp4", ...: the kernel files' prefix
   format::FormatSpec spec;
   /// The kernels round x to Q8_K (`activations q8_k`): the reference
   /// multiplies lib/Format's Q8_K rounding of x.
   bool q8kActivations = false;
 };
 
-/// q4_k, nf4 (block 64), mxfp4 (ggml layout) and q4kq8 (q4_k with Q8_K
-/// activations).
+/// q4_k, nf4 (block 64), mxfp4 (ggml layout), mxfp4hf (the hf layout) and
+/// q4kq8 (q4_k with Q8_K activations).
 std::vector<BenchFormat> benchFormats();
 
 /// storageBytes(spec, n * k) random bytes (see above).

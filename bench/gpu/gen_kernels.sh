@@ -9,7 +9,8 @@
 #   [QUANT4_KERNELS="gemv gemm"] bench/gpu/gen_kernels.sh [BUILD_DIR] \
 #     [extra q4-nvptx flags]
 # QUANT4_KERNELS picks the bundles rebuilt (the others are left as they are),
-# QUANT4_FORMATS the formats (default: q4k nf4 mxfp4 q4kq8);
+# QUANT4_FORMATS the formats (default: q4k nf4 mxfp4 mxfp4hf q4kq8; mxfp4hf
+# is MXFP4 in the hf layout: a codes plane, then a scales plane);
 # QUANT4_KERNEL_DIR writes them elsewhere (gemv_variants.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +25,7 @@ storage_bytes() { # format n k
   case $1 in
   q4k | q4kq8) echo $((n * k / 256 * 144)) ;;
   nf4) echo $((n * k / 2 + n * k / 64 * 4)) ;;
-  mxfp4) echo $((n * k / 32 * 17)) ;;
+  mxfp4 | mxfp4hf) echo $((n * k / 32 * 17)) ;;
   esac
 }
 attr() {
@@ -32,6 +33,7 @@ attr() {
   q4k | q4kq8) echo '#quant4.q4_k' ;;
   nf4) echo '#quant4.nf4' ;;
   mxfp4) echo '#quant4.mxfp4' ;;
+  mxfp4hf) echo '#quant4.mxfp4<layout = hf>' ;;
   esac
 }
 
@@ -41,7 +43,7 @@ for class in ${QUANT4_KERNELS:-gemv gemm}; do
   gemm) suffix=_gemm ms="64 2048" ;;
   *) echo "unknown kernel class $class" >&2 && exit 1 ;;
   esac
-  for fmt in ${QUANT4_FORMATS:-q4k nf4 mxfp4 q4kq8}; do
+  for fmt in ${QUANT4_FORMATS:-q4k nf4 mxfp4 mxfp4hf q4kq8}; do
     [ "$class-$fmt" = gemm-q4kq8 ] && continue
     mode=
     [ "$fmt" = q4kq8 ] && mode=" activations q8_k"

@@ -13,6 +13,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <numeric>
+
 using namespace mlir;
 using namespace mlir::quant4;
 
@@ -22,11 +24,9 @@ constexpr int64_t kThreads = 256;
 constexpr int64_t kThreadsPerGroup = kHalfSplitGroup / kPerThread;
 } // namespace
 
-HalfSplitBuffers mlir::quant4::buildHalfSplitActivations(OpBuilder &b,
-                                                         Location loc, Value x,
-                                                         int64_t rows,
-                                                         int64_t paddedRows,
-                                                         int64_t depth) {
+HalfSplitBuffers mlir::quant4::buildHalfSplitActivations(
+    OpBuilder &b, Location loc, Value x, int64_t rows, int64_t paddedRows,
+    int64_t depth, const HalfSplitOrder &order) {
   auto idx = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
@@ -65,10 +65,39 @@ HalfSplitBuffers mlir::quant4::buildHalfSplitActivations(OpBuilder &b,
     auto vecF32 = VectorType::get({kPerThread}, f32);
     auto vecI32 = VectorType::get({kPerThread}, b.getI32Type());
     Type element = cast<ShapedType>(x.getType()).getElementType();
-    Value read = vector::TransferReadOp::create(
-        b, loc, VectorType::get({kPerThread}, element), x,
-        ValueRange{arith::MinUIOp::create(b, loc, row, idx(rows - 1)), k0},
-        /*padding=*/std::nullopt, ArrayRef<bool>{true});
+    // The two runs of 4 this thread stores (HalfSplitOrder): from k0 when
+    // each thread's values are contiguous.
+    Value runStart = k0;
+    if (order.runStride != kPerThread)
+      runStart = arith::AddIOp::create(
+          b, loc,
+          arith::MulIOp::create(
+              b, loc,
+              arith::DivUIOp::create(b, loc, slot, idx(kThreadsPerGroup)),
+              idx(kHalfSplitGroup)),
+          arith::MulIOp::create(
+              b, loc,
+              arith::RemUIOp::create(b, loc, slot, idx(kThreadsPerGroup)),
+              idx(order.runStride)));
+    Value clampedRow = arith::MinUIOp::create(b, loc, row, idx(rows - 1));
+    auto readRun = [&](Value k, int64_t width) -> Value {
+      return vector::TransferReadOp::create(
+          b, loc, VectorType::get({width}, element), x,
+          ValueRange{clampedRow, k},
+          /*padding=*/std::nullopt, ArrayRef<bool>{true});
+    };
+    Value read;
+    if (order.runGap == kPerThread / 2) {
+      read = readRun(runStart, kPerThread);
+    } else {
+      SmallVector<int64_t> concat(kPerThread);
+      std::iota(concat.begin(), concat.end(), 0);
+      read = vector::ShuffleOp::create(
+          b, loc, readRun(runStart, kPerThread / 2),
+          readRun(arith::AddIOp::create(b, loc, runStart, idx(order.runGap)),
+                  kPerThread / 2),
+          concat);
+    }
     if (element != f32)
       read = arith::ExtFOp::create(b, loc, vecF32, read);
     Value values = arith::SelectOp::create(
@@ -114,12 +143,10 @@ HalfSplitBuffers mlir::quant4::buildHalfSplitActivations(OpBuilder &b,
         b, loc, vecF16,
         arith::SubFOp::create(b, loc, scaled,
                               arith::ExtFOp::create(b, loc, vecF32, hi)));
-    // k order 0, 2, 1, 3 in each run of 4.
-    SmallVector<int64_t> order{0, 2, 1, 3, 4, 6, 5, 7};
     for (auto [half, v] : llvm::enumerate(ArrayRef<Value>{hi, lo}))
-      vector::StoreOp::create(b, loc,
-                              vector::ShuffleOp::create(b, loc, v, v, order),
-                              out.halves, ValueRange{idx(half), row, k0});
+      vector::StoreOp::create(
+          b, loc, vector::ShuffleOp::create(b, loc, v, v, order.shuffle),
+          out.halves, ValueRange{idx(half), row, k0});
     Value first = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::eq,
         arith::RemUIOp::create(b, loc, slot, idx(kThreadsPerGroup)), idx(0));

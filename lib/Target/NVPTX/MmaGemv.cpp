@@ -1,8 +1,9 @@
-//===- MmaGemv.cpp - GEMV-class Q4_K / NF4 quant4.matmul on tensor cores --===//
+//===- MmaGemv.cpp - GEMV-class quant4.matmul on tensor cores -------------===//
 //
 // quant4-gpu-mma-gemv: a Q4_K `quant4.matmul` with few rows (2 <= M <= 16
 // by default, N a multiple of 16) becomes (with f32 activations; Q8_K ones:
-// accumulateBlockInt8; NF4: accumulateBlockNF4) two launches: x
+// accumulateBlockInt8; NF4: accumulateBlockNF4; MXFP4, from M = 1:
+// accumulateBlockMXFP4) two launches: x
 // split into scaled f16 halves per 32-value sub-block (HalfSplit.h), then a
 // kernel that multiplies the weights' 4-bit codes q, as exact f16, with
 // both halves on tensor cores and applies each sub-block's scales in f32:
@@ -75,12 +76,15 @@ constexpr float kCodebookScale = 256.0f;
 /// Q4_K: values per block, 32-byte qs chunks and sub-blocks per block.
 constexpr int64_t kBlock = 256, kChunks = 4, kSubBlocks = 8;
 
+/// The weight formats the kernel takes.
+enum class WeightKind { Q4K, NF4, MXFP4 };
+
 struct MmaGemvShape : MatmulSizes {
   int64_t rowTiles; // x rows / 8, rounded up (1 - 8)
   int64_t warps;    // W: warps of a launch block, splitting its K blocks
   int64_t unroll;   // U: K blocks of a warp loaded before their math
   bool int8;        // activations q8_k: int8 mma on x rounded to Q8_K
-  bool nf4;         // NF4 weights (else Q4_K)
+  WeightKind kind;
   int64_t unitsPerRow; // K / 256: the loop's steps
   int64_t paddedRows() const { return rowTiles * kTileRows; }
 };
@@ -106,7 +110,7 @@ public:
         b, loc, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
     SmallVector<Value> acc(s.rowTiles, zero);
     // Warp w takes blocks w, w + W, ..., U a trip.
-    if (s.nf4)
+    if (s.kind == WeightKind::NF4)
       fillCodebook(launch.getWorkgroupAttributions()[1], tid);
     acc = buildBlockLoop(b, loc, warp, s.warps, s.unroll, s.unitsPerRow, acc,
                          [&](ValueRange kbs, ValueRange iter) {
@@ -201,6 +205,20 @@ private:
     return operands;
   }
 
+  /// Sub-block `group`'s sums and 2^-s of x rows 2c, 2c + 1 of tile t as
+  /// accumulator-shaped pairs (HalfSplit's [sum(2c), sum(2c + 1),
+  /// 2^-s(2c), 2^-s(2c + 1)]).
+  std::pair<Value, Value> loadRowSums(Value group, int64_t t) {
+    Value sums = vector::LoadOp::create(
+        b, loc, VectorType::get({4}, b.getF32Type()), x.sums,
+        ValueRange{group, add(c, idx(4 * t)), idx(0)});
+    auto at = [&](int64_t i) -> Value {
+      return vector::ExtractOp::create(b, loc, sums, i);
+    };
+    return {pairs(at(0), at(1), /*byRow=*/false),
+            pairs(at(2), at(3), /*byRow=*/false)};
+  }
+
   /// [[v0, v1], [v0, v1]] or [[v0, v0], [v1, v1]] (`byRow`).
   Value pairs(Value v0, Value v1, bool byRow) {
     SmallVector<Value> e = byRow ? SmallVector<Value>{v0, v0, v1, v1}
@@ -215,14 +233,24 @@ private:
     SmallVector<Value> acc(accIn);
     SmallVector<SmallVector<SmallVector<Value>>> blocks;
     auto load = [&](Value col, Value kb) {
-      return s.nf4 ? loadColumnNF4(col, kb) : loadColumn(col, kb);
+      switch (s.kind) {
+      case WeightKind::NF4:
+        return loadColumnNF4(col, kb);
+      case WeightKind::MXFP4:
+        return loadColumnMXFP4(col, kb);
+      case WeightKind::Q4K:
+        break;
+      }
+      return loadColumn(col, kb);
     };
     for (Value kb : kbs)
       blocks.push_back(
           {load(add(colBase, g), kb), load(add(colBase, add(g, idx(8))), kb)});
     for (auto [kb, columns] : llvm::zip(kbs, blocks)) {
-      if (s.nf4)
+      if (s.kind == WeightKind::NF4)
         accumulateBlockNF4(kb, columns, acc);
+      else if (s.kind == WeightKind::MXFP4)
+        accumulateBlockMXFP4(kb, columns, acc);
       else if (s.int8)
         accumulateBlockInt8(kb, columns, acc);
       else
@@ -365,12 +393,113 @@ private:
                 std::pair(a[ch][1], xhi[ch])})
             sub = nvgpu::MmaSyncOp::create(b, loc, wa, xb, sub,
                                            ArrayRef<int64_t>{16, 8, 16});
-        Value sums = vector::LoadOp::create(
-            b, loc, VectorType::get({4}, b.getF32Type()), x.sums,
-            ValueRange{group, add(c, idx(4 * t)), idx(0)});
-        Value inverse =
-            pairs(vector::ExtractOp::create(b, loc, sums, 2),
-                  vector::ExtractOp::create(b, loc, sums, 3), /*byRow=*/false);
+        Value inverse = loadRowSums(group, t).second;
+        acc[t] = arith::AddFOp::create(
+            b, loc, acc[t],
+            arith::MulFOp::create(b, loc, scales,
+                                  arith::MulFOp::create(b, loc, sub, inverse)));
+      }
+    }
+  }
+
+  /// MXFP4: the lane's code word of each 32-value block of 256-value unit
+  /// `kb` (ggml: qs bytes 4c .. 4c + 3; hf: code bytes 4c .. 4c + 3), then
+  /// each block's E8M0 scale as f32 (buildBlockAffine). The unit's first
+  /// block is a multiple of 8, so a ggml block j starts 17 j bytes past an
+  /// 8-byte boundary: its word is one aligned load (j = 3, 7) or two,
+  /// funnel-shifted by a constant.
+  SmallVector<Value> loadColumnMXFP4(Value col, Value kb) {
+    constexpr int64_t perUnit = kBlock / 32;
+    bool ggml = cast<MXFP4Attr>(format).getLayout() == MXFP4Layout::ggml;
+    Value first = add(d.mul(col, s.blocksPerRow), d.mul(kb, perUnit));
+    Value numBlocks = idx(s.numBlocks);
+    Value base =
+        add(d.groupOffset(format.getBlockLayout(), 0, numBlocks, first),
+            d.mul(c, 4));
+    SmallVector<Value> words;
+    for (int64_t j = 0; j < perUnit; ++j) {
+      if (!ggml) {
+        words.push_back(d.loadWords(add(base, idx(16 * j)), 4).front());
+        continue;
+      }
+      int64_t at = 17 * j + 1, misaligned = at % 4;
+      Value aligned = add(base, idx(at - misaligned));
+      Value low = d.loadWords(aligned, 4).front();
+      if (!misaligned) {
+        words.push_back(low);
+        continue;
+      }
+      Value high = d.loadWords(add(aligned, idx(4)), 4).front();
+      words.push_back(arith::OrIOp::create(
+          b, loc, arith::ShRUIOp::create(b, loc, low, d.i32(8 * misaligned)),
+          arith::ShLIOp::create(b, loc, high, d.i32(32 - 8 * misaligned))));
+    }
+    for (int64_t j = 0; j < perUnit; ++j)
+      words.push_back(vector::ExtractOp::create(
+          b, loc,
+          format
+              .buildBlockAffine(b, loc, storage, numBlocks, add(first, idx(j)))
+              .first,
+          0));
+    return words;
+  }
+
+  /// The MXFP4 A operand of chunk half `ch` from the two columns' code
+  /// words: nibbles i and i + 4 (i = 2 ch, 2 ch + 1; HalfSplit's
+  /// kHalfSplitMXFP4Ggml / kHalfSplitNibblePairs order of x) as f16 with
+  /// the code's exponent and mantissa bits in the f16's lowest exponent and
+  /// top mantissa bits: s e1 e0 m -> E2M1 x 2^-14 exactly (e = 0 gives the
+  /// subnormal m 2^-15).
+  Value e2m1Operand(ArrayRef<Value> w, int64_t ch) {
+    SmallVector<Value> parts;
+    for (int64_t i : {2 * ch, 2 * ch + 1})
+      for (Value word : w) {
+        Value u = arith::ShRUIOp::create(b, loc, word, d.i32(4 * i));
+        parts.push_back(arith::OrIOp::create(
+            b, loc,
+            arith::AndIOp::create(b, loc,
+                                  arith::ShLIOp::create(b, loc, u, d.i32(9)),
+                                  d.i32(0x0E000E00)),
+            arith::AndIOp::create(b, loc,
+                                  arith::ShLIOp::create(b, loc, u, d.i32(12)),
+                                  d.i32(int32_t(0x80008000)))));
+      }
+    Value packed = vector::FromElementsOp::create(
+        b, loc, VectorType::get({4}, b.getI32Type()), parts);
+    return vector::ShapeCastOp::create(
+        b, loc, VectorType::get({4, 2}, b.getF16Type()),
+        vector::BitCastOp::create(b, loc, VectorType::get({8}, b.getF16Type()),
+                                  packed));
+  }
+
+  /// MXFP4: per 32-value block j, (E2M1 2^-14) . (hi + lo x) as two mmas a
+  /// chunk half, times 2^14 2^-s and the block's scale.
+  void accumulateBlockMXFP4(Value kb, ArrayRef<SmallVector<Value>> columns,
+                            MutableArrayRef<Value> acc) {
+    constexpr int64_t perUnit = kBlock / 32;
+    auto mmaType = VectorType::get({2, 2}, b.getF32Type());
+    Value zero = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(mmaType, b.getF32FloatAttr(0)));
+    Value unscale = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(mmaType, b.getF32FloatAttr(16384.0f)));
+    Value kBase = d.mul(kb, kBlock);
+    for (int64_t j = 0; j < perUnit; ++j) {
+      std::array<Value, 2> a = {e2m1Operand({columns[0][j], columns[1][j]}, 0),
+                                e2m1Operand({columns[0][j], columns[1][j]}, 1)};
+      Value scales = pairs(columns[0][perUnit + j], columns[1][perUnit + j],
+                           /*byRow=*/true);
+      Value k = add(kBase, add(d.mul(c, 8), idx(32 * j)));
+      Value group = add(d.mul(kb, perUnit), idx(j));
+      for (int64_t t = 0; t < s.rowTiles; ++t) {
+        Value sub = zero;
+        for (int64_t half = 0; half < 2; ++half) {
+          std::array<Value, 2> xb = activationOperands(half, t, k);
+          for (int64_t ch = 0; ch < 2; ++ch)
+            sub = nvgpu::MmaSyncOp::create(b, loc, a[ch], xb[ch], sub,
+                                           ArrayRef<int64_t>{16, 8, 16});
+        }
+        Value inverse = arith::MulFOp::create(b, loc, unscale,
+                                              loadRowSums(group, t).second);
         acc[t] = arith::AddFOp::create(
             b, loc, acc[t],
             arith::MulFOp::create(b, loc, scales,
@@ -517,15 +646,7 @@ private:
               sub = nvgpu::MmaSyncOp::create(b, loc, a[ch], xb[ch], sub,
                                              ArrayRef<int64_t>{16, 8, 16});
           }
-          // [sum(2c), sum(2c + 1), 2^-s(2c), 2^-s(2c + 1)] of tile t.
-          Value sums = vector::LoadOp::create(
-              b, loc, VectorType::get({4}, b.getF32Type()), x.sums,
-              ValueRange{group, add(c, idx(4 * t)), idx(0)});
-          auto at = [&](int64_t i) -> Value {
-            return vector::ExtractOp::create(b, loc, sums, i);
-          };
-          Value rowSums = pairs(at(0), at(1), /*byRow=*/false);
-          Value inverse = pairs(at(2), at(3), /*byRow=*/false);
+          auto [rowSums, inverse] = loadRowSums(group, t);
           Value scaled = arith::MulFOp::create(
               b, loc, d1, arith::MulFOp::create(b, loc, sub, inverse));
           acc[t] = arith::SubFOp::create(
@@ -592,6 +713,16 @@ private:
   Value codebook; // NF4: the split codebook in workgroup memory
 };
 
+/// The order in which the kernel's lanes read x (HalfSplitOrder): MXFP4's
+/// nibble pairs of one word, Q4_K's and NF4's runs of 4.
+static const HalfSplitOrder &getHalfSplitOrder(MatmulOp op) {
+  auto mxfp4 = dyn_cast<MXFP4Attr>(op.getWeights().getType().getFormat());
+  if (!mxfp4)
+    return kHalfSplitRunsOf4;
+  return mxfp4.getLayout() == MXFP4Layout::ggml ? kHalfSplitMXFP4Ggml
+                                                : kHalfSplitNibblePairs;
+}
+
 struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
   using Base::Base;
 
@@ -603,12 +734,15 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
     std::optional<MatmulSizes> sizes = getStaticMatmulSizes(op, mode);
     BlockFormatAttrInterface format = op.getWeights().getType().getFormat();
     auto nf4 = dyn_cast<NF4Attr>(format);
-    // NF4: f32 activations, whole NF4 blocks in each 256-value unit.
+    // NF4 and MXFP4: f32 activations, whole blocks in each 256-value unit.
     bool supported =
-        isa<Q4KAttr>(format) || (nf4 && mode == ActivationMode::f32 &&
-                                 kBlock % nf4.getBlockSize() == 0);
+        isa<Q4KAttr>(format) ||
+        (mode == ActivationMode::f32 &&
+         (isa<MXFP4Attr>(format) || (nf4 && kBlock % nf4.getBlockSize() == 0)));
     if (!sizes || !supported || sizes->depth % kBlock != 0 ||
-        sizes->rows < minRows ||
+        sizes->rows < (minRows > 0              ? int64_t(minRows)
+                       : isa<MXFP4Attr>(format) ? 1
+                                                : 2) ||
         sizes->rows > std::min<int64_t>(maxRows, kMaxRows) ||
         sizes->cols % kTileCols != 0 ||
         !hasSignlessBytes(op.getWeights().getDefiningOp<FromBytesOp>()))
@@ -617,7 +751,9 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
     static_cast<MatmulSizes &>(s) = *sizes;
     s.rowTiles = llvm::divideCeil(s.rows, kTileRows);
     s.int8 = mode == ActivationMode::q8_k;
-    s.nf4 = bool(nf4);
+    s.kind = nf4                      ? WeightKind::NF4
+             : isa<MXFP4Attr>(format) ? WeightKind::MXFP4
+                                      : WeightKind::Q4K;
     s.unitsPerRow = s.depth / kBlock;
     // Defaults from H100 sweeps (docs/PERF.md, "Tensor-core GEMV"): 8
     // warps, 16 when N / 16 launch blocks of 8 would leave fewer than
@@ -645,7 +781,8 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
       xq = buildQ8KQuantization(b, loc, op.getActivations(), s.rows, s.depth);
     else
       x = buildHalfSplitActivations(b, loc, op.getActivations(), s.rows,
-                                    s.paddedRows(), s.depth);
+                                    s.paddedRows(), s.depth,
+                                    getHalfSplitOrder(op));
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
     auto launch = gpu::LaunchOp::create(
         b, loc, arith::ConstantIndexOp::create(b, loc, s.cols / kTileCols), one,
@@ -656,7 +793,7 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
                         gpu::AddressSpaceAttr::get(
                             b.getContext(), gpu::AddressSpace::Workgroup)),
         loc);
-    if (s.nf4)
+    if (s.kind == WeightKind::NF4)
       launch.addWorkgroupAttribution(
           MemRefType::get({16}, b.getI32Type(), MemRefLayoutAttrInterface(),
                           gpu::AddressSpaceAttr::get(

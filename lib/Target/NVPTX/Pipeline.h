@@ -75,8 +75,9 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::init(16)};
   Option<int64_t> mmaGemvMinRows{
       *this, "mma-gemv-min-rows",
-      llvm::cl::desc("Tensor-core GEMV: smallest M it takes"),
-      llvm::cl::init(2)};
+      llvm::cl::desc("Tensor-core GEMV: smallest M it takes (0 = by format: "
+                     "1 for MXFP4, 2 for Q4_K and NF4)"),
+      llvm::cl::init(0)};
   Option<int64_t> mmaGemvWarps{
       *this, "mma-gemv-warps",
       llvm::cl::desc("Tensor-core GEMV: warps per launch block (0 = by "

@@ -1,5 +1,5 @@
-// quant4-gpu-mma-gemv: GEMV-class Q4_K matmuls with f32 activations on
-// tensor cores. A first launch splits x into scaled f16 halves per 32-value
+// quant4-gpu-mma-gemv: GEMV-class Q4_K (NF4, MXFP4 below) matmuls with f32
+// activations on tensor cores. A first launch splits x into scaled f16 halves per 32-value
 // sub-block (k order 0, 2, 1, 3 in each run of 4) with the sub-block's sum
 // and 2^-s; the second multiplies the exact f16 codes (1024 + q) - 1024
 // with both halves through m16n8k16 mma.sync (16 weight columns per launch
@@ -158,6 +158,67 @@ func.func @nf4(%x: tensor<1x512xf32>, %raw: tensor<9216xi8>) -> tensor<1x32xf32>
   %w = quant4.from_bytes %raw : tensor<9216xi8> -> !quant4.blocked<32x512, #quant4.nf4>
   %y = quant4.matmul %x, %w : tensor<1x512xf32>, !quant4.blocked<32x512, #quant4.nf4> -> tensor<1x32xf32>
   return %y : tensor<1x32xf32>
+}
+
+// By default MXFP4 takes the tensor cores from M = 1.
+// DEFAULT-LABEL: func.func @mxfp4_m1(
+// DEFAULT:         nvgpu.mma.sync
+func.func @mxfp4_m1(%x: tensor<1x512xf32>, %raw: tensor<8704xi8>) -> tensor<1x32xf32> {
+  %w = quant4.from_bytes %raw : tensor<8704xi8> -> !quant4.blocked<32x512, #quant4.mxfp4>
+  %y = quant4.matmul %x, %w : tensor<1x512xf32>, !quant4.blocked<32x512, #quant4.mxfp4> -> tensor<1x32xf32>
+  return %y : tensor<1x32xf32>
+}
+
+// MXFP4 (f32 activations): the lane's word of each 32-value block's codes
+// (ggml: qs bytes 4c .. 4c + 3, the block's 17 bytes past an 8-byte
+// boundary: two aligned 4-byte loads funnel-shifted, here by 8 bits for
+// block 0), its nibbles as f16 E2M1 x 2^-14 (exponent and mantissa bits to
+// bits 9 - 11, sign to bit 15), two mmas a chunk half (codes . hi, codes .
+// lo), then x 2^14 2^-s and the E8M0 scale. x is split in the nibbles'
+// order: values 4c .. 4c + 3 and 16 + 4c .. 16 + 4c + 3 read as two runs.
+// CHECK-LABEL: func.func @mxfp4(
+// CHECK:         gpu.launch
+// CHECK:           %[[LOW:.*]] = vector.transfer_read %{{.*}} : tensor<4x512xf32>, vector<4xf32>
+// CHECK:           %[[HIGH:.*]] = vector.transfer_read %{{.*}} : tensor<4x512xf32>, vector<4xf32>
+// CHECK:           vector.shuffle %[[LOW]], %[[HIGH]] [0, 1, 2, 3, 4, 5, 6, 7]
+// CHECK:           vector.shuffle %{{.*}} [0, 2, 4, 6, 1, 3, 5, 7] : vector<8xf16>
+// CHECK:         gpu.launch
+// CHECK:           scf.for
+// CHECK:             vector.transfer_read %{{.*}} : tensor<8704xi8>, vector<4xi8>
+// CHECK:             vector.transfer_read %{{.*}} : tensor<8704xi8>, vector<4xi8>
+// CHECK:             arith.shrui %{{.*}}, %c8_i32
+// CHECK:             arith.shli %{{.*}}, %c24_i32
+// CHECK-DAG:         %[[UNSCALE:.*]] = arith.constant dense<1.638400e+04> : vector<2x2xf32>
+// CHECK-DAG:         arith.constant 234884608 : i32
+// CHECK-DAG:         arith.constant -2147450880 : i32
+// CHECK-COUNT-4:     nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// CHECK-NOT:         nvgpu.mma.sync
+// CHECK:             arith.mulf %[[UNSCALE]], %{{.*}} : vector<2x2xf32>
+// DEFAULT-LABEL: func.func @mxfp4(
+// DEFAULT:         nvgpu.mma.sync
+func.func @mxfp4(%x: tensor<4x512xf32>, %raw: tensor<8704xi8>) -> tensor<4x32xf32> {
+  %w = quant4.from_bytes %raw : tensor<8704xi8> -> !quant4.blocked<32x512, #quant4.mxfp4>
+  %y = quant4.matmul %x, %w : tensor<4x512xf32>, !quant4.blocked<32x512, #quant4.mxfp4> -> tensor<4x32xf32>
+  return %y : tensor<4x32xf32>
+}
+
+// MXFP4 hf planes: the word is the block's code bytes 4c .. 4c + 3 (one
+// aligned load, no shift), x values 8c .. 8c + 7 read at once and paired
+// as nibbles i and i + 4.
+// CHECK-LABEL: func.func @mxfp4_hf(
+// CHECK:         gpu.launch
+// CHECK:           vector.transfer_read %{{.*}} : tensor<4x512xf32>, vector<8xf32>
+// CHECK:           vector.shuffle %{{.*}} [0, 4, 1, 5, 2, 6, 3, 7] : vector<8xf16>
+// CHECK:         gpu.launch
+// CHECK:           scf.for
+// CHECK:             vector.transfer_read %{{.*}} : tensor<8704xi8>, vector<4xi8>
+// CHECK-NOT:         arith.shli
+// CHECK:             vector.transfer_read %{{.*}} : tensor<8704xi8>, vector<4xi8>
+// CHECK:             nvgpu.mma.sync
+func.func @mxfp4_hf(%x: tensor<4x512xf32>, %raw: tensor<8704xi8>) -> tensor<4x32xf32> {
+  %w = quant4.from_bytes %raw : tensor<8704xi8> -> !quant4.blocked<32x512, #quant4.mxfp4<layout = hf>>
+  %y = quant4.matmul %x, %w : tensor<4x512xf32>, !quant4.blocked<32x512, #quant4.mxfp4<layout = hf>> -> tensor<4x32xf32>
+  return %y : tensor<4x32xf32>
 }
 
 // Q8_K activations: x rounded to Q8_K (quant4-gpu-gemv's rounding launch),

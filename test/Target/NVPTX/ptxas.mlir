@@ -5,7 +5,8 @@
 //
 // REQUIRES: ptxas
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: q4-nvptx %s -o %t/k
+// With --mma-gemv-min-rows=2, @mxfp4 (M = 1) stays on the CUDA-core GEMV.
+// RUN: q4-nvptx %s -o %t/k --mma-gemv-min-rows=2
 // RUN: %ptxas -arch=sm_90 %t/k.q4k_kernel.ptx -o %t/q4k_kernel.cubin
 // RUN: %ptxas -arch=sm_90 %t/k.nf4_kernel.ptx -o %t/nf4_kernel.cubin
 // RUN: %ptxas -arch=sm_90 %t/k.nested_kernel.ptx -o %t/nested_kernel.cubin
@@ -16,7 +17,7 @@
 // RUN: %ptxas -arch=sm_90 %t/k.gemm_kernel_3.ptx -o %t/gemm_kernel_1.cubin
 // RUN: %ptxas -arch=sm_90 %t/k.gemm_nf4_kernel_4.ptx -o %t/gemm_nf4_kernel.cubin
 // RUN: %ptxas -arch=sm_90 %t/k.gemm_mxfp4_kernel_6.ptx -o %t/gemm_mxfp4_kernel.cubin
-// RUN: q4-nvptx %s -o %t/s --mma-min-rows=0
+// RUN: q4-nvptx %s -o %t/s --mma-min-rows=0 --mma-gemv-min-rows=2
 // RUN: %ptxas -arch=sm_90 %t/s.gemm_kernel.ptx -o %t/s_gemm_kernel.cubin
 // RUN: %ptxas -arch=sm_90 %t/s.gemm_kernel_2.ptx -o %t/s_gemm_kernel_0.cubin
 // RUN: %ptxas -arch=sm_90 %t/k.dequant_kernel.ptx -o %t/dequant_kernel.cubin
@@ -30,6 +31,12 @@
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
 // RUN: %ptxas -arch=sm_90 %t/k.nested_kernel_1.ptx -o %t/nested1.cubin
 // RUN: %ptxas -arch=sm_90 -v %t/k.mma_gemv_nf4_kernel_11.ptx -o %t/v.cubin 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=NOSPILL
+// RUN: %ptxas -arch=sm_90 %t/k.mma_gemv_mxfp4_kernel.ptx -o %t/mxs.cubin
+// RUN: %ptxas -arch=sm_90 -v %t/k.mma_gemv_mxfp4_kernel_12.ptx -o %t/v.cubin 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=NOSPILL
+// RUN: %ptxas -arch=sm_90 %t/k.mma_gemv_mxfp4_hf_kernel.ptx -o %t/mxh.cubin
+// RUN: %ptxas -arch=sm_90 -v %t/k.mma_gemv_mxfp4_hf_kernel_13.ptx -o %t/v.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
 // With Q8_K activations (@mma_gemv_q8): int8 mma.sync m16n8k32.
 // RUN: %ptxas -arch=sm_90 -v %t/k.mma_gemv_q8_kernel_10.ptx -o %t/v.cubin 2>&1 \
@@ -49,11 +56,11 @@
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
 // NOSPILL: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
 // The GEMV knobs: two K blocks per trip, two columns per thread.
-// RUN: q4-nvptx %s -o %t/u --gemv-unroll=2 --gemv-cols-per-thread=2
+// RUN: q4-nvptx %s -o %t/u --gemv-unroll=2 --gemv-cols-per-thread=2 --mma-gemv-min-rows=2
 // RUN: %ptxas -arch=sm_90 -v %t/u.q4k_kernel.ptx -o %t/u.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
 // Weights decoded to f16 once (the large-M form), then the mma kernel.
-// RUN: q4-nvptx %s -o %t/o --mma-decode-once-min-rows=17
+// RUN: q4-nvptx %s -o %t/o --mma-decode-once-min-rows=17 --mma-gemv-min-rows=2
 // RUN: %ptxas -arch=sm_90 %t/o.gemm_kernel_2.ptx -o %t/o0.cubin
 // RUN: %ptxas -arch=sm_90 %t/o.gemm_mxfp4_kernel_8.ptx -o %t/o6.cubin
 // RUN: %ptxas -arch=sm_90 -v %t/o.gemm_kernel_3.ptx -o %t/o1.cubin 2>&1 \
@@ -66,7 +73,7 @@
 // RUN: FileCheck %s --check-prefix=SHARED --input-file=%t/o.manifest
 // The decode-once knobs: 128 x 256 tiles of 8 warps, K steps of 64 (rows
 // of 128 bytes, the other swizzle) and 4 stages: 196608 bytes.
-// RUN: q4-nvptx %s -o %t/b --mma-decode-once-min-rows=17 \
+// RUN: q4-nvptx %s -o %t/b --mma-decode-once-min-rows=17 --mma-gemv-min-rows=2 \
 // RUN:   --mma-async-warps-n=4 --mma-async-step-k=64 --mma-async-stages=4
 // RUN: %ptxas -arch=sm_90 -v %t/b.gemm_mxfp4_kernel_9.ptx -o %t/b7.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefixes=NOSPILL,SMEM
@@ -76,15 +83,16 @@
 // SHARED: launch o.gemm_mxfp4_kernel_9.ptx gemm_mxfp4_kernel 2 2 8 128 1 1 shared=49152 s0 s1 s2
 // BIG: launch b.gemm_mxfp4_kernel_9.ptx gemm_mxfp4_kernel 2 1 8 256 1 1 shared=196608 s0 s1 s2
 // A lane per whole block (32-value units: every format here has them).
-// RUN: q4-nvptx %s -o %t/w --gemv-unit-lanes=1 --gemv-unit-values=32
+// RUN: q4-nvptx %s -o %t/w --gemv-unit-lanes=1 --gemv-unit-values=32 --mma-gemv-min-rows=2
 // RUN: %ptxas -arch=sm_90 -v %t/w.q4k_kernel.ptx -o %t/w.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
-// RUN: q4-nvptx %s -o %t/a --chip=sm_80 --features=+ptx70
+// RUN: q4-nvptx %s -o %t/a --chip=sm_80 --features=+ptx70 --mma-gemv-min-rows=2
 // RUN: %ptxas -arch=sm_80 %t/a.q4k_kernel.ptx -o %t/a.cubin
 // RUN: %ptxas -arch=sm_80 %t/a.gemm_kernel_2.ptx -o %t/a_gemm.cubin
 // RUN: %ptxas -arch=sm_80 %t/a.mma_gemv_kernel_9.ptx -o %t/a_mma_gemv.cubin
 // RUN: %ptxas -arch=sm_80 %t/a.mma_gemv_q8_kernel_10.ptx -o %t/a_mma_gemv_q8.cubin
 // RUN: %ptxas -arch=sm_80 %t/a.mma_gemv_nf4_kernel_11.ptx -o %t/a_mma_gemv_nf4.cubin
+// RUN: %ptxas -arch=sm_80 %t/a.mma_gemv_mxfp4_kernel_12.ptx -o %t/a_mma_gemv_mxfp4.cubin
 // ptxas itself can fail this test: PTX for sm_90 does not assemble for sm_75.
 // RUN: not %ptxas -arch=sm_75 %t/k.q4k_kernel.ptx -o %t/bad.cubin
 
@@ -92,6 +100,7 @@
 !n = !quant4.blocked<256x512, #quant4.nf4>
 !d = !quant4.blocked<256x512, #quant4.nf4<double_quant = true>>
 !m = !quant4.blocked<256x512, #quant4.mxfp4>
+!h = !quant4.blocked<256x512, #quant4.mxfp4<layout = hf>>
 
 func.func @q4k(%x: tensor<1x512xf32>, %raw: tensor<73728xi8>) -> tensor<1x256xf32> {
   %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
@@ -111,10 +120,10 @@ func.func @nested(%x: tensor<4x512xf16>, %raw: tensor<67620xi8>) -> tensor<4x256
   return %y : tensor<4x256xf32>
 }
 
-func.func @mxfp4(%x: tensor<4x512xf32>, %raw: tensor<69632xi8>) -> tensor<4x256xf32> {
+func.func @mxfp4(%x: tensor<1x512xf32>, %raw: tensor<69632xi8>) -> tensor<1x256xf32> {
   %w = quant4.from_bytes %raw : tensor<69632xi8> -> !m
-  %y = quant4.matmul %x, %w : tensor<4x512xf32>, !m -> tensor<4x256xf32>
-  return %y : tensor<4x256xf32>
+  %y = quant4.matmul %x, %w : tensor<1x512xf32>, !m -> tensor<1x256xf32>
+  return %y : tensor<1x256xf32>
 }
 
 func.func @gemm(%x: tensor<32x512xf32>, %raw: tensor<73728xi8>) -> tensor<32x256xf32> {
@@ -162,4 +171,18 @@ func.func @mma_gemv_nf4(%x: tensor<4x512xf32>, %raw: tensor<73728xi8>) -> tensor
   %w = quant4.from_bytes %raw : tensor<73728xi8> -> !n
   %y = quant4.matmul %x, %w : tensor<4x512xf32>, !n -> tensor<4x256xf32>
   return %y : tensor<4x256xf32>
+}
+
+// MXFP4 on tensor cores (ggml blocks at M = 4; hf planes and f16 x at
+// M = 16): the split in the codes' nibble order, then the mma kernel.
+func.func @mma_gemv_mxfp4(%x: tensor<4x512xf32>, %raw: tensor<69632xi8>) -> tensor<4x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<69632xi8> -> !m
+  %y = quant4.matmul %x, %w : tensor<4x512xf32>, !m -> tensor<4x256xf32>
+  return %y : tensor<4x256xf32>
+}
+
+func.func @mma_gemv_mxfp4_hf(%x: tensor<16x512xf16>, %raw: tensor<69632xi8>) -> tensor<16x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<69632xi8> -> !h
+  %y = quant4.matmul %x, %w : tensor<16x512xf16>, !h -> tensor<16x256xf32>
+  return %y : tensor<16x256xf32>
 }
