@@ -208,6 +208,9 @@ def Quant4GPUMmaGemv : Pass<"quant4-gpu-mma-gemv", "::mlir::func::FuncOp"> {
            "Warps per launch block, splitting its K blocks (0 = by shape)">,
     Option<"unroll", "unroll", "int64_t", /*default=*/"0",
            "K blocks a warp loads before their math (0 = by shape)">,
+    Option<"colTiles", "col-tiles", "int64_t", /*default=*/"0",
+           "16-column tiles per launch block, each warp's x loads shared by "
+           "all of them (0 = by shape; reduced to a divisor of N / 16)">,
     Option<"pdl", "pdl", "bool", /*default=*/"false",
            "Programmatic dependent launch (sm_90): the mma kernel waits for "
            "the x launch with griddepcontrol.wait, so it may start while "

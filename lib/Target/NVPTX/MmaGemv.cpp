@@ -71,6 +71,9 @@ constexpr int64_t kMaxRows = 8 * kTileRows;
 /// Warps a launch should have for latency hiding (about 31 per SM of a
 /// 132-SM H100).
 constexpr int64_t kTargetWarps = 4096;
+/// Most workgroup memory the warps' sums of more than one column tile take
+/// (the static limit).
+constexpr int64_t kMaxSumBytes = 48 * 1024;
 /// NF4's codebook is stored times this (the low f16 halves stay normal).
 constexpr float kCodebookScale = 256.0f;
 /// Q4_K: values per block, 32-byte qs chunks and sub-blocks per block.
@@ -83,10 +86,12 @@ struct MmaGemvShape : MatmulSizes {
   int64_t rowTiles; // x rows / 8, rounded up (1 - 8)
   int64_t warps;    // W: warps of a launch block, splitting its K blocks
   int64_t unroll;   // U: K blocks of a warp loaded before their math
+  int64_t colTiles; // C: 16-column tiles of a launch block, sharing x loads
   bool int8;        // activations q8_k: int8 mma on x rounded to Q8_K
   WeightKind kind;
   int64_t unitsPerRow; // K / 256: the loop's steps
   int64_t paddedRows() const { return rowTiles * kTileRows; }
+  int64_t blockCols() const { return colTiles * kTileCols; }
 };
 
 class MmaGemvKernelBuilder {
@@ -103,12 +108,12 @@ public:
     Value warp = arith::DivUIOp::create(b, loc, tid, idx(32));
     g = arith::DivUIOp::create(b, loc, lane, idx(4));
     c = arith::RemUIOp::create(b, loc, lane, idx(4));
-    colBase =
-        arith::MulIOp::create(b, loc, launch.getBlockIds().x, idx(kTileCols));
+    colBase = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                                    idx(s.blockCols()));
     auto accType = VectorType::get({2, 2}, b.getF32Type());
     Value zero = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
-    SmallVector<Value> acc(s.rowTiles, zero);
+    SmallVector<Value> acc(s.colTiles * s.rowTiles, zero);
     // Warp w takes blocks w, w + W, ..., U a trip.
     if (s.kind == WeightKind::NF4)
       fillCodebook(launch.getWorkgroupAttributions()[1], tid);
@@ -123,6 +128,17 @@ public:
 private:
   Value idx(int64_t v) { return d.index(v); }
   Value add(Value l, Value r) { return d.add(l, r); }
+
+  /// Column tile ct's two columns (g and g + 8) of `columns` (all tiles'
+  /// loads, tile-major).
+  static ArrayRef<SmallVector<Value>>
+  tileColumns(ArrayRef<SmallVector<Value>> columns, int64_t ct) {
+    return columns.slice(2 * ct, 2);
+  }
+  /// The accumulator of column tile ct and row tile t.
+  Value &accAt(MutableArrayRef<Value> acc, int64_t ct, int64_t t) {
+    return acc[ct * s.rowTiles + t];
+  }
 
   /// The block's first 16 bytes, and its qs bytes 8c .. 8c + 7 of each
   /// chunk, as little-endian i32 words (header, then chunk-major).
@@ -243,9 +259,14 @@ private:
       }
       return loadColumn(col, kb);
     };
-    for (Value kb : kbs)
-      blocks.push_back(
-          {load(add(colBase, g), kb), load(add(colBase, add(g, idx(8))), kb)});
+    for (Value kb : kbs) {
+      blocks.emplace_back();
+      for (int64_t ct = 0; ct < s.colTiles; ++ct) {
+        Value first = add(colBase, add(g, idx(kTileCols * ct)));
+        blocks.back().push_back(load(first, kb));
+        blocks.back().push_back(load(add(first, idx(8)), kb));
+      }
+    }
     for (auto [kb, columns] : llvm::zip(kbs, blocks)) {
       if (s.kind == WeightKind::NF4)
         accumulateBlockNF4(kb, columns, acc);
@@ -373,31 +394,40 @@ private:
         b, loc, b.getF32FloatAttr(1.0f / kCodebookScale));
     Value kBase = d.mul(kb, kBlock);
     for (int64_t j = 0; j < kSubBlocks; ++j) {
-      std::array<std::array<Value, 2>, 2> a = {
-          codebookOperands({columns[0][j], columns[1][j]}, 0),
-          codebookOperands({columns[0][j], columns[1][j]}, 1)};
       int64_t scaleAt = kSubBlocks + 32 * j / blockSize;
-      auto absmax = [&](int64_t i) -> Value {
-        return arith::MulFOp::create(b, loc, columns[i][scaleAt], unscale);
+      auto absmax = [&](const SmallVector<Value> &words) -> Value {
+        return arith::MulFOp::create(b, loc, words[scaleAt], unscale);
       };
-      Value scales = pairs(absmax(0), absmax(1), /*byRow=*/true);
+      SmallVector<std::array<std::array<Value, 2>, 2>> a;
+      SmallVector<Value> scales;
+      for (int64_t ct = 0; ct < s.colTiles; ++ct) {
+        ArrayRef<SmallVector<Value>> cols = tileColumns(columns, ct);
+        a.push_back({codebookOperands({cols[0][j], cols[1][j]}, 0),
+                     codebookOperands({cols[0][j], cols[1][j]}, 1)});
+        scales.push_back(
+            pairs(absmax(cols[0]), absmax(cols[1]), /*byRow=*/true));
+      }
       Value k = add(kBase, add(d.mul(c, 8), idx(32 * j)));
       Value group = add(d.mul(kb, kSubBlocks), idx(j));
       for (int64_t t = 0; t < s.rowTiles; ++t) {
         std::array<Value, 2> xhi = activationOperands(0, t, k);
         std::array<Value, 2> xlo = activationOperands(1, t, k);
-        Value sub = zero;
-        for (int64_t ch = 0; ch < 2; ++ch)
-          for (auto [wa, xb] :
-               {std::pair(a[ch][0], xhi[ch]), std::pair(a[ch][0], xlo[ch]),
-                std::pair(a[ch][1], xhi[ch])})
-            sub = nvgpu::MmaSyncOp::create(b, loc, wa, xb, sub,
-                                           ArrayRef<int64_t>{16, 8, 16});
         Value inverse = loadRowSums(group, t).second;
-        acc[t] = arith::AddFOp::create(
-            b, loc, acc[t],
-            arith::MulFOp::create(b, loc, scales,
-                                  arith::MulFOp::create(b, loc, sub, inverse)));
+        for (int64_t ct = 0; ct < s.colTiles; ++ct) {
+          Value sub = zero;
+          for (int64_t ch = 0; ch < 2; ++ch)
+            for (auto [wa, xb] : {std::pair(a[ct][ch][0], xhi[ch]),
+                                  std::pair(a[ct][ch][0], xlo[ch]),
+                                  std::pair(a[ct][ch][1], xhi[ch])})
+              sub = nvgpu::MmaSyncOp::create(b, loc, wa, xb, sub,
+                                             ArrayRef<int64_t>{16, 8, 16});
+          Value &sum = accAt(acc, ct, t);
+          sum = arith::AddFOp::create(
+              b, loc, sum,
+              arith::MulFOp::create(
+                  b, loc, scales[ct],
+                  arith::MulFOp::create(b, loc, sub, inverse)));
+        }
       }
     }
   }
@@ -484,26 +514,35 @@ private:
         b, loc, DenseElementsAttr::get(mmaType, b.getF32FloatAttr(16384.0f)));
     Value kBase = d.mul(kb, kBlock);
     for (int64_t j = 0; j < perUnit; ++j) {
-      std::array<Value, 2> a = {e2m1Operand({columns[0][j], columns[1][j]}, 0),
-                                e2m1Operand({columns[0][j], columns[1][j]}, 1)};
-      Value scales = pairs(columns[0][perUnit + j], columns[1][perUnit + j],
-                           /*byRow=*/true);
+      SmallVector<std::array<Value, 2>> a;
+      SmallVector<Value> scales;
+      for (int64_t ct = 0; ct < s.colTiles; ++ct) {
+        ArrayRef<SmallVector<Value>> cols = tileColumns(columns, ct);
+        a.push_back({e2m1Operand({cols[0][j], cols[1][j]}, 0),
+                     e2m1Operand({cols[0][j], cols[1][j]}, 1)});
+        scales.push_back(pairs(cols[0][perUnit + j], cols[1][perUnit + j],
+                               /*byRow=*/true));
+      }
       Value k = add(kBase, add(d.mul(c, 8), idx(32 * j)));
       Value group = add(d.mul(kb, perUnit), idx(j));
       for (int64_t t = 0; t < s.rowTiles; ++t) {
-        Value sub = zero;
-        for (int64_t half = 0; half < 2; ++half) {
-          std::array<Value, 2> xb = activationOperands(half, t, k);
-          for (int64_t ch = 0; ch < 2; ++ch)
-            sub = nvgpu::MmaSyncOp::create(b, loc, a[ch], xb[ch], sub,
-                                           ArrayRef<int64_t>{16, 8, 16});
-        }
+        std::array<std::array<Value, 2>, 2> xb = {activationOperands(0, t, k),
+                                                  activationOperands(1, t, k)};
         Value inverse = arith::MulFOp::create(b, loc, unscale,
                                               loadRowSums(group, t).second);
-        acc[t] = arith::AddFOp::create(
-            b, loc, acc[t],
-            arith::MulFOp::create(b, loc, scales,
-                                  arith::MulFOp::create(b, loc, sub, inverse)));
+        for (int64_t ct = 0; ct < s.colTiles; ++ct) {
+          Value sub = zero;
+          for (int64_t half = 0; half < 2; ++half)
+            for (int64_t ch = 0; ch < 2; ++ch)
+              sub = nvgpu::MmaSyncOp::create(b, loc, a[ct][ch], xb[half][ch],
+                                             sub, ArrayRef<int64_t>{16, 8, 16});
+          Value &sum = accAt(acc, ct, t);
+          sum = arith::AddFOp::create(
+              b, loc, sum,
+              arith::MulFOp::create(
+                  b, loc, scales[ct],
+                  arith::MulFOp::create(b, loc, sub, inverse)));
+        }
       }
     }
   }
@@ -545,33 +584,38 @@ private:
           b, loc, arith::ShRUIOp::create(b, loc, word, d.i32(8 * (j % 4))),
           d.i32(0xFF));
     };
-    SmallVector<Value> dots(s.rowTiles, zero), mins(s.rowTiles, zero);
+    int64_t tiles = s.colTiles * s.rowTiles;
+    SmallVector<Value> dots(tiles, zero), mins(tiles, zero);
     Value kBase = d.mul(kb, kBlock);
     for (int64_t chunk = 0; chunk < kChunks; ++chunk)
       for (int64_t h = 0; h < 2; ++h) {
         int64_t j = 2 * chunk + h;
-        SmallVector<Value> parts;
-        for (int64_t ch = 0; ch < 2; ++ch)
-          for (const SmallVector<Value> &words : columns) {
-            Value w = words[4 + 2 * chunk + ch];
-            if (h)
-              w = arith::ShRUIOp::create(b, loc, w, d.i32(4));
-            parts.push_back(
-                arith::AndIOp::create(b, loc, w, d.i32(0x0F0F0F0F)));
-          }
-        Value codes = vector::ShapeCastOp::create(
-            b, loc, operandType,
-            vector::BitCastOp::create(
-                b, loc, VectorType::get({16}, b.getI8Type()),
-                vector::FromElementsOp::create(
-                    b, loc, VectorType::get({4}, b.getI32Type()), parts)));
-        auto intPairs = [&](int64_t word) {
-          Value v0 = byteAt(packed[0][word + j / 4], j);
-          Value v1 = byteAt(packed[1][word + j / 4], j);
-          return vector::FromElementsOp::create(b, loc, i32x2x2,
-                                                ValueRange{v0, v0, v1, v1});
-        };
-        Value sc = intPairs(0), m = intPairs(2);
+        SmallVector<Value> codes, sc, m;
+        for (int64_t ct = 0; ct < s.colTiles; ++ct) {
+          SmallVector<Value> parts;
+          for (int64_t ch = 0; ch < 2; ++ch)
+            for (const SmallVector<Value> &words : tileColumns(columns, ct)) {
+              Value w = words[4 + 2 * chunk + ch];
+              if (h)
+                w = arith::ShRUIOp::create(b, loc, w, d.i32(4));
+              parts.push_back(
+                  arith::AndIOp::create(b, loc, w, d.i32(0x0F0F0F0F)));
+            }
+          codes.push_back(vector::ShapeCastOp::create(
+              b, loc, operandType,
+              vector::BitCastOp::create(
+                  b, loc, VectorType::get({16}, b.getI8Type()),
+                  vector::FromElementsOp::create(
+                      b, loc, VectorType::get({4}, b.getI32Type()), parts))));
+          auto intPairs = [&](int64_t word) -> Value {
+            Value v0 = byteAt(packed[2 * ct][word + j / 4], j);
+            Value v1 = byteAt(packed[2 * ct + 1][word + j / 4], j);
+            return vector::FromElementsOp::create(b, loc, i32x2x2,
+                                                  ValueRange{v0, v0, v1, v1});
+          };
+          sc.push_back(intPairs(0));
+          m.push_back(intPairs(2));
+        }
         Value k = add(kBase, add(d.mul(c, 8), idx(32 * j)));
         for (int64_t t = 0; t < s.rowTiles; ++t) {
           Value xb = codeOperand(t, k);
@@ -579,23 +623,22 @@ private:
             return nvgpu::MmaSyncOp::create(b, loc, a, xb, zero,
                                             ArrayRef<int64_t>{16, 8, 32});
           };
-          dots[t] = arith::AddIOp::create(
-              b, loc, dots[t], arith::MulIOp::create(b, loc, sc, mma(codes)));
-          mins[t] = arith::AddIOp::create(
-              b, loc, mins[t], arith::MulIOp::create(b, loc, m, mma(ones)));
+          // The codes' sums do not depend on the column tile.
+          Value sums = mma(ones);
+          for (int64_t ct = 0; ct < s.colTiles; ++ct) {
+            int64_t at = ct * s.rowTiles + t;
+            dots[at] = arith::AddIOp::create(
+                b, loc, dots[at],
+                arith::MulIOp::create(b, loc, sc[ct], mma(codes[ct])));
+            mins[at] = arith::AddIOp::create(
+                b, loc, mins[at], arith::MulIOp::create(b, loc, m[ct], sums));
+          }
         }
       }
-    // d and dmin of both columns, d_x of rows 2c, 2c + 1 (clamped to M - 1:
-    // rows past M have zero sums).
-    SmallVector<Value> dd, dm;
-    for (const SmallVector<Value> &words : columns) {
-      auto [scale, minScale] = getQ4KBlockScales(d, words);
-      dd.push_back(scale);
-      dm.push_back(minScale);
-    }
-    Value scale = pairs(dd[0], dd[1], /*byRow=*/true);
-    Value minScale = pairs(dm[0], dm[1], /*byRow=*/true);
+    // d_x of rows 2c, 2c + 1 (clamped to M - 1: rows past M have zero sums),
+    // then per column tile d and dmin of its two columns.
     auto f32x2x2 = VectorType::get({2, 2}, b.getF32Type());
+    SmallVector<Value> rowScales;
     for (int64_t t = 0; t < s.rowTiles; ++t) {
       SmallVector<Value> dx;
       for (int64_t r = 0; r < 2; ++r) {
@@ -605,16 +648,30 @@ private:
             b, loc, xq.scales,
             ValueRange{add(d.mul(row, s.blocksPerRow), kb)}));
       }
-      Value rowScales = pairs(dx[0], dx[1], /*byRow=*/false);
-      Value sum = arith::SubFOp::create(
-          b, loc,
-          arith::MulFOp::create(
-              b, loc, scale, arith::SIToFPOp::create(b, loc, f32x2x2, dots[t])),
-          arith::MulFOp::create(
-              b, loc, minScale,
-              arith::SIToFPOp::create(b, loc, f32x2x2, mins[t])));
-      acc[t] = arith::AddFOp::create(
-          b, loc, acc[t], arith::MulFOp::create(b, loc, rowScales, sum));
+      rowScales.push_back(pairs(dx[0], dx[1], /*byRow=*/false));
+    }
+    for (int64_t ct = 0; ct < s.colTiles; ++ct) {
+      SmallVector<Value> dd, dm;
+      for (const SmallVector<Value> &words : tileColumns(columns, ct)) {
+        auto [scale, minScale] = getQ4KBlockScales(d, words);
+        dd.push_back(scale);
+        dm.push_back(minScale);
+      }
+      Value scale = pairs(dd[0], dd[1], /*byRow=*/true);
+      Value minScale = pairs(dm[0], dm[1], /*byRow=*/true);
+      for (int64_t t = 0; t < s.rowTiles; ++t) {
+        int64_t at = ct * s.rowTiles + t;
+        Value sum = arith::SubFOp::create(
+            b, loc,
+            arith::MulFOp::create(
+                b, loc, scale,
+                arith::SIToFPOp::create(b, loc, f32x2x2, dots[at])),
+            arith::MulFOp::create(
+                b, loc, minScale,
+                arith::SIToFPOp::create(b, loc, f32x2x2, mins[at])));
+        acc[at] = arith::AddFOp::create(
+            b, loc, acc[at], arith::MulFOp::create(b, loc, rowScales[t], sum));
+      }
     }
   }
 
@@ -630,52 +687,65 @@ private:
     for (int64_t chunk = 0; chunk < kChunks; ++chunk)
       for (int64_t h = 0; h < 2; ++h) {
         int64_t j = 2 * chunk + h;
-        std::array<Value, 2> a = {codesOperand(columns, chunk, h, 0),
-                                  codesOperand(columns, chunk, h, 1)};
-        Value d1 = pairs(scales[0][j].first, scales[1][j].first,
-                         /*byRow=*/true);
-        Value m1 = pairs(scales[0][j].second, scales[1][j].second,
-                         /*byRow=*/true);
+        SmallVector<std::array<Value, 2>> a;
+        SmallVector<Value> d1, m1;
+        for (int64_t ct = 0; ct < s.colTiles; ++ct) {
+          ArrayRef<SmallVector<Value>> cols = tileColumns(columns, ct);
+          a.push_back({codesOperand(cols, chunk, h, 0),
+                       codesOperand(cols, chunk, h, 1)});
+          d1.push_back(pairs(scales[2 * ct][j].first,
+                             scales[2 * ct + 1][j].first, /*byRow=*/true));
+          m1.push_back(pairs(scales[2 * ct][j].second,
+                             scales[2 * ct + 1][j].second, /*byRow=*/true));
+        }
         Value k = add(kBase, add(d.mul(c, 8), idx(32 * j)));
         Value group = add(d.mul(kb, kSubBlocks), idx(j));
         for (int64_t t = 0; t < s.rowTiles; ++t) {
-          Value sub = zero;
-          for (int64_t half = 0; half < 2; ++half) {
-            std::array<Value, 2> xb = activationOperands(half, t, k);
-            for (int64_t ch = 0; ch < 2; ++ch)
-              sub = nvgpu::MmaSyncOp::create(b, loc, a[ch], xb[ch], sub,
-                                             ArrayRef<int64_t>{16, 8, 16});
-          }
+          std::array<std::array<Value, 2>, 2> xb = {
+              activationOperands(0, t, k), activationOperands(1, t, k)};
           auto [rowSums, inverse] = loadRowSums(group, t);
-          Value scaled = arith::MulFOp::create(
-              b, loc, d1, arith::MulFOp::create(b, loc, sub, inverse));
-          acc[t] = arith::SubFOp::create(
-              b, loc, arith::AddFOp::create(b, loc, acc[t], scaled),
-              arith::MulFOp::create(b, loc, m1, rowSums));
+          for (int64_t ct = 0; ct < s.colTiles; ++ct) {
+            Value sub = zero;
+            for (int64_t half = 0; half < 2; ++half)
+              for (int64_t ch = 0; ch < 2; ++ch)
+                sub =
+                    nvgpu::MmaSyncOp::create(b, loc, a[ct][ch], xb[half][ch],
+                                             sub, ArrayRef<int64_t>{16, 8, 16});
+            Value scaled = arith::MulFOp::create(
+                b, loc, d1[ct], arith::MulFOp::create(b, loc, sub, inverse));
+            Value &sum = accAt(acc, ct, t);
+            sum = arith::SubFOp::create(
+                b, loc, arith::AddFOp::create(b, loc, sum, scaled),
+                arith::MulFOp::create(b, loc, m1[ct], rowSums));
+          }
         }
       }
   }
 
-  /// Each warp's accumulators to workgroup memory [warp, i, t, jj, lane];
-  /// after a barrier the threads add each output (row, column) of the 16 x
-  /// 8 T tile over the warps and store those with rows below M.
+  /// Each warp's accumulators to workgroup memory [warp, 8-column group
+  /// 2 ct + i, t, jj, lane]; after a barrier the threads add each output
+  /// (row, column) of the 16 C x 8 T tile over the warps and store those
+  /// with rows below M.
   void storeSums(Value partial, Value tid, Value warp, ValueRange acc) {
-    for (int64_t t = 0; t < s.rowTiles; ++t)
-      for (int64_t i = 0; i < 2; ++i)
-        for (int64_t jj = 0; jj < 2; ++jj)
-          memref::StoreOp::create(
-              b, loc,
-              vector::ExtractOp::create(b, loc, acc[t],
-                                        ArrayRef<int64_t>{i, jj}),
-              partial, ValueRange{warp, idx(i), idx(t), idx(jj), lane});
+    for (int64_t ct = 0; ct < s.colTiles; ++ct)
+      for (int64_t t = 0; t < s.rowTiles; ++t)
+        for (int64_t i = 0; i < 2; ++i)
+          for (int64_t jj = 0; jj < 2; ++jj)
+            memref::StoreOp::create(
+                b, loc,
+                vector::ExtractOp::create(b, loc, acc[ct * s.rowTiles + t],
+                                          ArrayRef<int64_t>{i, jj}),
+                partial,
+                ValueRange{warp, idx(2 * ct + i), idx(t), idx(jj), lane});
     gpu::BarrierOp::create(b, loc);
-    // Thread e takes outputs e, e + 32 W, ...: column e % 16, row e / 16.
-    int64_t outputs = kTileCols * s.paddedRows(), threads = 32 * s.warps;
+    // Thread e takes outputs e, e + 32 W, ...: column e % 16 C, row e /
+    // 16 C.
+    int64_t outputs = s.blockCols() * s.paddedRows(), threads = 32 * s.warps;
     scf::ForOp::create(
         b, loc, tid, idx(outputs), idx(threads), ValueRange{},
         [&](OpBuilder &, Location, Value e, ValueRange) {
-          Value col = arith::RemUIOp::create(b, loc, e, idx(kTileCols));
-          Value row = arith::DivUIOp::create(b, loc, e, idx(kTileCols));
+          Value col = arith::RemUIOp::create(b, loc, e, idx(s.blockCols()));
+          Value row = arith::DivUIOp::create(b, loc, e, idx(s.blockCols()));
           Value store = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                               row, idx(s.rows));
           scf::IfOp::create(b, loc, store, [&](OpBuilder &, Location) {
@@ -759,10 +829,24 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
     // warps, 16 when N / 16 launch blocks of 8 would leave fewer than
     // kTargetWarps warps; two K blocks a trip for two row tiles when each
     // warp has at least four.
+    // C column tiles per launch block (by default 2 for two or more row
+    // tiles, where the x loads outnumber the weights' and sharing them
+    // measured 1.2 - 1.4x faster; 1 for one, where it measured slower): a
+    // divisor of N / 16, at most 48 KB of workgroup memory for the warps'
+    // sums.
     int64_t tiles = s.cols / kTileCols;
-    s.warps = warps > 0                                     ? int64_t(warps)
-              : s.rowTiles == 1 && 8 * tiles < kTargetWarps ? 16
-                                                            : 8;
+    s.colTiles = std::clamp<int64_t>(
+        colTiles > 0 ? int64_t(colTiles) : (s.rowTiles >= 2 ? 2 : 1), 1, tiles);
+    while (tiles % s.colTiles != 0)
+      --s.colTiles;
+    int64_t blocks = tiles / s.colTiles;
+    s.warps = warps > 0                                      ? int64_t(warps)
+              : s.rowTiles == 1 && 8 * blocks < kTargetWarps ? 16
+                                                             : 8;
+    while (s.colTiles > 1 &&
+           (tiles % s.colTiles != 0 ||
+            s.warps * s.colTiles * s.rowTiles * 512 > kMaxSumBytes))
+      --s.colTiles;
     int64_t perWarp = std::max<int64_t>(1, s.unitsPerRow / s.warps);
     s.unroll = unroll > 0                        ? int64_t(unroll)
                : s.rowTiles == 2 && perWarp >= 4 ? 2
@@ -785,11 +869,12 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
                                     getHalfSplitOrder(op));
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
     auto launch = gpu::LaunchOp::create(
-        b, loc, arith::ConstantIndexOp::create(b, loc, s.cols / kTileCols), one,
-        one, arith::ConstantIndexOp::create(b, loc, 32 * s.warps), one, one);
+        b, loc, arith::ConstantIndexOp::create(b, loc, s.cols / s.blockCols()),
+        one, one, arith::ConstantIndexOp::create(b, loc, 32 * s.warps), one,
+        one);
     launch.addWorkgroupAttribution(
-        MemRefType::get({s.warps, 2, s.rowTiles, 2, 32}, b.getF32Type(),
-                        MemRefLayoutAttrInterface(),
+        MemRefType::get({s.warps, 2 * s.colTiles, s.rowTiles, 2, 32},
+                        b.getF32Type(), MemRefLayoutAttrInterface(),
                         gpu::AddressSpaceAttr::get(
                             b.getContext(), gpu::AddressSpace::Workgroup)),
         loc);

@@ -65,6 +65,7 @@ void mlir::quant4::buildNVPTXBufferizeStage(
     mmaGemv.minRows = options.mmaGemvMinRows;
     mmaGemv.maxRows = options.mmaGemvMaxRows;
     mmaGemv.warps = options.mmaGemvWarps;
+    mmaGemv.colTiles = options.mmaGemvColTiles;
     mmaGemv.unroll = options.mmaGemvUnroll;
     mmaGemv.pdl =
         options.programmaticLaunch && hasGridDependencyControl(options.chip);

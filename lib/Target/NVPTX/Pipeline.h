@@ -88,6 +88,11 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::desc("Tensor-core GEMV: K blocks a warp loads at once (0 = "
                      "by shape)"),
       llvm::cl::init(0)};
+  Option<int64_t> mmaGemvColTiles{
+      *this, "mma-gemv-col-tiles",
+      llvm::cl::desc("Tensor-core GEMV: 16-column tiles per launch block, "
+                     "sharing each x load (0 = by shape)"),
+      llvm::cl::init(0)};
   Option<bool> programmaticLaunch{
       *this, "programmatic-launch",
       llvm::cl::desc("On sm_90 and later, launch a GEMV's kernel after its "
