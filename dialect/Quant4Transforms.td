@@ -53,10 +53,12 @@ def Quant4X86Int8Dot : Pass<"quant4-x86-int8-dot"> {
     i32) into ggml's AVX2 scheme: `vpmaddubsw` (`%w_j` as unsigned bytes
     times `%x_j`, adjacent pairs summed to i16; exact when `%w_j` < 128, as
     4-bit codes are) and `vpmaddwd` with the scale broadcast to i16 lanes
-    (exact for scales < 2^15; for up to 8 scales, one `vpshufb` of the
-    scales repeated in both 128-bit halves). Both give lane i the same four products, so
-    the result is the same integer vector; the block's sum over j stays an
-    `arith.addi` chain, which the backend fuses with `vpmaddwd` into
+    (exact for scales < 2^15; for up to 16 scales, one `vpshufb` of the i8
+    scales repeated in both 128-bit halves, its mask putting scale j in the
+    low byte of every word and zeroing the high byte). Both give lane i the
+    same four products, so the result is the same integer vector; the
+    block's sum over j stays an `arith.addi` chain, which the backend fuses
+    with `vpmaddwd` into
     `vpdpwssd` on AVX512-VNNI / AVX-VNNI. The intrinsics are
     `llvm.call_intrinsic` ops, so this runs after bufferization; the target
     must have AVX2. The pattern checks the value ranges that make this

@@ -115,33 +115,38 @@ static std::optional<std::pair<Value, int64_t>> matchScaleSplat(Value v) {
   return std::make_pair(ext.getIn(), mask[0]);
 }
 
-/// Lane `j` of `words` (vector<N x i16>) in all 16 lanes of a vector<16xi16>.
-/// For N <= 8 one vpshufb with a constant mask on `words` repeated in both
-/// 128-bit halves (the repeat is shared by every j), which the backend keeps
-/// as one instruction per j; otherwise a vector.shuffle.
-static Value broadcastWord(OpBuilder &b, Location loc, Value words, int64_t j) {
-  int64_t n = cast<VectorType>(words.getType()).getNumElements();
+/// Lane `j` of `bytes` (vector<N x i8>) zero-extended to i16, in all 16 lanes
+/// of a vector<16xi16>. For N <= 16 one vpshufb with a constant mask on the
+/// bytes repeated in both 128-bit halves (the repeat is shared by every j):
+/// the mask takes byte j into the low half of each word and zeroes the high
+/// half (mask bytes with the top bit set), so no widening op is needed;
+/// otherwise a zero extension and a vector.shuffle.
+static Value broadcastWord(OpBuilder &b, Location loc, Value bytes, int64_t j) {
+  auto bytesIn = cast<VectorType>(bytes.getType());
+  int64_t n = bytesIn.getNumElements();
   auto wordsType = VectorType::get({kBytes / 2}, b.getI16Type());
-  if (n > kBytes / 4) {
+  if (n > kBytes / 2) {
+    Value words =
+        arith::ExtUIOp::create(b, loc, bytesIn.clone(b.getI16Type()), bytes);
     SmallVector<int64_t> lane(kBytes / 2, j);
     return vector::ShuffleOp::create(b, loc, words, words, lane);
   }
   SmallVector<int64_t> twice;
   for (int64_t half = 0; half < 2; ++half)
-    for (int64_t i = 0; i < kBytes / 4; ++i)
+    for (int64_t i = 0; i < kBytes / 2; ++i)
       twice.push_back(i < n ? i : 0);
-  Value repeated = vector::ShuffleOp::create(b, loc, words, words, twice);
+  Value repeated = vector::ShuffleOp::create(b, loc, bytes, bytes, twice);
   auto bytesType = VectorType::get({kBytes}, b.getI8Type());
+  constexpr int8_t kZero = -128; // vpshufb: top bit set -> 0
   SmallVector<int8_t> mask;
   for (int64_t i = 0; i < kBytes / 2; ++i)
-    mask.append({int8_t(2 * j), int8_t(2 * j + 1)});
+    mask.append({int8_t(j), kZero});
   Value maskValue = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(bytesType, ArrayRef<int8_t>(mask)));
   Value shuffled =
-      LLVM::CallIntrinsicOp::create(
-          b, loc, bytesType, b.getStringAttr("llvm.x86.avx2.pshuf.b"),
-          ValueRange{vector::BitCastOp::create(b, loc, bytesType, repeated),
-                     maskValue})
+      LLVM::CallIntrinsicOp::create(b, loc, bytesType,
+                                    b.getStringAttr("llvm.x86.avx2.pshuf.b"),
+                                    ValueRange{repeated, maskValue})
           .getResult(0);
   return vector::BitCastOp::create(b, loc, wordsType, shuffled);
 }
@@ -165,15 +170,12 @@ struct ScaledQuadDots : OpRewritePattern<arith::MulIOp> {
 
     Location loc = op.getLoc();
     auto pairs = VectorType::get({kBytes / 2}, rewriter.getI16Type());
-    auto scaleType = cast<VectorType>(scale->first.getType());
-    Value scales16 = arith::ExtUIOp::create(
-        rewriter, loc, scaleType.clone(rewriter.getI16Type()), scale->first);
     Value sums = LLVM::CallIntrinsicOp::create(
                      rewriter, loc, pairs,
                      rewriter.getStringAttr("llvm.x86.avx2.pmadd.ub.sw"),
                      ValueRange{wx->first, wx->second})
                      .getResult(0);
-    Value splat = broadcastWord(rewriter, loc, scales16, scale->second);
+    Value splat = broadcastWord(rewriter, loc, scale->first, scale->second);
     rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
         op, type, rewriter.getStringAttr("llvm.x86.avx2.pmadd.wd"),
         ValueRange{sums, splat});

@@ -4,29 +4,27 @@
 // sub-block, the products of 32 4-bit codes and 32 int8 codes, lanes
 // 4i .. 4i + 3 added into lane i (four strided shuffles), times the
 // sub-block's scale broadcast from a zero-extended i8 vector. It becomes
-// vpmaddubsw + vpmaddwd with the scale broadcast to i16 lanes (a vpshufb of
-// the eight i16 scales repeated in both 128-bit halves); the sum over
-// sub-blocks stays an arith.addi of the vector<8xi32> results.
+// vpmaddubsw + vpmaddwd with the scale broadcast to i16 lanes: one vpshufb
+// of the eight i8 scales repeated in both 128-bit halves, whose mask puts
+// scale j in the low byte of every word and zeroes the high byte (-128); the
+// sum over sub-blocks stays an arith.addi of the vector<8xi32> results.
 
 // CHECK-LABEL: func.func @scaled_dots
 // CHECK-SAME:    (%[[Q0:.*]]: vector<32xi8>, %[[Q1:.*]]: vector<32xi8>, %[[X0:.*]]: vector<32xi8>, %[[X1:.*]]: vector<32xi8>, %[[SC:.*]]: vector<8xi8>)
-// Byte masks selecting word 5 and word 0 of each 128-bit half.
-// CHECK-DAG:     %[[MASK5:.*]] = arith.constant dense<[10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11]> : vector<32xi8>
-// CHECK-DAG:     %[[MASK0:.*]] = arith.constant dense<[0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1]> : vector<32xi8>
+// Byte masks: scale 5 and scale 0 as the low byte of each word.
+// CHECK-DAG:     %[[MASK5:.*]] = arith.constant dense<[5, -128, 5, -128, 5, -128, 5, -128, 5, -128, 5, -128, 5, -128, 5, -128, 5, -128, 5, -128, 5, -128, 5, -128, 5, -128, 5, -128, 5, -128, 5, -128]> : vector<32xi8>
+// CHECK-DAG:     %[[MASK0:.*]] = arith.constant dense<[0, -128, 0, -128, 0, -128, 0, -128, 0, -128, 0, -128, 0, -128, 0, -128, 0, -128, 0, -128, 0, -128, 0, -128, 0, -128, 0, -128, 0, -128, 0, -128]> : vector<32xi8>
 // CHECK-DAG:     %[[W0:.*]] = arith.andi %[[Q0]]
 // CHECK-DAG:     %[[W1:.*]] = arith.andi %[[Q1]]
-// CHECK:         %[[S16A:.*]] = arith.extui %[[SC]] : vector<8xi8> to vector<8xi16>
+// CHECK-NOT:     arith.extui
 // CHECK:         %[[P0:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"(%[[W0]], %[[X0]]) : (vector<32xi8>, vector<32xi8>) -> vector<16xi16>
-// CHECK:         %[[R0:.*]] = vector.shuffle %[[S16A]], %[[S16A]] [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7]
-// CHECK:         %[[RB0:.*]] = vector.bitcast %[[R0]] : vector<16xi16> to vector<32xi8>
-// CHECK:         %[[SB0:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pshuf.b"(%[[RB0]], %[[MASK0]])
+// CHECK:         %[[R0:.*]] = vector.shuffle %[[SC]], %[[SC]] [0, 1, 2, 3, 4, 5, 6, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 0, 0, 0, 0, 0, 0, 0, 0] : vector<8xi8>, vector<8xi8>
+// CHECK:         %[[SB0:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pshuf.b"(%[[R0]], %[[MASK0]])
 // CHECK:         %[[B0:.*]] = vector.bitcast %[[SB0]] : vector<32xi8> to vector<16xi16>
 // CHECK:         %[[M0:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[P0]], %[[B0]]) : (vector<16xi16>, vector<16xi16>) -> vector<8xi32>
-// CHECK:         %[[S16B:.*]] = arith.extui %[[SC]] : vector<8xi8> to vector<8xi16>
 // CHECK:         %[[P1:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"(%[[W1]], %[[X1]])
-// CHECK:         %[[R1:.*]] = vector.shuffle %[[S16B]], %[[S16B]]
-// CHECK:         %[[RB1:.*]] = vector.bitcast %[[R1]]
-// CHECK:         %[[SB1:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pshuf.b"(%[[RB1]], %[[MASK5]])
+// CHECK:         %[[R1:.*]] = vector.shuffle %[[SC]], %[[SC]]
+// CHECK:         %[[SB1:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pshuf.b"(%[[R1]], %[[MASK5]])
 // CHECK:         %[[B1:.*]] = vector.bitcast %[[SB1]] : vector<32xi8> to vector<16xi16>
 // CHECK:         %[[M1:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[P1]], %[[B1]])
 // CHECK:         %[[A:.*]] = arith.addi %[[M0]], %[[M1]] overflow<nsw> : vector<8xi32>
@@ -106,6 +104,34 @@ func.func @not_quads(%q: vector<32xi8>, %x: vector<32xi8>, %sc: vector<8xi8>) ->
   %abb = arith.addi %ab, %b overflow<nsw> : vector<8xi32>
   %q4 = arith.addi %abb, %d overflow<nsw> : vector<8xi32>
   %s0 = vector.shuffle %s, %s [0, 0, 0, 0, 0, 0, 0, 0] : vector<8xi32>, vector<8xi32>
+  %m = arith.muli %q4, %s0 overflow<nsw> : vector<8xi32>
+  return %m : vector<8xi32>
+}
+
+// More than 16 scales do not fit a 128-bit half: scale 20 is zero-extended
+// to i16 and broadcast by a vector.shuffle.
+// CHECK-LABEL: func.func @many_scales
+// CHECK-SAME:    %[[SC:[^:]*]]: vector<32xi8>)
+// CHECK:         llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"
+// CHECK:         %[[S16:.*]] = arith.extui %[[SC]] : vector<32xi8> to vector<32xi16>
+// CHECK:         %[[B:.*]] = vector.shuffle %[[S16]], %[[S16]] [20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20] : vector<32xi16>, vector<32xi16>
+// CHECK-NOT:     llvm.x86.avx2.pshuf.b
+// CHECK:         llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%{{.*}}, %[[B]])
+func.func @many_scales(%q: vector<32xi8>, %x: vector<32xi8>, %sc: vector<32xi8>) -> vector<8xi32> {
+  %c15 = arith.constant dense<15> : vector<32xi8>
+  %w = arith.andi %q, %c15 : vector<32xi8>
+  %s = arith.extui %sc : vector<32xi8> to vector<32xi32>
+  %e = arith.extui %w : vector<32xi8> to vector<32xi32>
+  %f = arith.extsi %x : vector<32xi8> to vector<32xi32>
+  %p = arith.muli %e, %f overflow<nsw> : vector<32xi32>
+  %a = vector.shuffle %p, %p [0, 4, 8, 12, 16, 20, 24, 28] : vector<32xi32>, vector<32xi32>
+  %b = vector.shuffle %p, %p [1, 5, 9, 13, 17, 21, 25, 29] : vector<32xi32>, vector<32xi32>
+  %c = vector.shuffle %p, %p [2, 6, 10, 14, 18, 22, 26, 30] : vector<32xi32>, vector<32xi32>
+  %d = vector.shuffle %p, %p [3, 7, 11, 15, 19, 23, 27, 31] : vector<32xi32>, vector<32xi32>
+  %ab = arith.addi %a, %b overflow<nsw> : vector<8xi32>
+  %abc = arith.addi %ab, %c overflow<nsw> : vector<8xi32>
+  %q4 = arith.addi %abc, %d overflow<nsw> : vector<8xi32>
+  %s0 = vector.shuffle %s, %s [20, 20, 20, 20, 20, 20, 20, 20] : vector<32xi32>, vector<32xi32>
   %m = arith.muli %q4, %s0 overflow<nsw> : vector<8xi32>
   return %m : vector<8xi32>
 }

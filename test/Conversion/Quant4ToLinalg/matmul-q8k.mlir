@@ -30,6 +30,9 @@
 
 // CHECK-LABEL: func.func @q4_k
 // CHECK-SAME:    (%[[X:.*]]: tensor<4x1024xf32>, %[[W:.*]]: tensor<4608xi8>) -> tensor<4x8xf32>
+// The unpacking constants of the Q4_K scales (below), hoisted.
+// CHECK-DAG:     %[[SHIFTS:.*]] = arith.constant dense<[0, 0, 0, 4]> : vector<4xi32>
+// CHECK-DAG:     %[[LOWMASK:.*]] = arith.constant dense<[63, 63, 63, 63, 63, 63, 63, 63, 15, 15, 15, 15, 15, 15, 15, 15]> : vector<16xi8>
 // CHECK-NOT:     tensor<8x512xf32>
 // CHECK:         %[[XB:.*]] = tensor.expand_shape %[[X]] {{\[}}[0], [1, 2]] output_shape [4, 4, 256]
 // Rows, then blocks, on the row's slices of (d, codes, sub-block sums).
@@ -88,9 +91,24 @@
 // CHECK:             %[[DB:.*]] = vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<4608xi8>, vector<4xi8>
 // CHECK:             %[[DH:.*]] = vector.bitcast %[[DB]] : vector<4xi8> to vector<2xf16>
 // CHECK:             %[[DD:.*]] = arith.extf %[[DH]] : vector<2xf16> to vector<2xf32>
-// Six-bit scales and mins from the 12 scale bytes, as vectors.
-// CHECK:             %[[SC:.*]] = arith.extui %{{.*}} : vector<8xi8> to vector<8xi32>
-// CHECK:             %[[MINS:.*]] = arith.extui %{{.*}} : vector<8xi8> to vector<8xi32>
+// Six-bit scales and mins from one 16-byte load of the 12 scale bytes:
+// [lowSc | lowM | high | high] >> (0, 0, 0, 4) per 32-bit lane, masked to
+// 6 bits (sc[0..3], m[0..3]) and 4 bits (high nibbles), or'ed with the top
+// two bits of lowSc and lowM moved to bits 4 and 5.
+// CHECK:             %[[SCB:.*]] = vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<4608xi8>, vector<16xi8>
+// CHECK:             %[[FIELDS:.*]] = vector.shuffle %[[SCB]], %[[SCB]] [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 8, 9, 10, 11]
+// CHECK:             %[[FW:.*]] = vector.bitcast %[[FIELDS]] : vector<16xi8> to vector<4xi32>
+// CHECK:             %[[FS:.*]] = arith.shrui %[[FW]], %[[SHIFTS]] : vector<4xi32>
+// CHECK:             %[[FB:.*]] = vector.bitcast %[[FS]] : vector<4xi32> to vector<16xi8>
+// CHECK:             %[[LOW:.*]] = arith.andi %[[FB]], %[[LOWMASK]] : vector<16xi8>
+// CHECK:             %[[TOPS:.*]] = vector.shuffle %{{.*}}, %[[SCB]] [0, 0, 0, 0, 0, 0, 0, 0, 16, 17, 18, 19, 20, 21, 22, 23]
+// CHECK:             %[[T6:.*]] = arith.shrui %[[TOPS]], %{{.*}} : vector<16xi8>
+// CHECK:             %[[T4:.*]] = arith.shli %[[T6]], %{{.*}} : vector<16xi8>
+// CHECK:             %[[ALL:.*]] = arith.ori %[[LOW]], %[[T4]] : vector<16xi8>
+// CHECK:             %[[SCV:.*]] = vector.shuffle %[[ALL]], %[[ALL]] [0, 1, 2, 3, 8, 9, 10, 11]
+// CHECK:             %[[SC:.*]] = arith.extui %[[SCV]] : vector<8xi8> to vector<8xi32>
+// CHECK:             %[[MV:.*]] = vector.shuffle %[[ALL]], %[[ALL]] [4, 5, 6, 7, 12, 13, 14, 15]
+// CHECK:             %[[MINS:.*]] = arith.extui %[[MV]] : vector<8xi8> to vector<8xi32>
 // 32 nibbles of a sub-block times 32 int8 codes of x: lanes 4i .. 4i + 3
 // added into lane i, times the sub-block's scale.
 // CHECK:             %[[QS:.*]] = vector.transfer_read %[[W]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<4608xi8>, vector<32xi8>
