@@ -135,6 +135,18 @@ private:
   tileColumns(ArrayRef<SmallVector<Value>> columns, int64_t ct) {
     return columns.slice(2 * ct, 2);
   }
+  /// acc + a . b on tensor cores (m16n8k16, f16 operands, f32 accumulator).
+  Value mmaF16(Value a, Value b16, Value acc) {
+    return nvgpu::MmaSyncOp::create(b, loc, a, b16, acc,
+                                    ArrayRef<int64_t>{16, 8, 16});
+  }
+  /// sum += scales * (sub * inverse): a sub-block's mma sum, scaled.
+  void addScaled(Value &sum, Value scales, Value sub, Value inverse) {
+    sum = arith::AddFOp::create(
+        b, loc, sum,
+        arith::MulFOp::create(b, loc, scales,
+                              arith::MulFOp::create(b, loc, sub, inverse)));
+  }
   /// The accumulator of column tile ct and row tile t.
   Value &accAt(MutableArrayRef<Value> acc, int64_t ct, int64_t t) {
     return acc[ct * s.rowTiles + t];
@@ -419,14 +431,8 @@ private:
             for (auto [wa, xb] : {std::pair(a[ct][ch][0], xhi[ch]),
                                   std::pair(a[ct][ch][0], xlo[ch]),
                                   std::pair(a[ct][ch][1], xhi[ch])})
-              sub = nvgpu::MmaSyncOp::create(b, loc, wa, xb, sub,
-                                             ArrayRef<int64_t>{16, 8, 16});
-          Value &sum = accAt(acc, ct, t);
-          sum = arith::AddFOp::create(
-              b, loc, sum,
-              arith::MulFOp::create(
-                  b, loc, scales[ct],
-                  arith::MulFOp::create(b, loc, sub, inverse)));
+              sub = mmaF16(wa, xb, sub);
+          addScaled(accAt(acc, ct, t), scales[ct], sub, inverse);
         }
       }
     }
@@ -534,14 +540,8 @@ private:
           Value sub = zero;
           for (int64_t half = 0; half < 2; ++half)
             for (int64_t ch = 0; ch < 2; ++ch)
-              sub = nvgpu::MmaSyncOp::create(b, loc, a[ct][ch], xb[half][ch],
-                                             sub, ArrayRef<int64_t>{16, 8, 16});
-          Value &sum = accAt(acc, ct, t);
-          sum = arith::AddFOp::create(
-              b, loc, sum,
-              arith::MulFOp::create(
-                  b, loc, scales[ct],
-                  arith::MulFOp::create(b, loc, sub, inverse)));
+              sub = mmaF16(a[ct][ch], xb[half][ch], sub);
+          addScaled(accAt(acc, ct, t), scales[ct], sub, inverse);
         }
       }
     }
@@ -708,15 +708,11 @@ private:
             Value sub = zero;
             for (int64_t half = 0; half < 2; ++half)
               for (int64_t ch = 0; ch < 2; ++ch)
-                sub =
-                    nvgpu::MmaSyncOp::create(b, loc, a[ct][ch], xb[half][ch],
-                                             sub, ArrayRef<int64_t>{16, 8, 16});
-            Value scaled = arith::MulFOp::create(
-                b, loc, d1[ct], arith::MulFOp::create(b, loc, sub, inverse));
+                sub = mmaF16(a[ct][ch], xb[half][ch], sub);
             Value &sum = accAt(acc, ct, t);
+            addScaled(sum, d1[ct], sub, inverse);
             sum = arith::SubFOp::create(
-                b, loc, arith::AddFOp::create(b, loc, sum, scaled),
-                arith::MulFOp::create(b, loc, m1[ct], rowSums));
+                b, loc, sum, arith::MulFOp::create(b, loc, m1[ct], rowSums));
           }
         }
       }
