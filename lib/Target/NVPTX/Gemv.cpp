@@ -45,11 +45,18 @@ struct GemvKnobs {
 /// at M = 2 - 4; above, 8-byte units on 16 lanes, four columns; with Q8_K
 /// activations at M = 1 one column and four blocks a trip (more loads in
 /// flight for the shorter integer decode). NF4 and MXFP4: 8-value units (4
-/// code bytes; MXFP4's 32-value blocks take 4 lanes).
+/// code bytes; MXFP4's 32-value blocks take 4 lanes); at M = 1 two columns
+/// a thread, or one column and two blocks a trip where two would leave
+/// fewer than kTargetWarps warps (N < 8192: NF4 4096x14336 40.2 -> 32.7
+/// us; at N = 14336 one column measured slower, 27.1 -> 31.0).
 static GemvKnobs getDefaultKnobs(BlockFormatAttrInterface format, int64_t rows,
-                                 bool int8Activations) {
-  if (!isa<Q4KAttr>(format))
+                                 int64_t cols, bool int8Activations) {
+  constexpr int64_t kTargetWarps = 4096;
+  if (!isa<Q4KAttr>(format)) {
+    if (rows == 1 && cols / 2 < kTargetWarps)
+      return {32, 8, 8, 1, 2};
     return {32, 8, 8, rows == 1 ? 2 : 4, 1};
+  }
   if (int8Activations && rows == 1)
     return {32, 8, 32, 1, 4};
   if (rows > 4)
@@ -81,7 +88,8 @@ struct Gemv : mlir::quant4::impl::Quant4GPUGemvBase<Gemv> {
     static_cast<MatmulSizes &>(s) = *sizes;
     s.int8Activations = mode == ActivationMode::q8_k;
     BlockFormatAttrInterface format = op.getWeights().getType().getFormat();
-    GemvKnobs knobs = getDefaultKnobs(format, s.rows, s.int8Activations);
+    GemvKnobs knobs =
+        getDefaultKnobs(format, s.rows, s.cols, s.int8Activations);
     auto chosen = [](int64_t option, int64_t fallback) {
       return option > 0 ? option : fallback;
     };

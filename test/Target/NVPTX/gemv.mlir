@@ -86,26 +86,34 @@
 // WHOLE-NOT:       gpu.shuffle  xor %{{.*}}, %c8_i32
 
 // NF4 at M = 1 by default: 8-value units (4 code bytes), 8 lanes per
-// 64-value block, 32 lanes per column (4 blocks per warp and trip), 2
-// columns per thread: 256 / (4 warps x 2) = 32 launch blocks.
+// 64-value block, 32 lanes per column (4 blocks per warp and trip); N =
+// 256 < 8192, so one column per thread (two would leave fewer than 4096
+// warps) and two blocks a trip (blocks b, b + 4: 8 = 2 x 4, one trip):
+// 256 / 4 warps = 64 launch blocks.
 // CHECK-LABEL: func.func @nf4(
-// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c32{{.*}}, {{.*}} = %c1{{.*}}, {{.*}} = %c1{{.*}}) threads(%[[TID:[^,]*]], {{.*}}) in ({{.*}} = %c32{{.*}}, {{.*}} = %c4{{.*}}, {{.*}} = %c1{{.*}}) workgroup(%[[TABLE:.*]] : memref<16xf32, #gpu.address_space<workgroup>>)
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c64{{.*}}, {{.*}} = %c1{{.*}}, {{.*}} = %c1{{.*}}) threads(%[[TID:[^,]*]], {{.*}}) in ({{.*}} = %c32{{.*}}, {{.*}} = %c4{{.*}}, {{.*}} = %c1{{.*}}) workgroup(%[[TABLE:.*]] : memref<16xf32, #gpu.address_space<workgroup>>)
 // CHECK:           scf.for
 // CHECK:             memref.store %{{.*}}, %[[TABLE]]
 // CHECK:           gpu.barrier
 // CHECK:           %[[LANE:.*]] = arith.divui %[[TID]], %c1
 // CHECK:           %[[BLOCKLANE:.*]] = arith.divui %[[LANE]], %c8
 // CHECK:           arith.remui %[[LANE]], %c8
-// CHECK:           scf.for %{{.*}} = %[[BLOCKLANE]] to %c8{{.*}} step %c4{{.*}} {{.*}} -> (f32, f32)
+// CHECK:           scf.for %{{.*}} = %[[BLOCKLANE]] to %c4{{.*}} step %c8{{.*}} {{.*}} -> (f32)
 // CHECK-NOT:         scf.for
 // CHECK-COUNT-16:    memref.load %[[TABLE]]
 // CHECK-NOT:         memref.load %[[TABLE]]
-// CHECK-COUNT-2:   gpu.shuffle  xor %{{.*}}, %c16_i32
-// CHECK-COUNT-2:   gpu.shuffle  xor %{{.*}}, %c8_i32
-// CHECK-COUNT-2:   gpu.shuffle  xor %{{.*}}, %c4_i32
-// CHECK-COUNT-2:   gpu.shuffle  xor %{{.*}}, %c2_i32
-// CHECK-COUNT-2:   gpu.shuffle  xor %{{.*}}, %c1_i32
+// CHECK:           gpu.shuffle  xor %{{.*}}, %c16_i32
+// CHECK:           gpu.shuffle  xor %{{.*}}, %c8_i32
+// CHECK:           gpu.shuffle  xor %{{.*}}, %c4_i32
+// CHECK:           gpu.shuffle  xor %{{.*}}, %c2_i32
+// CHECK:           gpu.shuffle  xor %{{.*}}, %c1_i32
 // CHECK-NOT:       gpu.shuffle
+
+// From N = 8192 (4096 warps of two columns) NF4 keeps two columns per
+// thread and one block a trip: 8192 / (4 warps x 2) = 1024 launch blocks.
+// CHECK-LABEL: func.func @nf4_wide(
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c1024{{.*}}, {{.*}}) threads
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %c8{{.*}} step %c4{{.*}} {{.*}} -> (f32, f32)
 
 // CHECK-LABEL: func.func @bytes_ui8(
 // CHECK-SAME:      %{{.*}}: tensor<1x512xf32>, %{{.*}}: tensor<73728xi8>)
@@ -172,6 +180,12 @@ func.func @nf4(%x: tensor<1x512xf32>, %raw: tensor<73728xi8>) -> tensor<1x256xf3
   %w = quant4.from_bytes %raw : tensor<73728xi8> -> !n
   %y = quant4.matmul %x, %w : tensor<1x512xf32>, !n -> tensor<1x256xf32>
   return %y : tensor<1x256xf32>
+}
+
+func.func @nf4_wide(%x: tensor<1x512xf32>, %raw: tensor<2359296xi8>) -> tensor<1x8192xf32> {
+  %w = quant4.from_bytes %raw : tensor<2359296xi8> -> !quant4.blocked<8192x512, #quant4.nf4>
+  %y = quant4.matmul %x, %w : tensor<1x512xf32>, !quant4.blocked<8192x512, #quant4.nf4> -> tensor<1x8192xf32>
+  return %y : tensor<1x8192xf32>
 }
 
 func.func @bytes_ui8(%x: tensor<1x512xf32>, %raw: tensor<73728xui8>) -> tensor<1x256xf32> {
