@@ -77,14 +77,16 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
     // warps, 16 when N / 16 launch blocks of 8 would leave fewer than
     // kTargetWarps warps; two K blocks a trip for two row tiles when each
     // warp has at least four.
-    // C column tiles per launch block (by default 2 for two or more row
+    // C column tiles per launch block: by default 2 for two or more row
     // tiles, where the x loads outnumber the weights' and sharing them
-    // measured 1.2 - 1.4x faster; 1 for one, where it measured slower): a
-    // divisor of N / 16, at most 48 KB of workgroup memory for the warps'
-    // sums.
+    // measured 1.2 - 1.4x faster, if that leaves at least kTargetWarps
+    // (launch block, K unit) pairs (4096x4096 at M = 16 has 2048 and
+    // measured 1.2x slower); otherwise 1. A divisor of N / 16, at most
+    // 48 KB of workgroup memory for the warps' sums.
     int64_t tiles = s.cols / kTileCols;
+    bool shareX = s.rowTiles >= 2 && tiles / 2 * s.unitsPerRow >= kTargetWarps;
     s.colTiles = std::clamp<int64_t>(
-        colTiles > 0 ? int64_t(colTiles) : (s.rowTiles >= 2 ? 2 : 1), 1, tiles);
+        colTiles > 0 ? int64_t(colTiles) : (shareX ? 2 : 1), 1, tiles);
     while (tiles % s.colTiles != 0)
       --s.colTiles;
     int64_t blocks = tiles / s.colTiles;

@@ -14,8 +14,8 @@
 // RUN:   | FileCheck %s --check-prefix=ROWS64
 // RUN: q4-opt %s --quant4-gpu-mma-gemv="warps=4 unroll=2" \
 // RUN:   | FileCheck %s --check-prefix=UNROLL
-// RUN: q4-opt %s --quant4-gpu-mma-gemv=col-tiles=1 \
-// RUN:   | FileCheck %s --check-prefix=COLS1
+// RUN: q4-opt %s --quant4-gpu-mma-gemv=col-tiles=2 \
+// RUN:   | FileCheck %s --check-prefix=COLS2
 // RUN: q4-opt %s --quant4-nvptx-pipeline | FileCheck %s --check-prefix=PTX
 // RUN: q4-opt %s --quant4-nvptx-pipeline=mma-gemv-max-rows=0 \
 // RUN:   | FileCheck %s --check-prefix=OFF
@@ -77,26 +77,28 @@ func.func @m1(%x: tensor<1x512xf32>, %raw: tensor<9216xi8>) -> tensor<1x32xf32> 
 }
 
 // M = 16: two 8-row tiles, all rows real (no branch around the x loads),
-// four mmas per sub-block, row tile and column tile. By default two column
-// tiles (32 columns: one launch block here) share each x load: per
-// sub-block x's hi and lo of a row tile, then the first column tile's four
-// mmas, then the second's. Their sums meet in workgroup memory [warp,
-// 8-column group, row tile, 2, lane].
+// four mmas per sub-block and tile.
 // CHECK-LABEL: func.func @m16(
 // CHECK:         memref.alloc() : memref<2x16x512xf16>
 // CHECK:         memref.alloc() : memref<16x8x4xf32>
-// CHECK:         gpu.launch blocks({{.*}}) in (%{{[a-z0-9]+}} = %c1{{(_[0-9]+)?}}, {{.*}} workgroup(%{{.*}} : memref<8x4x2x2x32xf32, #gpu.address_space<workgroup>>)
-// CHECK:           scf.for {{.*}} -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>)
+// CHECK:         workgroup(%{{.*}} : memref<8x2x2x2x32xf32, #gpu.address_space<workgroup>>)
+// CHECK:           scf.for {{.*}} -> (vector<2x2xf32>, vector<2x2xf32>)
 // CHECK-NOT:         scf.if
-// CHECK-COUNT-2:     vector.load %{{.*}} : memref<2x16x512xf16>, vector<8xf16>
-// CHECK-NOT:         vector.load %{{.*}} : memref<2x16x512xf16>
-// CHECK-COUNT-8:     nvgpu.mma.sync
+// CHECK-COUNT-4:     nvgpu.mma.sync
 // CHECK:           gpu.barrier
-// CHECK:           scf.for %{{.*}} = %{{.*}} to %c512 step %c256
-// With col-tiles=1, one column tile per launch block (two of them).
-// COLS1-LABEL: func.func @m16(
-// COLS1:         gpu.launch blocks({{.*}}) in (%{{[a-z0-9]+}} = %c2{{(_[0-9]+)?}}, {{.*}} workgroup(%{{.*}} : memref<8x2x2x2x32xf32, #gpu.address_space<workgroup>>)
-// COLS1:           scf.for {{.*}} -> (vector<2x2xf32>, vector<2x2xf32>)
+// With col-tiles=2 two column tiles (32 columns: one launch block here)
+// share each x load: per sub-block x's hi and lo of a row tile, then the
+// first column tile's four mmas, then the second's. Their sums meet in
+// workgroup memory [warp, 8-column group, row tile, 2, lane].
+// COLS2-LABEL: func.func @m16(
+// COLS2:         gpu.launch blocks({{.*}}) in (%{{[a-z0-9]+}} = %c1{{(_[0-9]+)?}}, {{.*}} workgroup(%{{.*}} : memref<8x4x2x2x32xf32, #gpu.address_space<workgroup>>)
+// COLS2:           scf.for {{.*}} -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>)
+// COLS2-NOT:         scf.if
+// COLS2-COUNT-2:     vector.load %{{.*}} : memref<2x16x512xf16>, vector<8xf16>
+// COLS2-NOT:         vector.load %{{.*}} : memref<2x16x512xf16>
+// COLS2-COUNT-8:     nvgpu.mma.sync
+// COLS2:           gpu.barrier
+// COLS2:           scf.for %{{.*}} = %{{.*}} to %c512 step %c256
 // ROWS-LABEL: func.func @m16(
 // ROWS:         quant4.matmul
 func.func @m16(%x: tensor<16x512xf32>, %raw: tensor<9216xi8>) -> tensor<16x32xf32> {
@@ -105,17 +107,27 @@ func.func @m16(%x: tensor<16x512xf32>, %raw: tensor<9216xi8>) -> tensor<16x32xf3
   return %y : tensor<16x32xf32>
 }
 
+// By default two column tiles from M = 9 when that leaves at least 4096
+// (launch block, K unit) pairs: here N / 32 = 256 launch blocks x 16
+// units (C = 1 above, with 1 x 2).
+// CHECK-LABEL: func.func @wide(
+// CHECK:         gpu.launch blocks({{.*}}) in (%{{[a-z0-9]+}} = %c256{{(_[0-9]+)?}}, {{.*}} workgroup(%{{.*}} : memref<8x4x2x2x32xf32, #gpu.address_space<workgroup>>)
+func.func @wide(%x: tensor<16x4096xf32>, %raw: tensor<18874368xi8>) -> tensor<16x8192xf32> {
+  %w = quant4.from_bytes %raw : tensor<18874368xi8> -> !quant4.blocked<8192x4096, #quant4.q4_k>
+  %y = quant4.matmul %x, %w : tensor<16x4096xf32>, !quant4.blocked<8192x4096, #quant4.q4_k> -> tensor<16x8192xf32>
+  return %y : tensor<16x8192xf32>
+}
+
 // M = 16, K = 4096 (16 blocks): by default 8 warps, one block a trip; with
-// warps=4 unroll=2 each trip loads two blocks (kb, kb + 4) of its four
-// columns (two column tiles) before their math, 16 = 2 x 8 blocks in two
-// trips, no rest.
+// warps=4 unroll=2 each trip loads two blocks (kb, kb + 4) before their
+// math, 16 = 2 x 8 blocks in two trips, no rest.
 // CHECK-LABEL: func.func @k4096(
 // CHECK:         scf.for %{{.*}} = %{{.*}} to %c16{{.*}} step %c8
 // UNROLL-LABEL: func.func @k4096(
-// UNROLL:         workgroup(%{{.*}} : memref<4x4x2x2x32xf32, #gpu.address_space<workgroup>>)
+// UNROLL:         workgroup(%{{.*}} : memref<4x2x2x2x32xf32, #gpu.address_space<workgroup>>)
 // UNROLL:         scf.for %[[KB:.*]] = %{{.*}} to %c12 step %c8{{.*}} iter_args
 // UNROLL:           arith.addi %[[KB]], %c4
-// UNROLL-COUNT-40:  vector.transfer_read %{{.*}} : tensor<73728xi8>, vector<{{8|16}}xi8>
+// UNROLL-COUNT-20:  vector.transfer_read %{{.*}} : tensor<73728xi8>, vector<{{8|16}}xi8>
 // UNROLL:           nvgpu.mma.sync
 // UNROLL:         gpu.barrier
 // UNROLL-NOT:     iter_args
@@ -127,13 +139,13 @@ func.func @k4096(%x: tensor<16x4096xf32>, %raw: tensor<73728xi8>) -> tensor<16x3
 }
 
 // Up to M = 64 with max-rows=64 (by default M > 16 is the GEMM class's):
-// 3 row tiles, 24 padded rows, 2 column tiles; 32 x 24 = 768 outputs over
-// 256 threads, so each thread adds three.
+// 3 row tiles, 24 padded rows; 16 x 24 = 384 outputs over 256 threads, so
+// each thread adds up to two.
 // ROWS64-LABEL: func.func @m17(
 // ROWS64:         memref.alloc() : memref<2x24x512xf16>
-// ROWS64:         workgroup(%{{.*}} : memref<8x4x3x2x32xf32, #gpu.address_space<workgroup>>)
+// ROWS64:         workgroup(%{{.*}} : memref<8x2x3x2x32xf32, #gpu.address_space<workgroup>>)
 // ROWS64:         gpu.barrier
-// ROWS64:         scf.for %{{.*}} = %{{.*}} to %c768{{.*}} step %c256
+// ROWS64:         scf.for %{{.*}} = %{{.*}} to %c384{{.*}} step %c256
 // ROWS64-LABEL: func.func @n24(
 
 // Left to quant4-gpu-gemv: M > 16, N not a multiple of 16.
@@ -273,12 +285,12 @@ func.func @q8(%x: tensor<1x512xf32>, %raw: tensor<9216xi8>) -> tensor<1x32xf32> 
 // PTX-SAME: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // MANIFEST:      func m16 3
 // MANIFEST:      launch k.m16_kernel.ptx m16_kernel 4 1 1 256 1 1 a0 s0 s1
-// MANIFEST-NEXT: launch k.m16_kernel_0.ptx m16_kernel 1 1 1 256 1 1 pdl a1 s0 s1 a2
+// MANIFEST-NEXT: launch k.m16_kernel_0.ptx m16_kernel 2 1 1 256 1 1 pdl a1 s0 s1 a2
 // NOPDL:     func m16 3
-// NOPDL:     launch n.m16_kernel_0.ptx m16_kernel 1 1 1 256 1 1 a1 s0 s1 a2
+// NOPDL:     launch n.m16_kernel_0.ptx m16_kernel 2 1 1 256 1 1 a1 s0 s1 a2
 // NOPDL-NOT: pdl
 // SM80:      func m16 3
-// SM80:      launch a.m16_kernel_0.ptx m16_kernel 1 1 1 256 1 1 a1 s0 s1 a2
+// SM80:      launch a.m16_kernel_0.ptx m16_kernel 2 1 1 256 1 1 a1 s0 s1 a2
 // SM80-NOT:  pdl
 // OFF: gpu.binary @m16_kernel
 // OFF-NOT: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
