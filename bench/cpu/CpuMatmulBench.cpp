@@ -53,14 +53,21 @@ std::string utcNow() {
 
 /// Measures one side: warms up when hot (unless one call is already slow
 /// enough for the caches not to matter), flushes before each call if not.
-Stats measure(const RunPolicy &policy, bool flushed, CacheFlusher &flusher,
-              double lastSeconds, const std::function<bool()> &call) {
+/// Appends the calls' seconds to `seconds`; false when a call fails.
+bool measure(const RunPolicy &policy, bool flushed, CacheFlusher &flusher,
+             double lastSeconds, const std::function<bool()> &call,
+             std::vector<double> &seconds) {
   if (!flushed && lastSeconds < 0.5)
     call();
   std::function<void()> before;
   if (flushed)
     before = [&] { flusher.flush(); };
-  return timeRuns(policy, before, call);
+  return collectRuns(policy, before, call, seconds);
+}
+
+/// The statistics of one side's calls; none when a call failed.
+Stats statsOf(bool ok, std::vector<double> seconds) {
+  return ok && !seconds.empty() ? summarize(std::move(seconds)) : Stats{};
 }
 
 /// Runs and checks both sides for one case against `ref` (quant4 compiled
@@ -193,20 +200,37 @@ int main(int argc, char **argv) {
             row.flushed = flushed;
             row.weightBytes = double(w.size());
             row.bandwidthGBs = bandwidth[threads];
-            // Each side's idle workers sleep while the other side runs: on
-            // a machine with few cores, ggml's polling workers or libomp's
-            // spinning ones would otherwise take the other side's cores.
-            Quant4Matmul::pauseThreads();
-            row.ggml = measure(options.ggml, flushed, flusher, 0,
-                               [&] { return ggml.run(); });
-            ggml.pause();
             // When one call takes seconds, the cache state at its start does
             // not matter: the flushed measurement is skipped.
-            if (quant4 && !(flushed && quant4->lastRunSeconds() >
-                                           options.quant4FlushMaxSeconds))
-              row.quant4 = measure(options.quant4, flushed, flusher,
-                                   quant4->lastRunSeconds(),
-                                   [&] { return quant4->run(error); });
+            bool timeQuant4 =
+                quant4 && !(flushed && quant4->lastRunSeconds() >
+                                           options.quant4FlushMaxSeconds);
+            // The sides take turns (`--rounds`), so that both see the same
+            // load on a shared machine.
+            int rounds = timeQuant4 ? options.rounds : 1;
+            std::vector<double> ggmlSeconds, quant4Seconds;
+            bool ggmlOk = true, quant4Ok = true;
+            for (int round = 0; round < rounds; ++round) {
+              // Each side's idle workers sleep while the other side runs: on
+              // a machine with few cores, ggml's polling workers or libomp's
+              // spinning ones would otherwise take the other side's cores.
+              Quant4Matmul::pauseThreads();
+              ggmlOk = ggmlOk &&
+                       measure(
+                           roundPolicy(options.ggml, rounds), flushed, flusher,
+                           0, [&] { return ggml.run(); }, ggmlSeconds);
+              ggml.pause();
+              if (timeQuant4)
+                quant4Ok =
+                    quant4Ok &&
+                    measure(
+                        roundPolicy(options.quant4, rounds), flushed, flusher,
+                        quant4->lastRunSeconds(),
+                        [&] { return quant4->run(error); }, quant4Seconds);
+            }
+            row.ggml = statsOf(ggmlOk, std::move(ggmlSeconds));
+            if (timeQuant4)
+              row.quant4 = statsOf(quant4Ok, std::move(quant4Seconds));
             printRow(row);
           }
           // The last timed ggml call ran with `threads` threads.

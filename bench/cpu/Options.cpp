@@ -15,6 +15,7 @@ const char *kUsage =
     "  [--formats q4_k,mxfp4] [--shapes 4096x4096,11008x4096,...] (N x K)\n"
     "  [--m 1,8,32,512] [--threads 1,2] [--reps R] [--budget S]\n"
     "  [--q4-reps R] [--q4-budget S] [--q4-max-m M] [--q4-flush-max-s S]\n"
+    "  [--rounds R]"
     "  [--q4-activations f32|q8_k]"
     "  [--flush-mb MB]"
     "  [--bandwidth-mb MB] [--bandwidth-passes P] [--bandwidth-chunk-kb KB]\n";
@@ -70,6 +71,8 @@ bool quant4::bench::parseOptions(int argc, char **argv, Options &options) {
       options.quant4.maxRuns = std::atoi(value.c_str());
     else if (flag == "--q4-budget")
       options.quant4.budgetSeconds = std::atof(value.c_str());
+    else if (flag == "--rounds")
+      options.rounds = std::atoi(value.c_str());
     else if (flag == "--q4-flush-max-s")
       options.quant4FlushMaxSeconds = std::atof(value.c_str());
     else if (flag == "--q4-activations")
@@ -96,6 +99,10 @@ bool quant4::bench::parseOptions(int argc, char **argv, Options &options) {
   if (options.quant4Activations != "f32" &&
       options.quant4Activations != "q8_k") {
     std::fprintf(stderr, "bad --q4-activations\n%s", kUsage);
+    return false;
+  }
+  if (options.rounds < 1) {
+    std::fprintf(stderr, "bad --rounds\n%s", kUsage);
     return false;
   }
   for (const Shape &shape : options.shapes)

@@ -23,6 +23,9 @@ struct Options {
   std::vector<int> threads = {1, 2};
   RunPolicy ggml{51, 5, 2.0};   ///< Runs of one ggml measurement.
   RunPolicy quant4{51, 1, 5.0}; ///< Runs of one quant4 measurement.
+  /// Each side's runs of one row are taken in this many alternating rounds
+  /// (ggml, quant4, ggml, ...), each with a share of the runs and budget.
+  int rounds = 1;
   int64_t quant4MaxM = 512;     ///< quant4 is skipped for larger M.
   /// quant4.matmul's activation mode: "f32" or "q8_k" (docs/CPU.md).
   std::string quant4Activations = "f32";

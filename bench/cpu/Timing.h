@@ -29,6 +29,18 @@ struct RunPolicy {
 Stats timeRuns(const RunPolicy &policy, const std::function<void()> &before,
                const std::function<bool()> &fn);
 
+/// Appends the wall-clock seconds of calls of `fn` (each after `before`, if
+/// any) to `seconds` until `policy` is met by these calls; false when a call
+/// fails.
+bool collectRuns(const RunPolicy &policy, const std::function<void()> &before,
+                 const std::function<bool()> &fn, std::vector<double> &seconds);
+
+/// Median, min and max of `seconds` (not empty).
+Stats summarize(std::vector<double> seconds);
+
+/// `policy` for one of `rounds` rounds: a share of its runs and budget.
+RunPolicy roundPolicy(const RunPolicy &policy, int rounds);
+
 /// Evicts a working set from the caches by reading a buffer much larger than
 /// the last-level cache (reads only: no dirty lines left to write back
 /// during the timed call).
