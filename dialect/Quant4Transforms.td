@@ -69,4 +69,21 @@ def Quant4X86Int8Dot : Pass<"quant4-x86-int8-dot"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def Quant4OmpNowait : Pass<"quant4-omp-nowait"> {
+  let summary = "Drop the closing barrier of a worksharing loop that ends "
+                "its parallel region";
+  let description = [{
+    `convert-scf-to-openmp` turns an `scf.parallel` into an `omp.parallel`
+    whose body is one `omp.wsloop` and the terminator. The loop's closing
+    barrier then waits for the same threads as the region's own join right
+    after it; this pass marks such a loop `nowait` so that the threads meet
+    once per region instead of twice (about 1 us per parallel region with
+    2 threads on a Zen 4 guest, docs/PERF.md "CPU: two threads (session
+    5)"). A loop with reductions, `ordered`, or any operation between it
+    and the terminator keeps its barrier. Results are unchanged: the same
+    iterations run on the same threads.
+  }];
+  let dependentDialects = ["::mlir::omp::OpenMPDialect"];
+}
+
 #endif // QUANT4_TRANSFORMS

@@ -60,11 +60,12 @@
 // SCALAR:         memref.load
 // SCALAR-NOT:     vector
 // SCALAR:         return
-// With threads, the column tiles run as an OpenMP worksharing loop and
+// With threads, the column tiles run as an OpenMP worksharing loop (without
+// its own closing barrier: the region's join follows) and
 // each tile's rows, columns and K blocks stay sequential inside it.
 // OMP-LABEL: llvm.func @matmul
 // OMP:         omp.parallel num_threads(%{{.*}} : i32)
-// OMP:           omp.wsloop
+// OMP:           omp.wsloop nowait
 // OMP:             omp.loop_nest
 // OMP-NOT:     llvm.call @malloc
 // OMP:         llvm.return

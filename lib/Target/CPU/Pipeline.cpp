@@ -72,6 +72,8 @@ void mlir::quant4::buildCPUPipeline(OpPassManager &pm,
     ConvertSCFToOpenMPPassOptions openMP;
     openMP.numThreads = options.threads;
     pm.addPass(createConvertSCFToOpenMPPass(openMP));
+    // One barrier per region: the join, not also the loop's own.
+    pm.addPass(createQuant4OmpNowait());
     pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   }
   pm.addPass(createSCFToControlFlowPass());
