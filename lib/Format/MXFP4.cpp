@@ -168,39 +168,59 @@ double mxfp4BlockSSE(const float *x, const MXFP4Block &block) {
   return sse;
 }
 
+/// Block `b` of storage in `layout` (blocks, and scales for hf).
+static MXFP4Block readBlock(const uint8_t *blocks, const uint8_t *scales,
+                            int64_t b, MXFP4Layout layout) {
+  const bool ggml = layout == MXFP4Layout::GGML;
+  const uint8_t *qs = blocks + b * (ggml ? 17 : 16);
+  MXFP4Block block;
+  block.scale = ggml ? *qs++ : scales[b];
+  for (int j = 0; j < kMXFP4Block; ++j) {
+    NibbleSlot slot = slotOf(j, layout);
+    block.codes[j] = slot.high ? qs[slot.byte] >> 4 : qs[slot.byte] & 0xF;
+  }
+  return block;
+}
+
+/// Stores `block` as block `b` of storage in `layout`.
+static void writeBlock(const MXFP4Block &block, int64_t b, MXFP4Layout layout,
+                       uint8_t *blocks, uint8_t *scales) {
+  const bool ggml = layout == MXFP4Layout::GGML;
+  uint8_t *qs = blocks + b * (ggml ? 17 : 16);
+  if (ggml)
+    *qs++ = block.scale;
+  else
+    scales[b] = block.scale;
+  std::fill(qs, qs + kHalf, 0);
+  for (int j = 0; j < kMXFP4Block; ++j) {
+    NibbleSlot slot = slotOf(j, layout);
+    qs[slot.byte] |= uint8_t(block.codes[j] << (slot.high ? 4 : 0));
+  }
+}
+
 void quantizeMXFP4(const float *x, int64_t n, MXFP4Rule rule,
                    MXFP4Layout layout, uint8_t *blocks, uint8_t *scales) {
-  const bool ggml = layout == MXFP4Layout::GGML;
-  const int64_t stride = ggml ? 17 : 16;
-  for (int64_t b = 0; b < n / kMXFP4Block; ++b) {
-    MXFP4Block block = quantizeMXFP4Block(x + b * kMXFP4Block, rule);
-    uint8_t *qs = blocks + b * stride;
-    if (ggml)
-      *qs++ = block.scale;
-    else
-      scales[b] = block.scale;
-    std::fill(qs, qs + kHalf, 0);
-    for (int j = 0; j < kMXFP4Block; ++j) {
-      NibbleSlot slot = slotOf(j, layout);
-      qs[slot.byte] |= uint8_t(block.codes[j] << (slot.high ? 4 : 0));
-    }
-  }
+  for (int64_t b = 0; b < n / kMXFP4Block; ++b)
+    writeBlock(quantizeMXFP4Block(x + b * kMXFP4Block, rule), b, layout, blocks,
+               scales);
 }
 
 void dequantizeMXFP4(const uint8_t *blocks, const uint8_t *scales, int64_t n,
                      MXFP4Layout layout, float *y) {
-  const bool ggml = layout == MXFP4Layout::GGML;
-  const int64_t stride = ggml ? 17 : 16;
   const std::array<float, 16> &values = e2m1Values();
   for (int64_t b = 0; b < n / kMXFP4Block; ++b, y += kMXFP4Block) {
-    const uint8_t *qs = blocks + b * stride;
-    float scale = e8m0ToFloat(ggml ? *qs++ : scales[b]);
-    for (int j = 0; j < kMXFP4Block; ++j) {
-      NibbleSlot slot = slotOf(j, layout);
-      uint8_t code = slot.high ? qs[slot.byte] >> 4 : qs[slot.byte] & 0xF;
-      y[j] = values[code] * scale;
-    }
+    MXFP4Block block = readBlock(blocks, scales, b, layout);
+    float scale = e8m0ToFloat(block.scale);
+    for (int j = 0; j < kMXFP4Block; ++j)
+      y[j] = values[block.codes[j]] * scale;
   }
+}
+
+void repackMXFP4(const uint8_t *blocks, const uint8_t *scales, int64_t n,
+                 MXFP4Layout from, uint8_t *outBlocks, uint8_t *outScales,
+                 MXFP4Layout to) {
+  for (int64_t b = 0; b < n / kMXFP4Block; ++b)
+    writeBlock(readBlock(blocks, scales, b, from), b, to, outBlocks, outScales);
 }
 
 } // namespace quant4::format

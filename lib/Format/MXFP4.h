@@ -49,6 +49,13 @@ void quantizeMXFP4(const float *x, int64_t n, MXFP4Rule rule,
 void dequantizeMXFP4(const uint8_t *blocks, const uint8_t *scales, int64_t n,
                      MXFP4Layout layout, float *y);
 
+/// The same `n` values' storage from layout `from` (blocks, scales) into
+/// layout `to` (outBlocks, outScales; scales as above): the element codes
+/// and scale bytes unchanged, only their places (no rounding, -0 kept).
+void repackMXFP4(const uint8_t *blocks, const uint8_t *scales, int64_t n,
+                 MXFP4Layout from, uint8_t *outBlocks, uint8_t *outScales,
+                 MXFP4Layout to);
+
 /// The E8M0 byte and the 32 codes (in element order) of one block.
 struct MXFP4Block {
   uint8_t scale = 0;

@@ -6,6 +6,7 @@
 #include "Format/Float16.h"
 #include "Format/GGUFFile.h"
 #include "Format/GGUFWriter.h"
+#include "Format/MXFP4.h"
 #include "Format/ModelInspect.h"
 #include "Format/NF4.h"
 #include "Format/SafetensorsFile.h"
@@ -191,6 +192,8 @@ private:
 class SafetensorsSink final : public Sink {
 public:
   Status copy(const SourceTensor &t) override {
+    if (t.ggml == GGMLType::MXFP4)
+      return copyMXFP4(t);
     std::optional<SafetensorsDType> d = t.asDType();
     if (!d)
       return Status::error("tensor '" + t.name + "' of type " + t.typeName() +
@@ -227,6 +230,26 @@ public:
   Status write(const std::string &path) override { return writer_.write(path); }
 
 private:
+  /// ggml's MXFP4 blocks have no safetensors dtype: a 2-D tensor becomes
+  /// gpt-oss NAME.blocks / NAME.scales holding the same codes and scales
+  /// (repackMXFP4; lossless).
+  Status copyMXFP4(const SourceTensor &t) {
+    if (t.shape.size() != 2 || t.shape[1] % kMXFP4Block != 0)
+      return Status::error("tensor '" + t.name +
+                           "': MXFP4 in safetensors needs 2-D rows of whole "
+                           "blocks");
+    int64_t n = t.shape[0] * t.shape[1], blocks = n / kMXFP4Block;
+    if (static_cast<int64_t>(t.bytes.size) != blocks * 17)
+      return Status::error(
+          "tensor '" + t.name + "': " + std::to_string(t.bytes.size) +
+          " bytes, MXFP4 needs " + std::to_string(blocks * 17));
+    FormatSpec spec = FormatSpec::mxfp4(MXFP4Layout::HF);
+    std::vector<uint8_t> storage(static_cast<size_t>(blocks * 17));
+    repackMXFP4(t.bytes.data, nullptr, n, MXFP4Layout::GGML, storage.data(),
+                storage.data() + blocks * 16, MXFP4Layout::HF);
+    return quantized(t, spec, std::move(storage));
+  }
+
   template <typename PlaneFn>
   Status addNF4(const SourceTensor &t, const FormatSpec &spec, int64_t blocks,
                 PlaneFn plane) {

@@ -93,6 +93,29 @@ TEST(MXFP4Golden, DequantizeIsBitExactOnEveryCase) {
   }
 }
 
+// ggml's own blocks repacked to the hf layout are the manifest's hf files of
+// the same codes, byte for byte, and back.
+TEST(MXFP4Golden, RepackBetweenLayoutsIsByteExactOnEveryCase) {
+  for (const golden::Case &c : mxfp4Cases()) {
+    SCOPED_TRACE(c.name);
+    int64_t n = c.numel(), g = n / kMXFP4Block;
+    std::vector<uint8_t> ggml =
+        golden::bytes("mxfp4", c.name + ".ggml.mxfp4", g * 17);
+    std::vector<uint8_t> hfBlocks =
+        golden::bytes("mxfp4", c.name + ".ggml.hf_blocks.u8", g * 16);
+    std::vector<uint8_t> hfScales =
+        golden::bytes("mxfp4", c.name + ".ggml.hf_scales.u8", g);
+    std::vector<uint8_t> blocks(g * 16), scales(g), back(g * 17);
+    repackMXFP4(ggml.data(), nullptr, n, MXFP4Layout::GGML, blocks.data(),
+                scales.data(), MXFP4Layout::HF);
+    EXPECT_EQ(golden::firstDifference(blocks, hfBlocks), -1);
+    EXPECT_EQ(golden::firstDifference(scales, hfScales), -1);
+    repackMXFP4(hfBlocks.data(), hfScales.data(), n, MXFP4Layout::HF,
+                back.data(), nullptr, MXFP4Layout::GGML);
+    EXPECT_EQ(golden::firstDifference(back, ggml), -1);
+  }
+}
+
 TEST(MXFP4, OptimalNeverHasLargerErrorThanOCP) {
   std::mt19937 rng(1234);
   std::normal_distribution<float> gauss(0.0f, 1.0f);

@@ -143,6 +143,35 @@ TEST_F(ModelConvertTest, MXFP4ToSafetensorsAndGGUF) {
   EXPECT_EQ(gguf->findMetadata("format")->str(), "pt");
 }
 
+// A GGUF MXFP4 tensor copied into safetensors (no --format) becomes gpt-oss
+// .blocks / .scales with the same codes: what quantizing straight into the
+// hf layout gives.
+TEST_F(ModelConvertTest, MXFP4GGUFToSafetensorsIsLossless) {
+  std::string gguf = tempPath("convert-mxfp4.gguf");
+  GGUFWriter w;
+  ASSERT_TRUE(w.addTensor(
+      "w", GGMLType::MXFP4, {256, 4},
+      quantized(FormatSpec::mxfp4(MXFP4Layout::GGML, MXFP4Rule::GGML),
+                weights_)));
+  ASSERT_TRUE(w.write(gguf));
+  output_ = tempPath("convert-mxfp4.safetensors");
+  Expected<ConvertReport> report = convertModel(gguf, output_, {});
+  std::remove(gguf.c_str());
+  ASSERT_TRUE(report) << report.message();
+  EXPECT_EQ(report->copied, std::vector<std::string>{"w"});
+  Expected<SafetensorsFile> st = SafetensorsFile::open(output_);
+  ASSERT_TRUE(st) << st.message();
+  Expected<std::vector<QuantizedTensorGroup>> groups = findQuantizedGroups(*st);
+  ASSERT_TRUE(groups && groups->size() == 1u);
+  EXPECT_EQ((*groups)[0].shape, (std::vector<int64_t>{4, 256}));
+  std::vector<uint8_t> planar;
+  for (const QuantPlane &p : (*groups)[0].planes)
+    planar.insert(planar.end(), p.bytes.begin(), p.bytes.end());
+  EXPECT_EQ(
+      planar,
+      quantized(FormatSpec::mxfp4(MXFP4Layout::HF, MXFP4Rule::GGML), weights_));
+}
+
 TEST_F(ModelConvertTest, Q4KToGGUFFromF16) {
   // An f16 GGUF input: the float values are widened exactly before quantizing.
   std::vector<uint16_t> half(1024);
