@@ -48,6 +48,14 @@ std::vector<uint8_t> quantized(const FormatSpec &spec,
 
 std::vector<uint8_t> spanBytes(ByteSpan s) { return {s.begin(), s.end()}; }
 
+/// The group's planes, concatenated: Codec.h's planar storage.
+std::vector<uint8_t> planes(const QuantizedTensorGroup &g) {
+  std::vector<uint8_t> planar;
+  for (const QuantPlane &p : g.planes)
+    planar.insert(planar.end(), p.bytes.begin(), p.bytes.end());
+  return planar;
+}
+
 class ModelConvertTest : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -99,10 +107,7 @@ TEST_F(ModelConvertTest, NF4DoubleQuantToSafetensors) {
   EXPECT_TRUE(g.doubleQuant);
   EXPECT_EQ(g.dtype, "float32");
   // The planes, concatenated, are exactly Codec.h's planar storage.
-  std::vector<uint8_t> planar;
-  for (const QuantPlane &p : g.planes)
-    planar.insert(planar.end(), p.bytes.begin(), p.bytes.end());
-  EXPECT_EQ(planar, quantized(*options.format, weights_));
+  EXPECT_EQ(planes(g), quantized(*options.format, weights_));
   EXPECT_EQ(g.quantMap.size, 64u);
   EXPECT_EQ(g.nestedQuantMap.size, 1024u);
   // Untouched tensors are copied byte for byte.
@@ -119,12 +124,9 @@ TEST_F(ModelConvertTest, MXFP4ToSafetensorsAndGGUF) {
   ASSERT_TRUE(st);
   Expected<std::vector<QuantizedTensorGroup>> groups = findQuantizedGroups(*st);
   ASSERT_TRUE(groups && groups->size() == 1u);
-  std::vector<uint8_t> planar;
-  for (const QuantPlane &p : (*groups)[0].planes)
-    planar.insert(planar.end(), p.bytes.begin(), p.bytes.end());
   // safetensors holds the gpt-oss (HF) layout whatever the requested layout.
   EXPECT_EQ(
-      planar,
+      planes((*groups)[0]),
       quantized(FormatSpec::mxfp4(MXFP4Layout::HF, MXFP4Rule::GGML), weights_));
   std::remove(output_.c_str());
 
@@ -164,11 +166,8 @@ TEST_F(ModelConvertTest, MXFP4GGUFToSafetensorsIsLossless) {
   Expected<std::vector<QuantizedTensorGroup>> groups = findQuantizedGroups(*st);
   ASSERT_TRUE(groups && groups->size() == 1u);
   EXPECT_EQ((*groups)[0].shape, (std::vector<int64_t>{4, 256}));
-  std::vector<uint8_t> planar;
-  for (const QuantPlane &p : (*groups)[0].planes)
-    planar.insert(planar.end(), p.bytes.begin(), p.bytes.end());
   EXPECT_EQ(
-      planar,
+      planes((*groups)[0]),
       quantized(FormatSpec::mxfp4(MXFP4Layout::HF, MXFP4Rule::GGML), weights_));
 }
 
