@@ -68,10 +68,11 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::init(0)};
   Option<int64_t> mmaGemvMaxRows{
       *this, "mma-gemv-max-rows",
-      llvm::cl::desc("Q4_K matmuls (f32 or Q8_K activations) with at most this "
-                     "many rows (<= 64, N a multiple of 16) get the "
-                     "tensor-core GEMV kernel (quant4-gpu-mma-gemv; 0 = "
-                     "off); it runs before the GEMV kernel"),
+      llvm::cl::desc("Q4_K (f32 or Q8_K activations), NF4 and MXFP4 (f32) "
+                     "matmuls with at most this many rows (<= 64, N a "
+                     "multiple of 16) get the tensor-core GEMV kernel "
+                     "(quant4-gpu-mma-gemv; 0 = off); it runs before the "
+                     "GEMV kernel"),
       llvm::cl::init(16)};
   Option<int64_t> mmaGemvMinRows{
       *this, "mma-gemv-min-rows",
