@@ -51,7 +51,6 @@ struct GemvKnobs {
 /// us; at N = 14336 one column measured slower, 27.1 -> 31.0).
 static GemvKnobs getDefaultKnobs(BlockFormatAttrInterface format, int64_t rows,
                                  int64_t cols, bool int8Activations) {
-  constexpr int64_t kTargetWarps = 4096;
   if (!isa<Q4KAttr>(format)) {
     if (rows == 1 && cols / 2 < kTargetWarps)
       return {32, 8, 8, 1, 2};

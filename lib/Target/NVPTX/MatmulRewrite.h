@@ -21,6 +21,10 @@
 
 namespace mlir::quant4 {
 
+/// Warps a GEMV-class launch should have for latency hiding (about 31 per
+/// SM of a 132-SM H100); both GEMV kernels pick their defaults by it.
+constexpr int64_t kTargetWarps = 4096;
+
 /// The sizes of a matmul of the form both kernel families compile.
 struct MatmulSizes {
   int64_t rows, cols, depth;       // M, N, K

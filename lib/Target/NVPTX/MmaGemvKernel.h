@@ -30,9 +30,6 @@ constexpr int64_t kTileCols = 16;
 constexpr int64_t kTileRows = 8;
 /// Largest M: 8 tiles of x rows.
 constexpr int64_t kMaxRows = 8 * kTileRows;
-/// Warps a launch should have for latency hiding (about 31 per SM of a
-/// 132-SM H100).
-constexpr int64_t kTargetWarps = 4096;
 /// Most workgroup memory the warps' sums of more than one column tile take
 /// (the static limit).
 constexpr int64_t kMaxSumBytes = 48 * 1024;
