@@ -248,6 +248,10 @@ def Quant4GPUMmaGemm : Pass<"quant4-gpu-mma-gemm", "::mlir::func::FuncOp"> {
     the K steps are split over grid z (a power of two, at most max-splits,
     aiming at 528 launch blocks): the kernel writes [splits, M, N] partial
     sums to a scratch buffer and a second launch adds them into the output.
+    With `wgmma` (sm_90a), M > 64 and the weights decoded once, the mma
+    kernel is a warpgroup kernel instead: cp.async stages of K = 64 in the
+    128-byte swizzle, read through matrix descriptors by
+    `nvvm.wgmma.mma_async` m64nNk16 (docs/NVPTX.md).
     Other matmuls are left alone.
   }];
   let options = [
@@ -271,12 +275,26 @@ def Quant4GPUMmaGemm : Pass<"quant4-gpu-mma-gemm", "::mlir::func::FuncOp"> {
     Option<"asyncWarpsN", "async-warps-n", "int64_t", /*default=*/"2",
            "Decode-once kernel at M > 64: warps of 64 x 64 along N (1, 2, "
            "4)">,
+    Option<"wgmma", "wgmma", "bool", /*default=*/"false",
+           "Decode-once kernel at M > 64 and K a multiple of 64: multiply "
+           "with wgmma.mma_async (needs sm_90a) instead of mma.sync">,
+    Option<"wgmmaStages", "wgmma-stages", "int64_t", /*default=*/"4",
+           "wgmma kernel: cp.async stages (3 - 8; copies run stages - 2 "
+           "steps of 64 ahead)">,
+    Option<"wgmmaWarpgroups", "wgmma-warpgroups", "int64_t",
+           /*default=*/"2",
+           "wgmma kernel: warpgroups of 64 rows along M (1 or 2)">,
+    Option<"wgmmaTileN", "wgmma-tile-n", "int64_t", /*default=*/"256",
+           "wgmma kernel: columns of a launch block's tile, the N of its "
+           "m64nNk16 (a multiple of 32, at most 256)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::memref::MemRefDialect",
+    "::mlir::NVVM::NVVMDialect",
     "::mlir::nvgpu::NVGPUDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",

@@ -8,6 +8,8 @@
 # run.sh carries these to the GPU machine, which has no MLIR.
 #   [QUANT4_KERNELS="gemv gemm"] bench/gpu/gen_kernels.sh [BUILD_DIR] \
 #     [extra q4-nvptx flags]
+# The GEMM class is compiled for sm_90a (wgmma; QUANT4_GEMM_CHIP overrides,
+# as does a --chip flag), the GEMV class for sm_90.
 # QUANT4_KERNELS picks the bundles rebuilt (the others are left as they are),
 # QUANT4_FORMATS the formats (default: q4k nf4 mxfp4 mxfp4hf q4kq8; mxfp4hf
 # is MXFP4 in the hf layout: a codes plane, then a scales plane);
@@ -37,10 +39,19 @@ attr() {
   esac
 }
 
+chip_given=
+for flag in "$@"; do
+  case $flag in --chip=*) chip_given=1 ;; esac
+done
+
 for class in ${QUANT4_KERNELS:-gemv gemm}; do
+  chip=()
   case $class in
   gemv) suffix= ms="1 4 16" ;;
-  gemm) suffix=_gemm ms="64 2048" ;;
+  gemm)
+    suffix=_gemm ms="64 2048"
+    [ -z "$chip_given" ] && chip=(--chip="${QUANT4_GEMM_CHIP:-sm_90a}")
+    ;;
   *) echo "unknown kernel class $class" >&2 && exit 1 ;;
   esac
   for fmt in ${QUANT4_FORMATS:-q4k nf4 mxfp4 mxfp4hf q4kq8}; do
@@ -65,7 +76,7 @@ func.func @m$m(%x: tensor<${m}x${k}xf32>, %raw: tensor<${b}xi8>) -> tensor<${m}x
 MLIR
         done
       } >"$src"
-      "$q4nvptx" "$src" -o "$out/$bundle" "$@"
+      "$q4nvptx" "$src" -o "$out/$bundle" "${chip[@]}" "$@"
       rm "$src"
     done
   done

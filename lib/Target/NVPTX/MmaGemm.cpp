@@ -44,6 +44,8 @@
 #include "Dialect/Quant4/IR/Quant4Types.h"
 #include "Target/NVPTX/MatmulRewrite.h"
 #include "Target/NVPTX/Passes.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -70,6 +72,11 @@ constexpr int64_t kRowPitch = kStepK + 8;
 constexpr int64_t kAsyncWarpTile = 64;
 /// The most dynamic shared memory an sm_90 launch block may opt in to.
 constexpr int64_t kMaxSharedBytes = 227 * 1024;
+/// Alignment in bytes of a 128-byte-swizzled wgmma operand tile: 8 rows of
+/// 128 bytes, the period of the swizzle.
+constexpr int64_t kSwizzleAlign = 1024;
+/// Rows of x a warpgroup's wgmma.mma_async covers (m64nNk16).
+constexpr int64_t kWarpgroupRows = 64;
 /// Launch blocks a matmul aims for (4 per SM of a 132-SM H100): fewer
 /// output tiles split their K steps over grid z (M = 64).
 constexpr int64_t kTargetBlocks = 4 * 132;
@@ -83,12 +90,16 @@ struct MmaShape : MatmulSizes {
   int64_t stepK;                   // K values per pipeline step
   int64_t stages;                  // cp.async stages (decode-once kernel)
   bool halfWeights;                // weights decoded to f16 once, first
+  bool wgmma;                      // decode-once kernel on wgmma (sm_90a)
 
   int64_t threads() const { return 32 * warpsM * warpsN; }
+  /// Bytes of one decode-once stage: (BM + BN) rows of stepK halves.
+  int64_t stageBytes() const { return (tileM + tileN) * stepK * 2; }
   /// Bytes of the decode-once kernel's workgroup stages (dynamic shared
-  /// memory): stages x (BM + BN) rows of stepK halves.
+  /// memory), plus the slack that aligns the wgmma kernel's stages to the
+  /// 1024 bytes of a 128-byte swizzle pattern.
   int64_t asyncSharedBytes() const {
-    return stages * (tileM + tileN) * stepK * 2;
+    return stages * stageBytes() + (wgmma ? kSwizzleAlign : 0);
   }
 };
 
@@ -112,6 +123,11 @@ public:
     warpCol = mul(arith::RemUIOp::create(b, loc, warp, idx(s.warpsN)),
                   idx(s.tileN / s.warpsN));
 
+    if (s.wgmma) {
+      storeWarpgroupOutput(buildWgmmaLoop(tid));
+      gpu::TerminatorOp::create(b, loc);
+      return;
+    }
     auto accType = VectorType::get({2, 2}, b.getF32Type());
     Value zero = arith::ConstantOp::create(
         b, loc, accType, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
@@ -164,7 +180,9 @@ private:
   }
 
   /// The decode-once kernel's stages: the launch's dynamic shared memory
-  /// as a [stages, BM + BN, stepK] f16 buffer.
+  /// as a [stages, BM + BN, stepK] f16 buffer; for wgmma from the first
+  /// kSwizzleAlign-aligned byte (`stagesAddress` is then its shared-window
+  /// address, an i64).
   Value viewStages() {
     auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
                                                 gpu::AddressSpace::Workgroup);
@@ -172,11 +190,189 @@ private:
         b, loc,
         MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                         MemRefLayoutAttrInterface(), workgroup));
+    Value shift = idx(0);
+    if (s.wgmma) {
+      // shift = -address mod kSwizzleAlign.
+      Value address =
+          memref::ExtractAlignedPointerAsIndexOp::create(b, loc, bytes);
+      Value mask = idx(kSwizzleAlign - 1);
+      shift = arith::AndIOp::create(
+          b, loc,
+          arith::SubIOp::create(b, loc, idx(kSwizzleAlign),
+                                arith::AndIOp::create(b, loc, address, mask)),
+          mask);
+      stagesAddress = arith::IndexCastUIOp::create(
+          b, loc, b.getI64Type(),
+          arith::AddIOp::create(b, loc, address, shift));
+    }
     return memref::ViewOp::create(
         b, loc,
         MemRefType::get({s.stages, s.tileM + s.tileN, s.stepK}, b.getF16Type(),
                         MemRefLayoutAttrInterface(), workgroup),
-        bytes, idx(0), ValueRange{});
+        bytes, shift, ValueRange{});
+  }
+
+  /// The wgmma kernel (sm_90a): warpgroup g of the launch block computes
+  /// output rows [64 g, 64 g + 64) x all BN columns of the tile with
+  /// wgmma.mma_async m64nBNk16, both operands read by the tensor cores
+  /// from the cp.async stages (K-major, the 128-byte swizzle the copies
+  /// already write: stepK = 64 halves a row). With S stages the copies run
+  /// P = S - 2 steps ahead, and one wgmma group stays in flight:
+  ///   copy(first + i) -> stage i, commit, for i < P
+  ///   wait until step first's copies landed; fence.proxy.async; barrier
+  ///   for s = first ..= last (j = s - first):
+  ///     wgmma.fence; acc = wgmma x (stepK / 16) on stage j mod S; commit
+  ///     copy(min(s + P, last)) -> stage (j + P) mod S, commit
+  ///     wgmma.wait_group 1        // step s - 1's products are done
+  ///     wait until step s + 1's copies landed; fence.proxy.async; barrier
+  /// Stage (j + P) mod S = (j - 2) mod S was last read by step s - 2's
+  /// wgmma, which every warpgroup finished before the barrier ending step
+  /// s - 1. The fence makes the copies (generic proxy) visible to the
+  /// tensor cores' reads (async proxy).
+  Value buildWgmmaLoop(Value tid) {
+    Value tiles = viewStages();
+    int64_t ahead = s.stages - 2;
+    Value firstStep = idx(0), lastStep = idx(s.depth / s.stepK - 1);
+    Value token;
+    for (int64_t i = 0; i < ahead; ++i)
+      token = copyStep(tiles, tid, idx(i),
+                       arith::MinUIOp::create(b, loc, idx(i), lastStep));
+    waitForStepAsync(token, ahead - 1);
+
+    // Matrix descriptors (PTX ISA "Matrix Descriptor Format"): start
+    // address / 16 in bits 0-13, leading byte offset / 16 in 16-29 (unused
+    // by swizzled K-major operands: 1), stride byte offset / 16 in 32-45
+    // (1024: from one 8-row group to the next), swizzle mode 1 (128 bytes)
+    // in 62-63. Offsets inside the stages add to the start address field
+    // (the stages end below 2^18 bytes, so it never carries).
+    auto i64 = [&](int64_t v) {
+      return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v)
+          .getResult();
+    };
+    Value start = arith::ShRUIOp::create(
+        b, loc, arith::AndIOp::create(b, loc, stagesAddress, i64(0x3FFFF)),
+        i64(4));
+    Value descBase = arith::OrIOp::create(b, loc, start,
+                                          i64((int64_t(1) << 16) |
+                                              ((kSwizzleAlign / 16) << 32) |
+                                              (int64_t(1) << 62)));
+    Value warpgroup = arith::DivUIOp::create(b, loc, tid, idx(128));
+    Value rowBytes = idx(s.stepK * 2);
+    Value aOffset = mul(mul(warpgroup, idx(kWarpgroupRows)), rowBytes);
+    Value bOffset = idx(s.tileM * s.stepK * 2);
+
+    MLIRContext *ctx = b.getContext();
+    auto accType = LLVM::LLVMStructType::getLiteral(
+        ctx, SmallVector<Type>(s.tileN / 2, b.getF32Type()));
+    Value zero = LLVM::ZeroOp::create(b, loc, accType);
+    auto f16 = NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f16);
+    auto f32 = NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32);
+    auto one = NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one);
+    auto shape = NVVM::MMAShapeAttr::get(ctx, kWarpgroupRows, s.tileN, 16);
+
+    auto loop = scf::ForOp::create(
+        b, loc, firstStep, add(lastStep, idx(1)), idx(1), ValueRange{zero},
+        [&](OpBuilder &, Location, Value step, ValueRange iter) {
+          Value stage = arith::RemUIOp::create(b, loc, step, idx(s.stages));
+          Value stageOffset = mul(stage, idx(s.stageBytes()));
+          Value acc = iter[0];
+          NVVM::WgmmaFenceAlignedOp::create(b, loc);
+          for (int64_t kk = 0; kk < s.stepK; kk += 16) {
+            auto descriptor = [&](Value tileOffset) {
+              Value bytes = add(add(stageOffset, tileOffset), idx(kk * 2));
+              return arith::AddIOp::create(
+                  b, loc, descBase,
+                  arith::IndexCastUIOp::create(
+                      b, loc, b.getI64Type(),
+                      arith::ShRUIOp::create(b, loc, bytes, idx(4))));
+            };
+            acc = NVVM::WgmmaMmaAsyncOp::create(
+                b, loc, accType, acc, descriptor(aOffset), descriptor(bOffset),
+                shape, f16, f16, f32,
+                NVVM::WGMMAScaleOutAttr::get(ctx, NVVM::WGMMAScaleOut::one),
+                one, one, NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::row),
+                NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::col),
+                /*satfinite=*/NVVM::MMAIntOverflowAttr());
+          }
+          NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+          Value token = copyStep(
+              tiles, tid,
+              arith::RemUIOp::create(b, loc, add(step, idx(ahead)),
+                                     idx(s.stages)),
+              arith::MinUIOp::create(b, loc, add(step, idx(ahead)), lastStep));
+          NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
+          waitForStepAsync(token, ahead - 1);
+          scf::YieldOp::create(b, loc, acc);
+        });
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    nvgpu::DeviceAsyncWaitOp::create(b, loc,
+                                     nvgpu::DeviceAsyncCreateGroupOp::create(
+                                         b, loc, tokenType(), ValueRange{}),
+                                     b.getI32IntegerAttr(0));
+    return loop.getResult(0);
+  }
+
+  /// Waits until at most `pending` cp.async groups are in flight, then
+  /// makes the copies visible to the async proxy and every thread.
+  void waitForStepAsync(Value token, int64_t pending) {
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, token,
+                                     b.getI32IntegerAttr(pending));
+    NVVM::FenceProxyOp::create(
+        b, loc, NVVM::ProxyKind::async_shared,
+        NVVM::SharedSpaceAttr::get(b.getContext(),
+                                   NVVM::SharedSpace::shared_cta));
+    gpu::BarrierOp::create(b, loc);
+  }
+
+  /// The wgmma accumulator of m64nN: register 4 j + 2 i + c of thread t
+  /// holds row 16 (t / 32 mod 4) + (t mod 32) / 4 + 8 i, column 8 j +
+  /// 2 (t mod 4) + c of its warpgroup's 64 rows. Stored where inside
+  /// M x N, two columns at once when N is even.
+  void storeWarpgroupOutput(Value acc) {
+    // warpRow is 16 x the warp's index in the launch block (4 per
+    // warpgroup).
+    Value row0 = add(add(rowBase, warpRow),
+                     arith::DivUIOp::create(b, loc, lane, idx(4)));
+    Value col0 =
+        add(colBase, mul(arith::RemUIOp::create(b, loc, lane, idx(4)), idx(2)));
+    bool pairs = s.cols % 2 == 0;
+    for (int64_t j = 0; j < s.tileN / 8; ++j)
+      for (int64_t i = 0; i < 2; ++i) {
+        Value row = add(row0, idx(8 * i));
+        Value col = add(col0, idx(8 * j));
+        SmallVector<Value> values;
+        for (int64_t c = 0; c < 2; ++c)
+          values.push_back(
+              LLVM::ExtractValueOp::create(b, loc, acc, 4 * j + 2 * i + c));
+        Value rowInside = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::ult, row, idx(s.rows));
+        if (pairs) {
+          Value inside = arith::AndIOp::create(
+              b, loc, rowInside,
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col,
+                                    idx(s.cols)));
+          scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
+            vector::StoreOp::create(
+                b, loc,
+                vector::FromElementsOp::create(
+                    b, loc, VectorType::get({2}, b.getF32Type()), values),
+                y, ValueRange{row, col});
+            scf::YieldOp::create(b, loc);
+          });
+          continue;
+        }
+        for (int64_t c = 0; c < 2; ++c) {
+          Value at = add(col, idx(c));
+          Value inside = arith::AndIOp::create(
+              b, loc, rowInside,
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, at,
+                                    idx(s.cols)));
+          scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
+            memref::StoreOp::create(b, loc, values[c], y, ValueRange{row, at});
+            scf::YieldOp::create(b, loc);
+          });
+        }
+      }
   }
 
   /// Weights decoded once: both tiles are f16 row copies, made by cp.async
@@ -468,6 +664,7 @@ private:
   BlockFormatAttrInterface format;
   Value x, storage, wh, y;
   Value lane, rowBase, colBase, warpRow, warpCol;
+  Value stagesAddress;
 };
 
 /// One thread per element of `count`: body(b, i) for i < count.
@@ -635,15 +832,25 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
         s.tileM = kAsyncWarpTile * s.warpsM;
         s.tileN = kAsyncWarpTile * s.warpsN;
       }
-      if (s.asyncSharedBytes() > kMaxSharedBytes) {
-        op.emitError() << "quant4-gpu-mma-gemm: " << s.stages << " stages of a "
-                       << s.tileM << " x " << s.tileN << " tile and K step "
-                       << s.stepK << " take " << s.asyncSharedBytes()
-                       << " bytes of shared memory, more than the "
-                       << kMaxSharedBytes << " an sm_90 launch block may have";
-        failed = true;
-        return std::nullopt;
-      }
+    }
+    s.wgmma = wgmma && s.halfWeights && s.rows > 64 && s.depth % 64 == 0;
+    if (s.wgmma) {
+      // Warpgroups of 4 warps along M, each warp 16 rows x BN columns.
+      s.stepK = 64;
+      s.stages = wgmmaStages;
+      s.warpsM = 4 * wgmmaWarpgroups;
+      s.warpsN = 1;
+      s.tileM = kWarpgroupRows * wgmmaWarpgroups;
+      s.tileN = wgmmaTileN;
+    }
+    if (s.halfWeights && s.asyncSharedBytes() > kMaxSharedBytes) {
+      op.emitError() << "quant4-gpu-mma-gemm: " << s.stages << " stages of a "
+                     << s.tileM << " x " << s.tileN << " tile and K step "
+                     << s.stepK << " take " << s.asyncSharedBytes()
+                     << " bytes of shared memory, more than the "
+                     << kMaxSharedBytes << " an sm_90 launch block may have";
+      failed = true;
+      return std::nullopt;
     }
     s.fragsM = s.tileM / s.warpsM / 16;
     s.fragsN = s.tileN / s.warpsN / 8;
@@ -662,6 +869,9 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
             int64_t(maxSplits), std::max<int64_t>(1, targetBlocks / tiles))))));
     while (numSteps % s.splits != 0)
       s.splits /= 2;
+    // The wgmma kernel's tiles are large only at large M: no K split.
+    if (s.wgmma)
+      s.splits = 1;
     return s;
   }
 
@@ -734,6 +944,24 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
           << "quant4-gpu-mma-gemm: async-warps-m=" << asyncWarpsM.getValue()
           << " and async-warps-n=" << asyncWarpsN.getValue()
           << " must each be 1, 2 or 4, with at least 2 warps";
+      return signalPassFailure();
+    }
+    if (wgmmaStages < 3 || wgmmaStages > 8) {
+      getOperation().emitError()
+          << "quant4-gpu-mma-gemm: wgmma-stages=" << wgmmaStages.getValue()
+          << " must be from 3 to 8";
+      return signalPassFailure();
+    }
+    if (wgmmaWarpgroups != 1 && wgmmaWarpgroups != 2) {
+      getOperation().emitError()
+          << "quant4-gpu-mma-gemm: wgmma-warpgroups="
+          << wgmmaWarpgroups.getValue() << " must be 1 or 2";
+      return signalPassFailure();
+    }
+    if (wgmmaTileN < 32 || wgmmaTileN > 256 || wgmmaTileN % 32 != 0) {
+      getOperation().emitError()
+          << "quant4-gpu-mma-gemm: wgmma-tile-n=" << wgmmaTileN.getValue()
+          << " must be a multiple of 32 from 32 to 256";
       return signalPassFailure();
     }
     rewriteMatchingMatmuls(getOperation(), *this);

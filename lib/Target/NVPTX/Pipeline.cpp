@@ -7,6 +7,7 @@
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
+#include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/SCFToGPU/SCFToGPUPass.h"
@@ -30,13 +31,23 @@ static void addCleanup(OpPassManager &pm) {
   pm.addPass(createCSEPass());
 }
 
-/// Whether `chip` (sm_<major><minor>[a]) has griddepcontrol: sm_90 on.
-static bool hasGridDependencyControl(StringRef chip) {
+/// The <major><minor> of `chip` (sm_<major><minor>[a|f]), 0 if malformed.
+static unsigned getChipVersion(StringRef chip) {
   unsigned version = 0;
-  return chip.consume_front("sm_") &&
-         !chip.take_while(llvm::isDigit).getAsInteger(10, version) &&
-         version >= 90;
+  if (!chip.consume_front("sm_") ||
+      chip.take_while(llvm::isDigit).getAsInteger(10, version))
+    return 0;
+  return version;
 }
+
+/// Whether `chip` has griddepcontrol: sm_90 on.
+static bool hasGridDependencyControl(StringRef chip) {
+  return getChipVersion(chip) >= 90;
+}
+
+/// Whether `chip` has wgmma.mma_async: only sm_90a (the architecture-
+/// specific features of sm_90; sm_100a dropped wgmma).
+static bool hasWarpgroupMma(StringRef chip) { return chip == "sm_90a"; }
 
 void mlir::quant4::buildNVPTXBufferizeStage(
     OpPassManager &pm, const NVPTXPipelineOptions &options) {
@@ -55,9 +66,14 @@ void mlir::quant4::buildNVPTXBufferizeStage(
          {std::pair(&mma.asyncStages, options.mmaAsyncStages.getValue()),
           std::pair(&mma.asyncStepK, options.mmaAsyncStepK.getValue()),
           std::pair(&mma.asyncWarpsM, options.mmaAsyncWarpsM.getValue()),
-          std::pair(&mma.asyncWarpsN, options.mmaAsyncWarpsN.getValue())})
+          std::pair(&mma.asyncWarpsN, options.mmaAsyncWarpsN.getValue()),
+          std::pair(&mma.wgmmaStages, options.mmaWgmmaStages.getValue()),
+          std::pair(&mma.wgmmaWarpgroups,
+                    options.mmaWgmmaWarpgroups.getValue()),
+          std::pair(&mma.wgmmaTileN, options.mmaWgmmaTileN.getValue())})
       if (option > 0)
         *knob = option;
+    mma.wgmma = options.mmaWgmma && hasWarpgroupMma(options.chip);
     pm.addNestedPass<func::FuncOp>(createQuant4GPUMmaGemm(mma));
   }
   if (options.mmaGemvMaxRows > 0) {
@@ -142,6 +158,8 @@ void mlir::quant4::buildNVPTXToNVVMStage(OpPassManager &pm,
   ConvertGpuOpsToNVVMOpsOptions toNVVM;
   toNVVM.useBarePtrCallConv = true;
   pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToNVVMOps(toNVVM));
+  // NVVM ops that are PTX written inline (wgmma.mma_async).
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertNVVMToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 

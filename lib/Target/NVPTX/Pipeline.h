@@ -133,6 +133,26 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::desc("Tensor-core kernel on decoded-once weights, M > 64: "
                      "64 x 64 warps along N (0 = the pass's default)"),
       llvm::cl::init(0)};
+  Option<bool> mmaWgmma{
+      *this, "mma-wgmma",
+      llvm::cl::desc("On sm_90a, the tensor-core kernel on decoded-once "
+                     "weights at M > 64 multiplies with wgmma.mma_async"),
+      llvm::cl::init(true)};
+  Option<int64_t> mmaWgmmaStages{
+      *this, "mma-wgmma-stages",
+      llvm::cl::desc("wgmma kernel: cp.async stages (0 = the pass's "
+                     "default)"),
+      llvm::cl::init(0)};
+  Option<int64_t> mmaWgmmaWarpgroups{
+      *this, "mma-wgmma-warpgroups",
+      llvm::cl::desc("wgmma kernel: warpgroups of 64 rows (0 = the pass's "
+                     "default)"),
+      llvm::cl::init(0)};
+  Option<int64_t> mmaWgmmaTileN{
+      *this, "mma-wgmma-tile-n",
+      llvm::cl::desc("wgmma kernel: columns of a launch block's tile (0 = "
+                     "the pass's default)"),
+      llvm::cl::init(0)};
   Option<bool> emitBinary{
       *this, "emit-binary",
       llvm::cl::desc("End with gpu-module-to-binary (PTX text); off stops "
