@@ -276,17 +276,22 @@ def Quant4GPUMmaGemm : Pass<"quant4-gpu-mma-gemm", "::mlir::func::FuncOp"> {
            "Decode-once kernel at M > 64: warps of 64 x 64 along N (1, 2, "
            "4)">,
     Option<"wgmma", "wgmma", "bool", /*default=*/"false",
-           "Decode-once kernel at M > 64 and K a multiple of 64: multiply "
-           "with wgmma.mma_async (needs sm_90a) instead of mma.sync">,
+           "Decode-once kernel, K a multiple of 64: multiply with "
+           "wgmma.mma_async (needs sm_90a) instead of mma.sync; also "
+           "lowers the default decode-once-min-rows of Q4_K to 128 and of "
+           "NF4 to 256">,
     Option<"wgmmaStages", "wgmma-stages", "int64_t", /*default=*/"4",
            "wgmma kernel: cp.async stages (3 - 8; copies run stages - 2 "
            "steps of 64 ahead)">,
     Option<"wgmmaWarpgroups", "wgmma-warpgroups", "int64_t",
            /*default=*/"2",
-           "wgmma kernel: warpgroups of 64 rows along M (1 or 2)">,
+           "wgmma kernel at M > 64: warpgroups along M (1 or 2; one at "
+           "M <= 64)">,
     Option<"wgmmaTileN", "wgmma-tile-n", "int64_t", /*default=*/"256",
            "wgmma kernel: columns of a launch block's tile, the N of its "
            "m64nNk16 (a multiple of 32, at most 256)">,
+    Option<"wgmmaMTiles", "wgmma-m-tiles", "int64_t", /*default=*/"1",
+           "wgmma kernel: m64 tiles per warpgroup (1 or 2)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

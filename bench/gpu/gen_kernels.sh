@@ -8,6 +8,7 @@
 # run.sh carries these to the GPU machine, which has no MLIR.
 #   [QUANT4_KERNELS="gemv gemm"] bench/gpu/gen_kernels.sh [BUILD_DIR] \
 #     [extra q4-nvptx flags]
+# QUANT4_GEMM_MS overrides the GEMM class's M values ("64 2048").
 # The GEMM class is compiled for sm_90a (wgmma; QUANT4_GEMM_CHIP overrides,
 # as does a --chip flag), the GEMV class for sm_90.
 # QUANT4_KERNELS picks the bundles rebuilt (the others are left as they are),
@@ -49,7 +50,7 @@ for class in ${QUANT4_KERNELS:-gemv gemm}; do
   case $class in
   gemv) suffix= ms="1 4 16" ;;
   gemm)
-    suffix=_gemm ms="64 2048"
+    suffix=_gemm ms=${QUANT4_GEMM_MS:-64 2048}
     [ -z "$chip_given" ] && chip=(--chip="${QUANT4_GEMM_CHIP:-sm_90a}")
     ;;
   *) echo "unknown kernel class $class" >&2 && exit 1 ;;

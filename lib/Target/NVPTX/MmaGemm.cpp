@@ -90,7 +90,8 @@ struct MmaShape : MatmulSizes {
   int64_t stepK;                   // K values per pipeline step
   int64_t stages;                  // cp.async stages (decode-once kernel)
   bool halfWeights;                // weights decoded to f16 once, first
-  bool wgmma;                      // decode-once kernel on wgmma (sm_90a)
+  bool wgmma;                      // wgmma kernel (sm_90a), M > 64
+  int64_t warpgroupTiles;          // wgmma: m64 tiles per warpgroup
 
   int64_t threads() const { return 32 * warpsM * warpsN; }
   /// Bytes of one decode-once stage: (BM + BN) rows of stepK halves.
@@ -123,8 +124,14 @@ public:
     warpCol = mul(arith::RemUIOp::create(b, loc, warp, idx(s.warpsN)),
                   idx(s.tileN / s.warpsN));
 
+    // Split z takes K steps [z S, (z + 1) S), S = K / stepK / splits.
+    int64_t splitSteps = s.depth / s.stepK / s.splits;
+    Value split = s.splits > 1 ? launch.getBlockIds().z : Value();
+    Value firstStep = split ? mul(split, idx(splitSteps)) : idx(0);
+    Value lastStep = add(firstStep, idx(splitSteps - 1));
     if (s.wgmma) {
-      storeWarpgroupOutput(buildWgmmaLoop(tid));
+      storeWarpgroupOutput(tid, buildWgmmaLoop(tid, firstStep, lastStep),
+                           split);
       gpu::TerminatorOp::create(b, loc);
       return;
     }
@@ -132,15 +139,10 @@ public:
     Value zero = arith::ConstantOp::create(
         b, loc, accType, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
     SmallVector<Value> init(s.fragsM * s.fragsN, zero);
-    // Split z takes K steps [z S, (z + 1) S), S = K / stepK / splits.
-    int64_t splitSteps = s.depth / s.stepK / s.splits;
-    Value firstStep =
-        s.splits == 1 ? idx(0) : mul(launch.getBlockIds().z, idx(splitSteps));
-    Value lastStep = add(firstStep, idx(splitSteps - 1));
     ValueRange acc =
         wh ? buildAsyncLoop(viewStages(), tid, init, firstStep, lastStep)
            : buildStagedLoop(launch, tid, init, firstStep, lastStep);
-    storeOutput(acc, s.splits > 1 ? launch.getBlockIds().z : Value());
+    storeOutput(acc, split);
     gpu::TerminatorOp::create(b, loc);
   }
 
@@ -229,14 +231,15 @@ private:
   /// wgmma, which every warpgroup finished before the barrier ending step
   /// s - 1. The fence makes the copies (generic proxy) visible to the
   /// tensor cores' reads (async proxy).
-  Value buildWgmmaLoop(Value tid) {
+  SmallVector<Value> buildWgmmaLoop(Value tid, Value firstStep,
+                                    Value lastStep) {
     Value tiles = viewStages();
     int64_t ahead = s.stages - 2;
-    Value firstStep = idx(0), lastStep = idx(s.depth / s.stepK - 1);
     Value token;
     for (int64_t i = 0; i < ahead; ++i)
-      token = copyStep(tiles, tid, idx(i),
-                       arith::MinUIOp::create(b, loc, idx(i), lastStep));
+      token = copyStep(
+          tiles, tid, idx(i),
+          arith::MinUIOp::create(b, loc, add(firstStep, idx(i)), lastStep));
     waitForStepAsync(token, ahead - 1);
 
     // Matrix descriptors (PTX ISA "Matrix Descriptor Format"): start
@@ -256,49 +259,59 @@ private:
                                           i64((int64_t(1) << 16) |
                                               ((kSwizzleAlign / 16) << 32) |
                                               (int64_t(1) << 62)));
-    Value warpgroup = arith::DivUIOp::create(b, loc, tid, idx(128));
+    // Warpgroup g's m64 tile t: rows 64 (g T + t) of the A stage.
     Value rowBytes = idx(s.stepK * 2);
-    Value aOffset = mul(mul(warpgroup, idx(kWarpgroupRows)), rowBytes);
+    Value firstTile = mul(arith::DivUIOp::create(b, loc, tid, idx(128)),
+                          idx(s.warpgroupTiles));
+    SmallVector<Value> aOffsets;
+    for (int64_t t = 0; t < s.warpgroupTiles; ++t)
+      aOffsets.push_back(
+          mul(mul(add(firstTile, idx(t)), idx(kWarpgroupRows)), rowBytes));
     Value bOffset = idx(s.tileM * s.stepK * 2);
 
     MLIRContext *ctx = b.getContext();
     auto accType = LLVM::LLVMStructType::getLiteral(
         ctx, SmallVector<Type>(s.tileN / 2, b.getF32Type()));
-    Value zero = LLVM::ZeroOp::create(b, loc, accType);
+    SmallVector<Value> init(s.warpgroupTiles,
+                            LLVM::ZeroOp::create(b, loc, accType));
     auto f16 = NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f16);
     auto f32 = NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32);
     auto one = NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one);
     auto shape = NVVM::MMAShapeAttr::get(ctx, kWarpgroupRows, s.tileN, 16);
 
+    // Step s uses stage (s - first) mod S.
     auto loop = scf::ForOp::create(
-        b, loc, firstStep, add(lastStep, idx(1)), idx(1), ValueRange{zero},
+        b, loc, firstStep, add(lastStep, idx(1)), idx(1), init,
         [&](OpBuilder &, Location, Value step, ValueRange iter) {
-          Value stage = arith::RemUIOp::create(b, loc, step, idx(s.stages));
+          Value j = b.createOrFold<arith::SubIOp>(loc, step, firstStep);
+          Value stage = arith::RemUIOp::create(b, loc, j, idx(s.stages));
           Value stageOffset = mul(stage, idx(s.stageBytes()));
-          Value acc = iter[0];
+          SmallVector<Value> acc(iter);
           NVVM::WgmmaFenceAlignedOp::create(b, loc);
+          auto descriptor = [&](Value tileOffset, int64_t kk) -> Value {
+            Value bytes = add(add(stageOffset, tileOffset), idx(kk * 2));
+            return arith::AddIOp::create(
+                b, loc, descBase,
+                arith::IndexCastUIOp::create(
+                    b, loc, b.getI64Type(),
+                    arith::ShRUIOp::create(b, loc, bytes, idx(4))));
+          };
           for (int64_t kk = 0; kk < s.stepK; kk += 16) {
-            auto descriptor = [&](Value tileOffset) {
-              Value bytes = add(add(stageOffset, tileOffset), idx(kk * 2));
-              return arith::AddIOp::create(
-                  b, loc, descBase,
-                  arith::IndexCastUIOp::create(
-                      b, loc, b.getI64Type(),
-                      arith::ShRUIOp::create(b, loc, bytes, idx(4))));
-            };
-            acc = NVVM::WgmmaMmaAsyncOp::create(
-                b, loc, accType, acc, descriptor(aOffset), descriptor(bOffset),
-                shape, f16, f16, f32,
-                NVVM::WGMMAScaleOutAttr::get(ctx, NVVM::WGMMAScaleOut::one),
-                one, one, NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::row),
-                NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::col),
-                /*satfinite=*/NVVM::MMAIntOverflowAttr());
+            Value descB = descriptor(bOffset, kk);
+            for (int64_t t = 0; t < s.warpgroupTiles; ++t)
+              acc[t] = NVVM::WgmmaMmaAsyncOp::create(
+                  b, loc, accType, acc[t], descriptor(aOffsets[t], kk), descB,
+                  shape, f16, f16, f32,
+                  NVVM::WGMMAScaleOutAttr::get(ctx, NVVM::WGMMAScaleOut::one),
+                  one, one, NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::row),
+                  NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::col),
+                  /*satfinite=*/NVVM::MMAIntOverflowAttr());
           }
           NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+          // While the tensor cores multiply: the copies P steps ahead.
           Value token = copyStep(
               tiles, tid,
-              arith::RemUIOp::create(b, loc, add(step, idx(ahead)),
-                                     idx(s.stages)),
+              arith::RemUIOp::create(b, loc, add(j, idx(ahead)), idx(s.stages)),
               arith::MinUIOp::create(b, loc, add(step, idx(ahead)), lastStep));
           NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
           waitForStepAsync(token, ahead - 1);
@@ -309,7 +322,7 @@ private:
                                      nvgpu::DeviceAsyncCreateGroupOp::create(
                                          b, loc, tokenType(), ValueRange{}),
                                      b.getI32IntegerAttr(0));
-    return loop.getResult(0);
+    return loop.getResults();
   }
 
   /// Waits until at most `pending` cp.async groups are in flight, then
@@ -324,17 +337,30 @@ private:
     gpu::BarrierOp::create(b, loc);
   }
 
-  /// The wgmma accumulator of m64nN: register 4 j + 2 i + c of thread t
-  /// holds row 16 (t / 32 mod 4) + (t mod 32) / 4 + 8 i, column 8 j +
-  /// 2 (t mod 4) + c of its warpgroup's 64 rows. Stored where inside
+  /// The wgmma accumulators of m64nN, one per m64 tile t of warpgroup g:
+  /// register 4 j + 2 i + c of thread t' holds row 64 (g T + t) +
+  /// 16 ((t' / 32) mod 4) + (t' mod 32) / 4 + 8 i, column 8 j +
+  /// 2 (t' mod 4) + c of the launch block's tile. Stored where inside
   /// M x N, two columns at once when N is even.
-  void storeWarpgroupOutput(Value acc) {
-    // warpRow is 16 x the warp's index in the launch block (4 per
-    // warpgroup).
-    Value row0 = add(add(rowBase, warpRow),
-                     arith::DivUIOp::create(b, loc, lane, idx(4)));
+  void storeWarpgroupOutput(Value tid, ValueRange accs, Value split) {
+    Value warpInGroup = arith::RemUIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, tid, idx(32)), idx(4));
+    Value firstTile = mul(arith::DivUIOp::create(b, loc, tid, idx(128)),
+                          idx(s.warpgroupTiles));
+    Value laneRow = add(mul(warpInGroup, idx(16)),
+                        arith::DivUIOp::create(b, loc, lane, idx(4)));
     Value col0 =
         add(colBase, mul(arith::RemUIOp::create(b, loc, lane, idx(4)), idx(2)));
+    for (auto [t, acc] : llvm::enumerate(accs)) {
+      Value row0 = add(add(rowBase, laneRow),
+                       mul(add(firstTile, idx(t)), idx(kWarpgroupRows)));
+      storeAccumulator(acc, row0, col0, split);
+    }
+  }
+
+  /// One m64nN accumulator whose register 4 j + 2 i + c is output
+  /// [row0 + 8 i, col0 + 8 j + c] (of partial sums `split` when set).
+  void storeAccumulator(Value acc, Value row0, Value col0, Value split) {
     bool pairs = s.cols % 2 == 0;
     for (int64_t j = 0; j < s.tileN / 8; ++j)
       for (int64_t i = 0; i < 2; ++i) {
@@ -356,7 +382,7 @@ private:
                 b, loc,
                 vector::FromElementsOp::create(
                     b, loc, VectorType::get({2}, b.getF32Type()), values),
-                y, ValueRange{row, col});
+                y, outputIndices(split, row, col));
             scf::YieldOp::create(b, loc);
           });
           continue;
@@ -368,11 +394,19 @@ private:
               arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, at,
                                     idx(s.cols)));
           scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
-            memref::StoreOp::create(b, loc, values[c], y, ValueRange{row, at});
+            memref::StoreOp::create(b, loc, values[c], y,
+                                    outputIndices(split, row, at));
             scf::YieldOp::create(b, loc);
           });
         }
       }
+  }
+
+  /// [row, col] of y, or [split, row, col] of the partial sums.
+  static SmallVector<Value> outputIndices(Value split, Value row, Value col) {
+    if (split)
+      return {split, row, col};
+    return {row, col};
   }
 
   /// Weights decoded once: both tiles are f16 row copies, made by cp.async
@@ -649,10 +683,8 @@ private:
             Value v = vector::ExtractOp::create(b, loc, acc[mt * s.fragsN + nt],
                                                 ArrayRef<int64_t>{i, j});
             scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
-              SmallVector<Value> at{row, col};
-              if (split)
-                at.insert(at.begin(), split);
-              memref::StoreOp::create(b, loc, v, y, at);
+              memref::StoreOp::create(b, loc, v, y,
+                                      outputIndices(split, row, col));
               scf::YieldOp::create(b, loc);
             });
           }
@@ -736,11 +768,20 @@ static Value buildHalfActivations(OpBuilder &b, Location loc, const MmaShape &s,
 
 /// The smallest M whose weights are decoded once, first, by default
 /// (measured on an H100, docs/PERF.md "GEMM: weights decoded once at large
-/// M"): MXFP4's ggml blocks (17 bytes, byte loads) decode slowly enough that
-/// decoding once pays from M = 64 (1.2 - 1.3x faster there); Q4_K and NF4
-/// only from 512 (at M = 64 they were 0.95 - 1.05x and 0.85 - 0.95x).
-static int64_t getDefaultDecodeOnceMinRows(BlockFormatAttrInterface format) {
-  return isa<MXFP4Attr>(format) ? 64 : 512;
+/// M" and "GEMM: wgmma on sm_90a"): MXFP4's ggml blocks (17 bytes, byte
+/// loads) decode slowly enough that decoding once pays from M = 64 (1.2 -
+/// 1.3x faster there). With mma.sync, Q4_K and NF4 only from 512 (at M = 64
+/// they were 0.95 - 1.05x and 0.85 - 0.95x). The wgmma kernel multiplies
+/// decoded-once weights so much faster that Q4_K gains from M = 128 (1.1x
+/// over mma.sync decoding in the kernel) and NF4, whose decode in the
+/// kernel is cheaper, from 256 (1.3 - 1.5x there).
+static int64_t getDefaultDecodeOnceMinRows(BlockFormatAttrInterface format,
+                                           bool wgmma) {
+  if (isa<MXFP4Attr>(format))
+    return 64;
+  if (!wgmma)
+    return 512;
+  return isa<Q4KAttr>(format) ? 128 : 256;
 }
 
 /// wh = f16(decode(w)) into a fresh [N, K] buffer: at large M every
@@ -810,8 +851,8 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
     // 64-wide column tiles, so N / 64 launch blocks share the GPU.
     int64_t decodeOnceFrom = decodeOnceMinRows;
     if (decodeOnceFrom < 0)
-      decodeOnceFrom =
-          getDefaultDecodeOnceMinRows(op.getWeights().getType().getFormat());
+      decodeOnceFrom = getDefaultDecodeOnceMinRows(
+          op.getWeights().getType().getFormat(), wgmma);
     s.halfWeights = decodeOnceFrom > 0 && s.rows >= decodeOnceFrom;
     s.tileM = s.rows > 64 ? 128 : 64;
     s.tileN = s.rows > 64 ? 128 : 64;
@@ -833,14 +874,20 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
         s.tileN = kAsyncWarpTile * s.warpsN;
       }
     }
-    s.wgmma = wgmma && s.halfWeights && s.rows > 64 && s.depth % 64 == 0;
+    // wgmma on decoded-once weights (decoding in a wgmma kernel was
+    // measured slower than both mma.sync forms: docs/PERF.md).
+    s.wgmma = wgmma && s.halfWeights && s.depth % 64 == 0;
     if (s.wgmma) {
-      // Warpgroups of 4 warps along M, each warp 16 rows x BN columns.
+      // Warpgroups of 4 warps along M, each warp 16 rows x BN columns of
+      // each of its warpgroup's m64 tiles; at M <= 64 one warpgroup.
       s.stepK = 64;
       s.stages = wgmmaStages;
-      s.warpsM = 4 * wgmmaWarpgroups;
+      s.warpgroupTiles = wgmmaMTiles;
+      int64_t warpgroups =
+          s.rows <= kWarpgroupRows ? 1 : int64_t(wgmmaWarpgroups);
+      s.warpsM = 4 * warpgroups;
       s.warpsN = 1;
-      s.tileM = kWarpgroupRows * wgmmaWarpgroups;
+      s.tileM = kWarpgroupRows * s.warpgroupTiles * warpgroups;
       s.tileN = wgmmaTileN;
     }
     if (s.halfWeights && s.asyncSharedBytes() > kMaxSharedBytes) {
@@ -869,9 +916,6 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
             int64_t(maxSplits), std::max<int64_t>(1, targetBlocks / tiles))))));
     while (numSteps % s.splits != 0)
       s.splits /= 2;
-    // The wgmma kernel's tiles are large only at large M: no K split.
-    if (s.wgmma)
-      s.splits = 1;
     return s;
   }
 
@@ -962,6 +1006,12 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
       getOperation().emitError()
           << "quant4-gpu-mma-gemm: wgmma-tile-n=" << wgmmaTileN.getValue()
           << " must be a multiple of 32 from 32 to 256";
+      return signalPassFailure();
+    }
+    if (wgmmaMTiles != 1 && wgmmaMTiles != 2) {
+      getOperation().emitError()
+          << "quant4-gpu-mma-gemm: wgmma-m-tiles=" << wgmmaMTiles.getValue()
+          << " must be 1 or 2";
       return signalPassFailure();
     }
     rewriteMatchingMatmuls(getOperation(), *this);

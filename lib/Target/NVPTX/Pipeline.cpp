@@ -70,6 +70,7 @@ void mlir::quant4::buildNVPTXBufferizeStage(
           std::pair(&mma.wgmmaStages, options.mmaWgmmaStages.getValue()),
           std::pair(&mma.wgmmaWarpgroups,
                     options.mmaWgmmaWarpgroups.getValue()),
+          std::pair(&mma.wgmmaMTiles, options.mmaWgmmaMTiles.getValue()),
           std::pair(&mma.wgmmaTileN, options.mmaWgmmaTileN.getValue())})
       if (option > 0)
         *knob = option;

@@ -135,8 +135,8 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::init(0)};
   Option<bool> mmaWgmma{
       *this, "mma-wgmma",
-      llvm::cl::desc("On sm_90a, the tensor-core kernel on decoded-once "
-                     "weights at M > 64 multiplies with wgmma.mma_async"),
+      llvm::cl::desc("On sm_90a, the tensor-core GEMM at M > 64 multiplies "
+                     "with wgmma.mma_async"),
       llvm::cl::init(true)};
   Option<int64_t> mmaWgmmaStages{
       *this, "mma-wgmma-stages",
@@ -147,6 +147,11 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
       *this, "mma-wgmma-warpgroups",
       llvm::cl::desc("wgmma kernel: warpgroups of 64 rows (0 = the pass's "
                      "default)"),
+      llvm::cl::init(0)};
+  Option<int64_t> mmaWgmmaMTiles{
+      *this, "mma-wgmma-m-tiles",
+      llvm::cl::desc("wgmma kernel: m64 tiles per warpgroup (0 = the "
+                     "pass's default)"),
       llvm::cl::init(0)};
   Option<int64_t> mmaWgmmaTileN{
       *this, "mma-wgmma-tile-n",

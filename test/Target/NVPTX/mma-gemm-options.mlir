@@ -29,6 +29,8 @@
 // RUN:   | FileCheck %s --check-prefix=WGTILE
 // RUN: not q4-opt %s --quant4-gpu-mma-gemm=wgmma-tile-n=288 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=WGTILE
+// RUN: not q4-opt %s --quant4-gpu-mma-gemm=wgmma-m-tiles=3 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=WGMTILES
 // Through the pipeline and the bundle: the launch's bytes in the manifest.
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: q4-nvptx %s -o %t/k --mma-decode-once-min-rows=64 \
@@ -94,6 +96,7 @@
 // WGTOOBIG: error: quant4-gpu-mma-gemm: 5 stages of a 128 x 256 tile and K step 64 take 246784 bytes of shared memory, more than the 232448 an sm_90 launch block may have
 // WGSTAGES: error: quant4-gpu-mma-gemm: wgmma-stages=2 must be from 3 to 8
 // WGGROUPS: error: quant4-gpu-mma-gemm: wgmma-warpgroups=3 must be 1 or 2
+// WGMTILES: error: quant4-gpu-mma-gemm: wgmma-m-tiles=3 must be 1 or 2
 // WGTILE: error: quant4-gpu-mma-gemm: wgmma-tile-n={{[0-9]+}} must be a multiple of 32 from 32 to 256
 // BADWARPS: error: quant4-gpu-mma-gemm: async-warps-m={{[0-9]}} and async-warps-n={{[0-9]}} must each be 1, 2 or 4, with at least 2 warps
 

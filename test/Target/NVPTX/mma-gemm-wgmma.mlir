@@ -1,29 +1,30 @@
 // quant4-gpu-mma-gemm with `wgmma` (the NVPTX pipeline sets it for
-// --chip=sm_90a): at M > 64, with the weights decoded to f16 once, the mma
-// kernel is a wgmma kernel. Two warpgroups (256 threads) share a 128 x BN
+// --chip=sm_90a): the mma kernel on decoded-once weights is a wgmma
+// kernel. Two warpgroups (256 threads; one at M <= 64) share a 64 W x BN
 // tile, each multiplying its 64 rows by all BN columns with
 // wgmma.mma_async m64nBNk16; both operands come from cp.async stages of
 // K = 64 halves (128-byte rows, swizzled chunk c ^ row % 8), aligned to
 // 1024 bytes so the tensor cores' 128-byte swizzle reads what the copies
 // wrote. With S stages the copies run S - 2 steps ahead and one wgmma
-// group stays in flight.
+// group stays in flight. `wgmma` also moves the default decode-once
+// threshold down to M = 128 for Q4_K and 256 for NF4 (MXFP4: 64).
 //
-// RUN: q4-opt %s --quant4-gpu-mma-gemm="wgmma=1 decode-once-min-rows=80 wgmma-tile-n=128" \
+// RUN: q4-opt %s --quant4-gpu-mma-gemm="wgmma=1 decode-once-min-rows=80 max-splits=1 wgmma-tile-n=128" \
 // RUN:   | FileCheck %s
-// RUN: q4-opt %s --quant4-gpu-mma-gemm="wgmma=1 decode-once-min-rows=80" \
-// RUN:   | FileCheck %s --check-prefix=WIDE
-// RUN: q4-opt %s --quant4-gpu-mma-gemm="decode-once-min-rows=80" \
-// RUN:   | FileCheck %s --check-prefix=OFF
 // RUN: q4-opt %s --quant4-gpu-mma-gemm="wgmma=1" \
+// RUN:   | FileCheck %s --check-prefix=DEF
+// RUN: q4-opt %s --quant4-gpu-mma-gemm \
 // RUN:   | FileCheck %s --check-prefix=OFF
-// RUN: q4-opt %s --quant4-nvptx-pipeline="chip=sm_90a mma-decode-once-min-rows=80" \
+// RUN: q4-opt %s --quant4-nvptx-pipeline="chip=sm_90a" \
 // RUN:   | FileCheck %s --check-prefix=PTX
-// RUN: q4-opt %s --quant4-nvptx-pipeline="chip=sm_90 mma-decode-once-min-rows=80" \
+// RUN: q4-opt %s --quant4-nvptx-pipeline="chip=sm_90" \
 // RUN:   | FileCheck %s --check-prefix=PTX90
-// RUN: q4-opt %s --quant4-nvptx-pipeline="chip=sm_90a mma-decode-once-min-rows=80 mma-wgmma=0" \
+// RUN: q4-opt %s --quant4-nvptx-pipeline="chip=sm_90a mma-wgmma=0" \
 // RUN:   | FileCheck %s --check-prefix=PTX90
 
 !q = !quant4.blocked<256x512, #quant4.q4_k>
+!n = !quant4.blocked<256x512, #quant4.nf4>
+!m = !quant4.blocked<256x512, #quant4.mxfp4>
 
 // M = 160, N = 256, BN = 128: 2 x 2 launch blocks of 256 threads; 4
 // stages of 128 + 128 rows of 64 halves (131072 bytes) plus 1024 of slack.
@@ -65,14 +66,14 @@
 // CHECK:             %[[STAGE:.*]] = arith.remui %[[S]], %c4
 // CHECK:             %[[SOFF:.*]] = arith.muli %[[STAGE]], %c32768
 // CHECK:             nvvm.wgmma.fence.aligned
-// CHECK:             %[[A0:.*]] = arith.addi %[[SOFF]], %[[AOFF]]
-// CHECK:             %[[A0S:.*]] = arith.shrui %[[A0]], %c4
-// CHECK:             %[[A0I:.*]] = arith.index_castui %[[A0S]]
-// CHECK:             %[[DA:.*]] = arith.addi %[[DESC]], %[[A0I]]
 // CHECK:             %[[B0:.*]] = arith.addi %[[SOFF]], %c16384
 // CHECK:             %[[B0S:.*]] = arith.shrui %[[B0]], %c4
 // CHECK:             %[[B0I:.*]] = arith.index_castui %[[B0S]]
 // CHECK:             %[[DB:.*]] = arith.addi %[[DESC]], %[[B0I]]
+// CHECK:             %[[A0:.*]] = arith.addi %[[SOFF]], %[[AOFF]]
+// CHECK:             %[[A0S:.*]] = arith.shrui %[[A0]], %c4
+// CHECK:             %[[A0I:.*]] = arith.index_castui %[[A0S]]
+// CHECK:             %[[DA:.*]] = arith.addi %[[DESC]], %[[A0I]]
 // CHECK:             %[[M0:.*]] = nvvm.wgmma.mma_async %[[DA]], %[[DB]], %[[IN]], <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <row>], B[<f16>, <one>, <col>]
 // The next k16 slices start 32, 64 and 96 bytes further.
 // CHECK:             arith.addi %{{.*}}, %c32
@@ -105,16 +106,43 @@
 // CHECK-NOT:       vector.store
 // CHECK:           gpu.terminator
 
-// The default BN = 256: one column tile, 4 stages of 384 rows.
-// WIDE-LABEL: func.func @q4k(
-// WIDE:         gpu.launch blocks({{.*}}) in ({{.*}} = %c2{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}}) threads({{.*}}) in ({{.*}} = %c256{{[_0-9]*}}, {{.*}})
-// WIDE-SAME:      dynamic_shared_memory_size %c197632_i32
-// WIDE:           memref<4x384x64xf16, #gpu.address_space<workgroup>>
-// WIDE-COUNT-4:     nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 16>
+// The defaults: Q4_K at M = 160 >= 128 decodes once; BN = 256, so one
+// column tile of 128 x 256 and 4 stages of 384 rows; 8 K splits (2 tiles
+// are far fewer than the 264 launch blocks of 8 warps aimed at), each
+// storing its partial sums at [z, row, col], then the sum launch.
+// DEF-LABEL: func.func @q4k(
+// DEF:         %[[WH:.*]] = memref.alloc() : memref<256x512xf16>
+// DEF:         %[[PART:.*]] = memref.alloc() : memref<8x160x256xf32>
+// DEF:         gpu.launch blocks(%[[BX:[^,]*]], %[[BY:[^,]*]], %[[BZ:[^)]*]]) in ({{.*}} = %c2{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c8{{[_0-9]*}}) threads({{.*}}) in ({{.*}} = %c256{{[_0-9]*}}, {{.*}})
+// DEF-SAME:      dynamic_shared_memory_size %c197632_i32
+// DEF:           memref<4x384x64xf16, #gpu.address_space<workgroup>>
+// Split z runs step z (512 / 64 / 8 = 1 step each) from stage 0.
+// DEF:           scf.for %[[S:.*]] = %[[BZ]] to %{{.*}} step %c1
+// DEF:             %[[J:.*]] = arith.subi %[[S]], %[[BZ]]
+// DEF:             arith.remui %[[J]], %c4
+// DEF-COUNT-4:     nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 16>
+// DEF:           vector.store %{{.*}}, %[[PART]][%[[BZ]], %{{.*}}, %{{.*}}] : memref<8x160x256xf32>, vector<2xf32>
+// DEF:         gpu.launch
+// DEF-COUNT-8:   memref.load %[[PART]]
+// NF4 at M = 160 < 256 still decodes in the mma.sync kernel.
+// DEF-LABEL: func.func @nf4(
+// DEF-NOT:     memref<256x512xf16>
+// DEF-NOT:     nvvm.wgmma
+// DEF:         nvgpu.mma.sync
+// MXFP4 at M = 64 decodes once: one warpgroup, a 64 x 256 tile.
+// DEF-LABEL: func.func @mxfp4(
+// DEF:         memref.alloc() : memref<256x512xf16>
+// DEF:         gpu.launch blocks({{.*}}) in ({{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c8{{[_0-9]*}}) threads({{.*}}) in ({{.*}} = %c128{{[_0-9]*}}, {{.*}})
+// DEF-SAME:      dynamic_shared_memory_size %c164864_i32
+// DEF:           memref<4x320x64xf16, #gpu.address_space<workgroup>>
+// DEF-COUNT-4:     nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 16>
 
-// Without wgmma, or below decode-once-min-rows (each tile decodes its
-// weights), the mma.sync kernel.
+// Without wgmma Q4_K decodes once only from M = 512: mma.sync.
 // OFF-LABEL: func.func @q4k(
+// OFF-NOT:     memref<256x512xf16>
+// OFF-NOT:     nvvm.wgmma
+// OFF:         nvgpu.mma.sync
+// OFF-LABEL: func.func @mxfp4(
 // OFF-NOT:     nvvm.wgmma
 // OFF:         nvgpu.mma.sync
 // OFF-NOT:     nvvm.wgmma
@@ -134,4 +162,16 @@ func.func @q4k(%x: tensor<160x512xf32>, %raw: tensor<73728xi8>) -> tensor<160x25
   %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
   %y = quant4.matmul %x, %w : tensor<160x512xf32>, !q -> tensor<160x256xf32>
   return %y : tensor<160x256xf32>
+}
+
+func.func @nf4(%x: tensor<160x512xf32>, %raw: tensor<73728xi8>) -> tensor<160x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<73728xi8> -> !n
+  %y = quant4.matmul %x, %w : tensor<160x512xf32>, !n -> tensor<160x256xf32>
+  return %y : tensor<160x256xf32>
+}
+
+func.func @mxfp4(%x: tensor<64x512xf32>, %raw: tensor<69632xi8>) -> tensor<64x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<69632xi8> -> !m
+  %y = quant4.matmul %x, %w : tensor<64x512xf32>, !m -> tensor<64x256xf32>
+  return %y : tensor<64x256xf32>
 }
