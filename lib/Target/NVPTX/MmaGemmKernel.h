@@ -1,0 +1,255 @@
+//===- MmaGemmKernel.h - The GEMM-class tensor-core kernel -----*- C++ -*-===//
+//
+// What quant4-gpu-mma-gemm (MmaGemm.cpp) builds inside its mma launch: the
+// shape and tiling of a GEMM-class matmul and the builder of the kernel
+// body. MmaGemmKernel.cpp has the mma.sync kernel (decoding in the kernel,
+// or cp.async stages of decoded-once weights) and what both kernels share
+// (the stages, their copies and swizzle); MmaGemmWgmma.cpp the wgmma
+// kernel of sm_90a. MmaGemm.cpp describes the whole lowering.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANT4_TARGET_NVPTX_MMAGEMMKERNEL_H
+#define QUANT4_TARGET_NVPTX_MMAGEMMKERNEL_H
+
+#include "Dialect/Quant4/IR/Quant4Attrs.h"
+#include "Target/NVPTX/MatmulRewrite.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+
+namespace mlir::quant4::mmagemm {
+
+/// Threads of the elementwise launches and of the mma kernel that decodes
+/// (8 warps as 2 (M) x 4 (N)).
+constexpr int64_t kThreads = 256;
+/// K values per step of the decoding kernel: one barrier-separated stage of
+/// the tiles. Every block size (32, 64, 256) is a multiple.
+constexpr int64_t kStepK = 32;
+/// Row length in halves of the decoding kernel's workgroup tiles: kStepK
+/// plus 8 of padding.
+constexpr int64_t kRowPitch = kStepK + 8;
+/// Rows and columns of a warp tile of the decode-once kernel when M > 64.
+constexpr int64_t kAsyncWarpTile = 64;
+/// The most dynamic shared memory an sm_90 launch block may opt in to.
+constexpr int64_t kMaxSharedBytes = 227 * 1024;
+/// Alignment in bytes of a 128-byte-swizzled wgmma operand tile: 8 rows of
+/// 128 bytes, the period of the swizzle.
+constexpr int64_t kSwizzleAlign = 1024;
+/// Rows of x a warpgroup's wgmma.mma_async covers (m64nNk16).
+constexpr int64_t kWarpgroupRows = 64;
+/// Launch blocks a matmul aims for (4 per SM of a 132-SM H100): fewer
+/// output tiles split their K steps over grid z (M = 64).
+constexpr int64_t kTargetBlocks = 4 * 132;
+
+/// Static facts about one GEMM-class matmul and its tiling.
+struct MmaShape : MatmulSizes {
+  int64_t tileM, tileN;   // BM, BN (output tile per launch block)
+  int64_t fragsM, fragsN; // m16 / n8 fragments per warp
+  int64_t splits;         // K splits over grid z (1: none)
+  int64_t warpsM, warpsN; // warps of a launch block, M x N
+  int64_t stepK;          // K values per pipeline step
+  int64_t stages;         // cp.async stages (decode-once kernel)
+  bool halfWeights;       // weights decoded to f16 once, first
+  bool wgmma;             // wgmma kernel (sm_90a), M > 64
+  int64_t warpgroupTiles; // wgmma: m64 tiles per warpgroup
+
+  int64_t threads() const { return 32 * warpsM * warpsN; }
+  /// Bytes of one decode-once stage: (BM + BN) rows of stepK halves.
+  int64_t stageBytes() const { return (tileM + tileN) * stepK * 2; }
+  /// Bytes of the decode-once kernel's workgroup stages (dynamic shared
+  /// memory), plus the slack that aligns the wgmma kernel's stages to the
+  /// 1024 bytes of a 128-byte swizzle pattern.
+  int64_t asyncSharedBytes() const {
+    return stages * stageBytes() + (wgmma ? kSwizzleAlign : 0);
+  }
+};
+
+/// The kernel body: everything inside the mma launch.
+class MmaKernelBuilder {
+public:
+  MmaKernelBuilder(OpBuilder &b, Location loc, const MmaShape &s,
+                   BlockFormatAttrInterface format, Value x, Value storage,
+                   Value wh, Value y)
+      : b(b), loc(loc), s(s), format(format), x(x), storage(storage), wh(wh),
+        y(y) {}
+
+  void build(gpu::LaunchOp launch);
+
+private:
+  /// The thread's slice of a [rows x kStepK] tile staged by kThreads
+  /// threads: row `tid / T` and values [c, c + n) with T = kStepK / n
+  /// threads per row and c = (tid % T) * n, so a warp reads whole rows
+  /// (coalesced) and each thread a contiguous run.
+  struct Slice {
+    Value row, col;
+    int64_t count;
+  };
+  /// A tile as ldmatrix reads it: rows from `rowOffset` of `buffer`, a
+  /// padded [rows, 40] buffer, or stage `stage` of a swizzled
+  /// [stages, rows, 32] one when `stage` is set.
+  struct TileRef {
+    Value buffer, stage, rowOffset;
+  };
+
+  /// Decoding in the loop: software pipelining through registers, step
+  /// s + 1's activations and decoded weights are loaded while step s's
+  /// tiles (two padded workgroup buffers) feed the mma.
+  ValueRange buildStagedLoop(gpu::LaunchOp launch, Value tid,
+                             ArrayRef<Value> acc, Value firstStep,
+                             Value lastStep);
+
+  /// The decode-once kernel's stages: the launch's dynamic shared memory
+  /// as a [stages, BM + BN, stepK] f16 buffer; for wgmma from the first
+  /// kSwizzleAlign-aligned byte (`stagesAddress` is then its shared-window
+  /// address, an i64).
+  Value viewStages();
+
+  /// The wgmma kernel (sm_90a): tile t of warpgroup g of the launch block
+  /// (T tiles each) computes output rows [64 (g T + t), + 64) x all BN
+  /// columns of the tile with wgmma.mma_async m64nBNk16 (one descriptor of
+  /// the weights for the T tiles), both operands read by the tensor cores
+  /// from the cp.async stages (K-major, the 128-byte swizzle the copies
+  /// already write: stepK = 64 halves a row). With S stages the copies run
+  /// P = S - 2 steps ahead, and one wgmma group stays in flight:
+  ///   copy(first + i) -> stage i, commit, for i < P
+  ///   wait until step first's copies landed; fence.proxy.async; barrier
+  ///   for s = first ..= last (j = s - first):
+  ///     wgmma.fence; acc = wgmma x (stepK / 16) on stage j mod S; commit
+  ///     copy(min(s + P, last)) -> stage (j + P) mod S, commit
+  ///     wgmma.wait_group 1        // step s - 1's products are done
+  ///     wait until step s + 1's copies landed; fence.proxy.async; barrier
+  /// Stage (j + P) mod S = (j - 2) mod S was last read by step s - 2's
+  /// wgmma, which every warpgroup finished before the barrier ending step
+  /// s - 1. The fence makes the copies (generic proxy) visible to the
+  /// tensor cores' reads (async proxy).
+  SmallVector<Value> buildWgmmaLoop(Value tid, Value firstStep, Value lastStep);
+
+  /// Waits until at most `pending` cp.async groups are in flight, then
+  /// makes the copies visible to the async proxy and every thread.
+  void waitForStepAsync(Value token, int64_t pending);
+
+  /// The wgmma accumulators of m64nN, one per m64 tile t of warpgroup g:
+  /// register 4 j + 2 i + c of thread t' holds row 64 (g T + t) +
+  /// 16 ((t' / 32) mod 4) + (t' mod 32) / 4 + 8 i, column 8 j +
+  /// 2 (t' mod 4) + c of the launch block's tile. Stored where inside
+  /// M x N, two columns at once when N is even.
+  void storeWarpgroupOutput(Value tid, ValueRange accs, Value split);
+
+  /// One m64nN accumulator whose register 4 j + 2 i + c is output
+  /// [row0 + 8 i, col0 + 8 j + c] (of partial sums `split` when set).
+  void storeAccumulator(Value acc, Value row0, Value col0, Value split);
+
+  /// [row, col] of y, or [split, row, col] of the partial sums.
+  static SmallVector<Value> outputIndices(Value split, Value row, Value col) {
+    if (split)
+      return {split, row, col};
+    return {row, col};
+  }
+
+  /// Weights decoded once: both tiles are f16 row copies, made by cp.async
+  /// into S = stages workgroup stages, S - 1 steps ahead of the mma.
+  ///   copy(first + i) -> stage i, commit, for i < S - 1
+  ///   wait until step first's group is done; barrier
+  ///   for s = first ..= last (j = s - first):
+  ///     copy(min(s + S - 1, last)) -> stage (j - 1) mod S, commit
+  ///     mma on stage j mod S
+  ///     wait until step s + 1's group is done; barrier
+  /// The barrier ending step s - 1 also frees its stage for the copy.
+  ValueRange buildAsyncLoop(Value tiles, Value tid, ArrayRef<Value> acc,
+                            Value firstStep, Value lastStep);
+
+  Type tokenType() { return nvgpu::DeviceAsyncTokenType::get(b.getContext()); }
+
+  /// Waits until at most stages - 2 groups after the one of the step to
+  /// be multiplied next are in flight (`token`: the newest group), then
+  /// the barrier that makes every thread's copies visible.
+  void waitForStep(Value token);
+
+  /// cp.async of K step `step` of both tiles into stage `stage` (rows
+  /// [0, BM) x, [BM, BM + BN) weights), one commit group; returns its
+  /// token. With C = stepK / 8 16-byte chunks per row and T threads,
+  /// chunk q = tid + T i is row q / C, chunk q % C; rows past M (N) copy
+  /// row M - 1 (N - 1).
+  Value copyStep(Value tiles, Value tid, Value stage, Value step);
+
+  /// The column (in halves) of logical 16-byte chunk `chunk` of a row
+  /// whose index is `row` mod 8, rows of C = stepK / 8 chunks (R = 8 / C
+  /// rows per 128-byte line): chunk xor ((row / R) mod C), i.e. chunk xor
+  /// ((row / 2) mod 4) for 64-byte rows, chunk xor (row mod 8) for 128-byte
+  /// rows. The eight rows one ldmatrix phase reads (8 consecutive rows,
+  /// same chunk) then cover all 8 bank quarters of 128 bytes.
+  Value swizzledColumn(Value chunk, Value row);
+
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+
+  Value add(Value l, Value r) {
+    return b.createOrFold<arith::AddIOp>(loc, l, r,
+                                         arith::IntegerOverflowFlags::nuw);
+  }
+
+  Value mul(Value l, Value r) {
+    return b.createOrFold<arith::MulIOp>(loc, l, r,
+                                         arith::IntegerOverflowFlags::nuw);
+  }
+
+  Value clampTo(Value v, int64_t size) {
+    return arith::MinUIOp::create(b, loc, v, idx(size - 1));
+  }
+
+  Value toHalf(Value v) {
+    return arith::TruncFOp::create(b, loc, b.getF16Type(), v);
+  }
+
+  Slice sliceOf(Value tid, int64_t rows);
+
+  /// The thread's f16 values of K step `step`: its activation slice, then
+  /// its weight slice.
+  SmallVector<Value> loadStep(const Slice &sliceA, const Slice &sliceB,
+                              Value step);
+
+  /// tile[r][c + j] = values[j] for the thread's slice.
+  void storeSlice(Value tile, const Slice &slice, ValueRange values);
+
+  /// src[row][32 step + c..] of the slice's tile row, `src` an f16
+  /// [size, K] buffer (x made by buildHalfActivations), row = base + the
+  /// slice's row; rows past `size` read row size - 1 (their outputs are not
+  /// stored).
+  SmallVector<Value> loadHalfRows(Value src, Value base, int64_t size,
+                                  const Slice &slice, Value step);
+
+  /// f16(decode(weight row col, 32 step + c..)) of the slice's tile row;
+  /// columns past N decode row N - 1. The value index inside the block is
+  /// the step's offset in its block plus a constant, so the decode's group
+  /// arithmetic folds (a step never straddles a block).
+  SmallVector<Value> decodeWeights(const Slice &slice, Value step);
+
+  /// ldmatrix of `numTiles` 8x8 matrices: the lane's address is row
+  /// `base` + `laneRow` (`base` a multiple of 8), logical 16-byte chunk
+  /// `chunk`.
+  Value loadMatrix(const TileRef &tile, Value base, Value laneRow, Value chunk,
+                   int64_t numTiles);
+
+  /// acc + the products of the k16 slice at column kk of both tiles.
+  SmallVector<Value> multiplyFragments(const TileRef &tileA,
+                                       const TileRef &tileB, int64_t kk,
+                                       ArrayRef<Value> acc);
+
+  /// Accumulator element [i][j] of fragment (mt, nt) is output row
+  /// 16 mt + lane / 4 + 8 i, column 8 nt + 2 (lane % 4) + j of the warp
+  /// tile; stored where inside M x N, at [split, row, col] of the partial
+  /// sums when `split` is set.
+  void storeOutput(ValueRange acc, Value split);
+
+  OpBuilder &b;
+  Location loc;
+  const MmaShape &s;
+  BlockFormatAttrInterface format;
+  Value x, storage, wh, y;
+  Value lane, rowBase, colBase, warpRow, warpCol;
+  Value stagesAddress;
+};
+
+} // namespace mlir::quant4::mmagemm
+
+#endif // QUANT4_TARGET_NVPTX_MMAGEMMKERNEL_H
