@@ -8,7 +8,8 @@
 # run.sh carries these to the GPU machine, which has no MLIR.
 #   [QUANT4_KERNELS="gemv gemm"] bench/gpu/gen_kernels.sh [BUILD_DIR] \
 #     [extra q4-nvptx flags]
-# QUANT4_GEMM_MS overrides the GEMM class's M values ("64 2048").
+# QUANT4_GEMM_MS overrides the GEMM class's M values ("64 2048"),
+# QUANT4_SHAPES the N x K shapes (q4-gpu-bench --shapes runs others).
 # The GEMM class is compiled for sm_90a (wgmma; QUANT4_GEMM_CHIP overrides,
 # as does a --chip flag), the GEMV class for sm_90.
 # QUANT4_KERNELS picks the bundles rebuilt (the others are left as they are),
@@ -59,7 +60,7 @@ for class in ${QUANT4_KERNELS:-gemv gemm}; do
     [ "$class-$fmt" = gemm-q4kq8 ] && continue
     mode=
     [ "$fmt" = q4kq8 ] && mode=" activations q8_k"
-    for shape in 4096x4096 11008x4096 14336x4096 4096x14336; do
+    for shape in ${QUANT4_SHAPES:-4096x4096 11008x4096 14336x4096 4096x14336}; do
       n=${shape%x*} k=${shape#*x}
       b=$(storage_bytes $fmt $n $k)
       bundle=${fmt}_${shape}${suffix}

@@ -2,6 +2,7 @@
 //
 //   q4-gpu-bench KERNEL_DIR [--tolerance 1e-4] [--mma-tolerance 2e-3]
 //                [--only q4k_14336x4096] [--ms 64,2048]
+//                [--shapes 4000x4096,...]
 //
 // For every format (q4kq8: Q4_K with `activations q8_k`, the reference on
 // x rounded to Q8_K), shape (N, K) and M with a bundle in KERNEL_DIR
@@ -40,6 +41,8 @@
 #include <functional>
 #include <limits>
 #include <string>
+#include <utility>
+#include <vector>
 
 using namespace quant4;
 using namespace quant4::runtime;
@@ -48,9 +51,25 @@ using quant4::bench::orDie;
 
 namespace {
 
-const int64_t kShapes[][2] = {
+const std::pair<int64_t, int64_t> kShapes[] = {
     {4096, 4096}, {11008, 4096}, {14336, 4096}, {4096, 14336}};
 const int64_t kMs[] = {1, 4, 16, 64, 2048};
+
+/// The positive integers of a list like "64,2048", separated by any one
+/// of `separators`; `what` names the option in the error.
+std::vector<int64_t> parseList(const char *text, const char *what,
+                               const char *separators) {
+  std::vector<int64_t> values;
+  for (const char *p = text; *p;) {
+    char *end;
+    values.push_back(std::strtoll(p, &end, 10));
+    if (end == p || values.back() <= 0 ||
+        (*end && !std::strchr(separators, *end)) || (*end && !end[1]))
+      die(std::string("bad ") + what + " " + text);
+    p = *end ? end + 1 : end;
+  }
+  return values;
+}
 /// Largest M of the GEMV-class kernels (f32 products, --tolerance).
 constexpr int64_t kGemvMaxRows = 16;
 /// Rows of a large-M output checked against the float64 reference.
@@ -95,25 +114,28 @@ std::vector<T> gatherRows(const std::vector<T> &a, int64_t width,
 int main(int argc, char **argv) {
   if (argc < 2)
     die("usage: q4-gpu-bench KERNEL_DIR [--tolerance T] [--mma-tolerance T] "
-        "[--only NAME] [--ms M,M,...]");
+        "[--only NAME] [--ms M,M,...] [--shapes NxK,NxK,...]");
   std::string dir = argv[1];
   double tolerance = 1e-4, mmaTolerance = 2e-3;
   std::vector<int64_t> ms(std::begin(kMs), std::end(kMs));
+  std::vector<std::pair<int64_t, int64_t>> shapes(std::begin(kShapes),
+                                                  std::end(kShapes));
   std::string only; // e.g. "q4k_14336x4096": one bundle (for profiling)
   for (int i = 2; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--tolerance") == 0)
       tolerance = std::atof(argv[i + 1]);
     else if (std::strcmp(argv[i], "--mma-tolerance") == 0)
       mmaTolerance = std::atof(argv[i + 1]);
-    else if (std::strcmp(argv[i], "--ms") == 0) {
-      ms.clear();
-      for (const char *p = argv[i + 1]; *p;) {
-        char *end;
-        ms.push_back(std::strtoll(p, &end, 10));
-        if (end == p || ms.back() <= 0)
-          die(std::string("bad --ms ") + argv[i + 1]);
-        p = *end == ',' ? end + 1 : end;
-      }
+    else if (std::strcmp(argv[i], "--ms") == 0)
+      ms = parseList(argv[i + 1], "--ms", ",");
+    else if (std::strcmp(argv[i], "--shapes") == 0) {
+      // N x K pairs: the list alternates N and K.
+      std::vector<int64_t> sizes = parseList(argv[i + 1], "--shapes", ",x");
+      if (sizes.size() % 2 != 0 || std::strchr(argv[i + 1], 'x') == nullptr)
+        die(std::string("bad --shapes ") + argv[i + 1]);
+      shapes.clear();
+      for (size_t j = 0; j < sizes.size(); j += 2)
+        shapes.emplace_back(sizes[j], sizes[j + 1]);
     } else if (std::strcmp(argv[i], "--only") == 0)
       only = argv[i + 1];
     else
@@ -133,8 +155,7 @@ int main(int argc, char **argv) {
   int failures = 0, checked = 0;
 
   for (const bench::BenchFormat &format : bench::benchFormats()) {
-    for (const auto &shape : kShapes) {
-      int64_t n = shape[0], k = shape[1];
+    for (auto [n, k] : shapes) {
       std::string name =
           format.name + "_" + std::to_string(n) + "x" + std::to_string(k);
       if (!only.empty() && name != only)
