@@ -279,7 +279,7 @@ def Quant4GPUMmaGemm : Pass<"quant4-gpu-mma-gemm", "::mlir::func::FuncOp"> {
            "Decode-once kernel, K a multiple of 64: multiply with "
            "wgmma.mma_async (needs sm_90a) instead of mma.sync; also "
            "lowers the default decode-once-min-rows of Q4_K to 128 and of "
-           "NF4 to 256">,
+           "NF4 to 160">,
     Option<"wgmmaStages", "wgmma-stages", "int64_t", /*default=*/"4",
            "wgmma kernel: cp.async stages (3 - 8; copies run stages - 2 "
            "steps of 64 ahead)">,

@@ -144,14 +144,15 @@ static Value buildHalfActivations(OpBuilder &b, Location loc, const MmaShape &s,
 /// they were 0.95 - 1.05x and 0.85 - 0.95x). The wgmma kernel multiplies
 /// decoded-once weights so much faster that Q4_K gains from M = 128 (1.1x
 /// over mma.sync decoding in the kernel) and NF4, whose decode in the
-/// kernel is cheaper, from 256 (1.3 - 1.5x there).
+/// kernel is cheaper, from 160 (1.2 - 1.3x there; at 128 it lost 1.06 -
+/// 1.2x).
 static int64_t getDefaultDecodeOnceMinRows(BlockFormatAttrInterface format,
                                            bool wgmma) {
   if (isa<MXFP4Attr>(format))
     return 64;
   if (!wgmma)
     return 512;
-  return isa<Q4KAttr>(format) ? 128 : 256;
+  return isa<Q4KAttr>(format) ? 128 : 160;
 }
 
 /// wh = f16(decode(w)) into a fresh [N, K] buffer: at large M every

@@ -7,7 +7,7 @@
 // 1024 bytes so the tensor cores' 128-byte swizzle reads what the copies
 // wrote. With S stages the copies run S - 2 steps ahead and one wgmma
 // group stays in flight. `wgmma` also moves the default decode-once
-// threshold down to M = 128 for Q4_K and 256 for NF4 (MXFP4: 64).
+// threshold down to M = 128 for Q4_K and 160 for NF4 (MXFP4: 64).
 //
 // RUN: q4-opt %s --quant4-gpu-mma-gemm="wgmma=1 decode-once-min-rows=80 max-splits=1 wgmma-tile-n=128" \
 // RUN:   | FileCheck %s
@@ -124,7 +124,7 @@
 // DEF:           vector.store %{{.*}}, %[[PART]][%[[BZ]], %{{.*}}, %{{.*}}] : memref<8x160x256xf32>, vector<2xf32>
 // DEF:         gpu.launch
 // DEF-COUNT-8:   memref.load %[[PART]]
-// NF4 at M = 160 < 256 still decodes in the mma.sync kernel.
+// NF4 at M = 144 < 160 still decodes in the mma.sync kernel.
 // DEF-LABEL: func.func @nf4(
 // DEF-NOT:     memref<256x512xf16>
 // DEF-NOT:     nvvm.wgmma
@@ -164,10 +164,10 @@ func.func @q4k(%x: tensor<160x512xf32>, %raw: tensor<73728xi8>) -> tensor<160x25
   return %y : tensor<160x256xf32>
 }
 
-func.func @nf4(%x: tensor<160x512xf32>, %raw: tensor<73728xi8>) -> tensor<160x256xf32> {
+func.func @nf4(%x: tensor<144x512xf32>, %raw: tensor<73728xi8>) -> tensor<144x256xf32> {
   %w = quant4.from_bytes %raw : tensor<73728xi8> -> !n
-  %y = quant4.matmul %x, %w : tensor<160x512xf32>, !n -> tensor<160x256xf32>
-  return %y : tensor<160x256xf32>
+  %y = quant4.matmul %x, %w : tensor<144x512xf32>, !n -> tensor<144x256xf32>
+  return %y : tensor<144x256xf32>
 }
 
 func.func @mxfp4(%x: tensor<64x512xf32>, %raw: tensor<69632xi8>) -> tensor<64x256xf32> {
