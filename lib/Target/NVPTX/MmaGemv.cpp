@@ -45,8 +45,9 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
   using Base::Base;
 
   /// Q4_K weights from from_bytes of i8 (or retyped ui8) storage, f32 or
-  /// Q8_K activations, min-rows <= M <= max-rows (at most 64), N a multiple of
-  /// 16.
+  /// Q8_K activations, min-rows <= M <= max-rows (at most 64); a last,
+  /// partial launch block reads column N - 1 past N and stores nothing
+  /// there.
   std::optional<MmaGemvShape> match(MatmulOp op) {
     ActivationMode mode = op.getActivationModeOrDefault();
     std::optional<MatmulSizes> sizes = getStaticMatmulSizes(op, mode);
@@ -62,7 +63,6 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
                        : isa<MXFP4Attr>(format) ? 1
                                                 : 2) ||
         sizes->rows > std::min<int64_t>(maxRows, kMaxRows) ||
-        sizes->cols % kTileCols != 0 ||
         !hasSignlessBytes(op.getWeights().getDefiningOp<FromBytesOp>()))
       return std::nullopt;
     MmaGemvShape s;
@@ -83,7 +83,7 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
     // (launch block, K unit) pairs (4096x4096 at M = 16 has 2048 and
     // measured 1.2x slower); otherwise 1. A divisor of N / 16, at most
     // 48 KB of workgroup memory for the warps' sums.
-    int64_t tiles = s.cols / kTileCols;
+    int64_t tiles = llvm::divideCeil(s.cols, kTileCols);
     bool shareX = s.rowTiles >= 2 && tiles / 2 * s.unitsPerRow >= kTargetWarps;
     s.colTiles = std::clamp<int64_t>(
         colTiles > 0 ? int64_t(colTiles) : (shareX ? 2 : 1), 1, tiles);
@@ -119,7 +119,9 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
                                     getHalfSplitOrder(op));
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
     auto launch = gpu::LaunchOp::create(
-        b, loc, arith::ConstantIndexOp::create(b, loc, s.cols / s.blockCols()),
+        b, loc,
+        arith::ConstantIndexOp::create(b, loc,
+                                       llvm::divideCeil(s.cols, s.blockCols())),
         one, one, arith::ConstantIndexOp::create(b, loc, 32 * s.warps), one,
         one);
     launch.addWorkgroupAttribution(

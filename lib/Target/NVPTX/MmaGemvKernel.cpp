@@ -179,8 +179,8 @@ SmallVector<Value> MmaGemvKernelBuilder::accumulateBlocks(ValueRange kbs,
     blocks.emplace_back();
     for (int64_t ct = 0; ct < s.colTiles; ++ct) {
       Value first = add(colBase, add(g, idx(kTileCols * ct)));
-      blocks.back().push_back(load(first, kb));
-      blocks.back().push_back(load(add(first, idx(8)), kb));
+      blocks.back().push_back(load(clampColumn(first), kb));
+      blocks.back().push_back(load(clampColumn(add(first, idx(8))), kb));
     }
   }
   for (auto [kb, columns] : llvm::zip(kbs, blocks)) {
@@ -383,6 +383,11 @@ void MmaGemvKernelBuilder::storeSums(Value partial, Value tid, Value warp,
         Value row = arith::DivUIOp::create(b, loc, e, idx(s.blockCols()));
         Value store = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                             row, idx(s.rows));
+        if (s.cols % s.blockCols() != 0)
+          store = arith::AndIOp::create(
+              b, loc, store,
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                    add(colBase, col), idx(s.cols)));
         scf::IfOp::create(b, loc, store, [&](OpBuilder &, Location) {
           Value i = arith::DivUIOp::create(b, loc, col, idx(8));
           Value t = arith::DivUIOp::create(b, loc, row, idx(kTileRows));

@@ -99,6 +99,15 @@ private:
         vector::BitCastOp::create(b, loc, VectorType::get({8}, b.getF16Type()),
                                   packed));
   }
+  /// Weight column `col`, or N - 1 past N (when N is not a multiple of the
+  /// launch block's columns: those products are not stored).
+  Value clampColumn(Value col) {
+    if (s.cols % s.blockCols() == 0)
+      return col;
+    return arith::MinUIOp::create(
+        b, loc, col, arith::ConstantIndexOp::create(b, loc, s.cols - 1));
+  }
+
   /// The accumulator of column tile ct and row tile t.
   Value &accAt(MutableArrayRef<Value> acc, int64_t ct, int64_t t) {
     return acc[ct * s.rowTiles + t];

@@ -148,7 +148,7 @@ func.func @k4096(%x: tensor<16x4096xf32>, %raw: tensor<73728xi8>) -> tensor<16x3
 // ROWS64:         scf.for %{{.*}} = %{{.*}} to %c384{{.*}} step %c256
 // ROWS64-LABEL: func.func @n24(
 
-// Left to quant4-gpu-gemv: M > 16, N not a multiple of 16.
+// Left to quant4-gpu-gemv: M > 16.
 // CHECK-LABEL: func.func @m17(
 // CHECK:         quant4.matmul
 func.func @m17(%x: tensor<17x512xf32>, %raw: tensor<9216xi8>) -> tensor<17x32xf32> {
@@ -157,8 +157,21 @@ func.func @m17(%x: tensor<17x512xf32>, %raw: tensor<9216xi8>) -> tensor<17x32xf3
   return %y : tensor<17x32xf32>
 }
 
+// N = 24, not a multiple of 16: ceil(24 / 16) = 2 launch blocks; the
+// second one's columns 24 - 31 read column 23 and store nothing.
 // CHECK-LABEL: func.func @n24(
-// CHECK:         quant4.matmul
+// CHECK-NOT:     quant4.matmul
+// CHECK:         gpu.launch
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c2{{[_0-9]*}}, {{.*}}) threads
+// CHECK:           %[[COL:.*]] = arith.minui %{{.*}}, %c23 : index
+// CHECK:           arith.minui %{{.*}}, %c23{{[_0-9]*}} : index
+// CHECK:           scf.for
+// CHECK:             %[[ROWIN:.*]] = arith.cmpi ult, %{{.*}}, %c1{{[_0-9]*}} : index
+// CHECK:             %[[COLIN:.*]] = arith.cmpi ult, %{{.*}}, %c24{{[_0-9]*}} : index
+// CHECK:             %[[IN:.*]] = arith.andi %[[ROWIN]], %[[COLIN]]
+// CHECK:             scf.if %[[IN]]
+// CHECK:               memref.store %{{.*}}, %{{.*}} : memref<1x24xf32>
+// CHECK-NOT:     quant4.matmul
 func.func @n24(%x: tensor<1x512xf32>, %raw: tensor<6912xi8>) -> tensor<1x24xf32> {
   %w = quant4.from_bytes %raw : tensor<6912xi8> -> !quant4.blocked<24x512, #quant4.q4_k>
   %y = quant4.matmul %x, %w : tensor<1x512xf32>, !quant4.blocked<24x512, #quant4.q4_k> -> tensor<1x24xf32>
