@@ -58,7 +58,12 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
         isa<Q4KAttr>(format) ||
         (mode == ActivationMode::f32 &&
          (isa<MXFP4Attr>(format) || (nf4 && kBlock % nf4.getBlockSize() == 0)));
-    if (!sizes || !supported || sizes->depth % kBlock != 0 ||
+    // K: whole 256-value units, or (MXFP4 in the hf layout, whose blocks
+    // stay 16-byte aligned in any row) at least one, then whole blocks.
+    auto mxfp4 = dyn_cast<MXFP4Attr>(format);
+    bool partialUnit = mxfp4 && mxfp4.getLayout() == MXFP4Layout::hf && sizes &&
+                       sizes->depth >= kBlock;
+    if (!sizes || !supported || (sizes->depth % kBlock != 0 && !partialUnit) ||
         sizes->rows < (minRows > 0              ? int64_t(minRows)
                        : isa<MXFP4Attr>(format) ? 1
                                                 : 2) ||
@@ -73,6 +78,7 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
              : isa<MXFP4Attr>(format) ? WeightKind::MXFP4
                                       : WeightKind::Q4K;
     s.unitsPerRow = s.depth / kBlock;
+    s.tailBlocks = s.depth % kBlock / s.blockSize;
     // Defaults from H100 sweeps (docs/PERF.md, "Tensor-core GEMV"): 8
     // warps, 16 when N / 16 launch blocks of 8 would leave fewer than
     // kTargetWarps warps; two K blocks a trip for two row tiles when each

@@ -1,7 +1,7 @@
 //===- MmaGemvKernel.cpp - The tensor-core GEMV kernel body ---------------===//
 //
 // quant4-gpu-mma-gemv: a Q4_K `quant4.matmul` with few rows (2 <= M <= 16
-// by default, N a multiple of 16) becomes (with f32 activations; Q8_K ones:
+// by default) becomes (with f32 activations; Q8_K ones:
 // accumulateBlockInt8; NF4: accumulateBlockNF4; MXFP4, from M = 1:
 // accumulateBlockMXFP4) two launches: x
 // split into scaled f16 halves per 32-value sub-block (HalfSplit.h), then a
@@ -70,6 +70,20 @@ void MmaGemvKernelBuilder::build(gpu::LaunchOp launch) {
                        [&](ValueRange kbs, ValueRange iter) {
                          return accumulateBlocks(kbs, iter);
                        });
+  // A partial last unit (MXFP4 hf, K not a multiple of 256): the warp next
+  // in turn takes its s.tailBlocks blocks.
+  if (s.tailBlocks > 0) {
+    Value mine = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, warp,
+                                       idx(s.unitsPerRow % s.warps));
+    auto tail = scf::IfOp::create(
+        b, loc, mine,
+        [&](OpBuilder &, Location) {
+          scf::YieldOp::create(
+              b, loc, accumulateBlocks(idx(s.unitsPerRow), acc, /*tail=*/true));
+        },
+        [&](OpBuilder &, Location) { scf::YieldOp::create(b, loc, acc); });
+    acc.assign(tail.getResults().begin(), tail.getResults().end());
+  }
   storeSums(launch.getWorkgroupAttributions()[0], tid, warp, acc);
   gpu::TerminatorOp::create(b, loc);
 }
@@ -161,15 +175,17 @@ std::pair<Value, Value> MmaGemvKernelBuilder::loadRowSums(Value group,
 }
 
 SmallVector<Value> MmaGemvKernelBuilder::accumulateBlocks(ValueRange kbs,
-                                                          ValueRange accIn) {
+                                                          ValueRange accIn,
+                                                          bool tail) {
   SmallVector<Value> acc(accIn);
+  int64_t mxfp4Blocks = tail ? s.tailBlocks : kBlock / 32;
   SmallVector<SmallVector<SmallVector<Value>>> blocks;
   auto load = [&](Value col, Value kb) {
     switch (s.kind) {
     case WeightKind::NF4:
       return loadColumnNF4(col, kb);
     case WeightKind::MXFP4:
-      return loadColumnMXFP4(col, kb);
+      return loadColumnMXFP4(col, kb, mxfp4Blocks);
     case WeightKind::Q4K:
       break;
     }
@@ -187,7 +203,7 @@ SmallVector<Value> MmaGemvKernelBuilder::accumulateBlocks(ValueRange kbs,
     if (s.kind == WeightKind::NF4)
       accumulateBlockNF4(kb, columns, acc);
     else if (s.kind == WeightKind::MXFP4)
-      accumulateBlockMXFP4(kb, columns, acc);
+      accumulateBlockMXFP4(kb, columns, acc, mxfp4Blocks);
     else if (s.int8)
       accumulateBlockInt8(kb, columns, acc);
     else

@@ -48,7 +48,8 @@ struct MmaGemvShape : MatmulSizes {
   int64_t colTiles; // C: 16-column tiles of a launch block, sharing x loads
   bool int8;        // activations q8_k: int8 mma on x rounded to Q8_K
   WeightKind kind;
-  int64_t unitsPerRow; // K / 256: the loop's steps
+  int64_t unitsPerRow; // K / 256 (whole units): the loop's steps
+  int64_t tailBlocks;  // MXFP4 hf: 32-value blocks past the last whole unit
   int64_t paddedRows() const { return rowTiles * kTileRows; }
   int64_t blockCols() const { return colTiles * kTileCols; }
 };
@@ -145,8 +146,10 @@ private:
   }
 
   /// accIn plus the products of K blocks `kbs`; all their weight bytes are
-  /// loaded before the math of the first.
-  SmallVector<Value> accumulateBlocks(ValueRange kbs, ValueRange accIn);
+  /// loaded before the math of the first. `tail`: `kbs` is the one partial
+  /// unit, s.tailBlocks blocks of MXFP4.
+  SmallVector<Value> accumulateBlocks(ValueRange kbs, ValueRange accIn,
+                                      bool tail = false);
 
   /// NF4 codebook entries scaled by 2^8 (so the low halves stay normal) as
   /// f16 hi | f16 lo << 16, lo = f16(v - hi): hi + lo carries each entry to
@@ -179,8 +182,9 @@ private:
   /// each block's E8M0 scale as f32 (buildBlockAffine). The unit's first
   /// block is a multiple of 8, so a ggml block j starts 17 j bytes past an
   /// 8-byte boundary: its word is one aligned load (j = 3, 7) or two,
-  /// funnel-shifted by a constant.
-  SmallVector<Value> loadColumnMXFP4(Value col, Value kb);
+  /// funnel-shifted by a constant. `blocks`: the unit's blocks (fewer in
+  /// a partial last unit).
+  SmallVector<Value> loadColumnMXFP4(Value col, Value kb, int64_t blocks);
 
   /// The MXFP4 A operand of chunk half `ch` from the two columns' code
   /// words: nibbles i and i + 4 (i = 2 ch, 2 ch + 1; HalfSplit's
@@ -191,9 +195,10 @@ private:
   Value e2m1Operand(ArrayRef<Value> w, int64_t ch);
 
   /// MXFP4: per 32-value block j, (E2M1 2^-14) . (hi + lo x) as two mmas a
-  /// chunk half, times 2^14 2^-s and the block's scale.
+  /// chunk half, times 2^14 2^-s and the block's scale; `blocks` as for
+  /// loadColumnMXFP4.
   void accumulateBlockMXFP4(Value kb, ArrayRef<SmallVector<Value>> columns,
-                            MutableArrayRef<Value> acc);
+                            MutableArrayRef<Value> acc, int64_t blocks);
 
   /// x row 8 t + g's 8 Q8_K codes at `k` as the int8 B operand (k slots 4c
   /// .. 4c + 3 and 16 + 4c .. 16 + 4c + 3 are values k .. k + 7); rows past

@@ -13,7 +13,8 @@ using namespace mlir;
 using namespace mlir::quant4;
 using namespace mlir::quant4::mmagemv;
 
-SmallVector<Value> MmaGemvKernelBuilder::loadColumnMXFP4(Value col, Value kb) {
+SmallVector<Value> MmaGemvKernelBuilder::loadColumnMXFP4(Value col, Value kb,
+                                                         int64_t blocks) {
   constexpr int64_t perUnit = kBlock / 32;
   bool ggml = cast<MXFP4Attr>(format).getLayout() == MXFP4Layout::ggml;
   Value first = add(d.mul(col, s.blocksPerRow), d.mul(kb, perUnit));
@@ -21,7 +22,7 @@ SmallVector<Value> MmaGemvKernelBuilder::loadColumnMXFP4(Value col, Value kb) {
   Value base = add(d.groupOffset(format.getBlockLayout(), 0, numBlocks, first),
                    d.mul(c, 4));
   SmallVector<Value> words;
-  for (int64_t j = 0; j < perUnit; ++j) {
+  for (int64_t j = 0; j < blocks; ++j) {
     if (!ggml) {
       words.push_back(d.loadWords(add(base, idx(16 * j)), 4).front());
       continue;
@@ -38,7 +39,7 @@ SmallVector<Value> MmaGemvKernelBuilder::loadColumnMXFP4(Value col, Value kb) {
         b, loc, arith::ShRUIOp::create(b, loc, low, d.i32(8 * misaligned)),
         arith::ShLIOp::create(b, loc, high, d.i32(32 - 8 * misaligned))));
   }
-  for (int64_t j = 0; j < perUnit; ++j)
+  for (int64_t j = 0; j < blocks; ++j)
     words.push_back(vector::ExtractOp::create(
         b, loc,
         format.buildBlockAffine(b, loc, storage, numBlocks, add(first, idx(j)))
@@ -65,8 +66,8 @@ Value MmaGemvKernelBuilder::e2m1Operand(ArrayRef<Value> w, int64_t ch) {
 }
 
 void MmaGemvKernelBuilder::accumulateBlockMXFP4(
-    Value kb, ArrayRef<SmallVector<Value>> columns,
-    MutableArrayRef<Value> acc) {
+    Value kb, ArrayRef<SmallVector<Value>> columns, MutableArrayRef<Value> acc,
+    int64_t blocks) {
   constexpr int64_t perUnit = kBlock / 32;
   auto mmaType = VectorType::get({2, 2}, b.getF32Type());
   Value zero = arith::ConstantOp::create(
@@ -74,14 +75,14 @@ void MmaGemvKernelBuilder::accumulateBlockMXFP4(
   Value unscale = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(mmaType, b.getF32FloatAttr(16384.0f)));
   Value kBase = d.mul(kb, kBlock);
-  for (int64_t j = 0; j < perUnit; ++j) {
+  for (int64_t j = 0; j < blocks; ++j) {
     SmallVector<std::array<Value, 2>> a;
     SmallVector<Value> scales;
     for (int64_t ct = 0; ct < s.colTiles; ++ct) {
       ArrayRef<SmallVector<Value>> cols = tileColumns(columns, ct);
       a.push_back({e2m1Operand({cols[0][j], cols[1][j]}, 0),
                    e2m1Operand({cols[0][j], cols[1][j]}, 1)});
-      scales.push_back(pairs(cols[0][perUnit + j], cols[1][perUnit + j],
+      scales.push_back(pairs(cols[0][blocks + j], cols[1][blocks + j],
                              /*byRow=*/true));
     }
     Value k = add(kBase, add(d.mul(c, 8), idx(32 * j)));

@@ -308,3 +308,33 @@ func.func @q8(%x: tensor<1x512xf32>, %raw: tensor<9216xi8>) -> tensor<1x32xf32> 
 // OFF: gpu.binary @m16_kernel
 // OFF-NOT: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // OFF: gpu.binary @m17_kernel
+
+// MXFP4 in the hf layout with K = 288: one whole 256-value unit, then a
+// partial one of a single block, which warp 1 % 8 = 1 takes after the loop
+// (one code word and one scale per column). ggml's 17-byte blocks would
+// not stay aligned in such rows: that form is left to quant4-gpu-gemv.
+// CHECK-LABEL: func.func @mxfp4_tail(
+// CHECK:         gpu.launch
+// CHECK:         gpu.launch
+// CHECK:           %[[WARP:.*]] = arith.divui %{{.*}}, %c32
+// CHECK:           scf.for %{{.*}} = %[[WARP]] to %c1{{[_0-9]*}} step %c8
+// CHECK:           %[[MINE:.*]] = arith.cmpi eq, %[[WARP]], %c1
+// CHECK:           scf.if %[[MINE]] -> (vector<2x2xf32>, vector<2x2xf32>)
+// Two row tiles x two chunk halves x (hi, lo).
+// CHECK-COUNT-8:     nvgpu.mma.sync
+// CHECK-NOT:         nvgpu.mma.sync
+// CHECK:             scf.yield
+// CHECK:           } else {
+// CHECK-LABEL: func.func @mxfp4_ggml_tail(
+// CHECK:         quant4.matmul
+func.func @mxfp4_tail(%x: tensor<16x288xf32>, %raw: tensor<4896xi8>) -> tensor<16x32xf32> {
+  %w = quant4.from_bytes %raw : tensor<4896xi8> -> !quant4.blocked<32x288, #quant4.mxfp4<layout = hf>>
+  %y = quant4.matmul %x, %w : tensor<16x288xf32>, !quant4.blocked<32x288, #quant4.mxfp4<layout = hf>> -> tensor<16x32xf32>
+  return %y : tensor<16x32xf32>
+}
+
+func.func @mxfp4_ggml_tail(%x: tensor<16x288xf32>, %raw: tensor<4896xi8>) -> tensor<16x32xf32> {
+  %w = quant4.from_bytes %raw : tensor<4896xi8> -> !quant4.blocked<32x288, #quant4.mxfp4>
+  %y = quant4.matmul %x, %w : tensor<16x288xf32>, !quant4.blocked<32x288, #quant4.mxfp4> -> tensor<16x32xf32>
+  return %y : tensor<16x32xf32>
+}
