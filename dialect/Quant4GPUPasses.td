@@ -161,8 +161,8 @@ def Quant4GPUMmaGemv : Pass<"quant4-gpu-mma-gemv", "::mlir::func::FuncOp"> {
     Replaces a static Q4_K `quant4.matmul` with f32 or Q8_K activations (or
     an NF4 one with f32 activations and blocks of at most 256 values, or an
     MXFP4 one with f32 activations), from
-    `min-rows` to `max-rows` rows (at most 64), K a multiple of 256 (MXFP4
-    in the hf layout: at least 256, a partial last unit of whole blocks),
+    `min-rows` to `max-rows` rows (at most 64), K a multiple of 256 (MXFP4:
+    at least 256, a partial last unit of whole blocks),
     any N (a partial last launch block clamps its column reads and masks
     its stores), f32 result and
     accumulator and weights from `quant4.from_bytes` (a ui8 argument is

@@ -58,11 +58,10 @@ struct MmaGemv : mlir::quant4::impl::Quant4GPUMmaGemvBase<MmaGemv> {
         isa<Q4KAttr>(format) ||
         (mode == ActivationMode::f32 &&
          (isa<MXFP4Attr>(format) || (nf4 && kBlock % nf4.getBlockSize() == 0)));
-    // K: whole 256-value units, or (MXFP4 in the hf layout, whose blocks
-    // stay 16-byte aligned in any row) at least one, then whole blocks.
-    auto mxfp4 = dyn_cast<MXFP4Attr>(format);
-    bool partialUnit = mxfp4 && mxfp4.getLayout() == MXFP4Layout::hf && sizes &&
-                       sizes->depth >= kBlock;
+    // K: whole 256-value units, or (MXFP4) at least one, then whole
+    // blocks.
+    bool partialUnit =
+        isa<MXFP4Attr>(format) && sizes && sizes->depth >= kBlock;
     if (!sizes || !supported || (sizes->depth % kBlock != 0 && !partialUnit) ||
         sizes->rows < (minRows > 0              ? int64_t(minRows)
                        : isa<MXFP4Attr>(format) ? 1

@@ -49,7 +49,7 @@ struct MmaGemvShape : MatmulSizes {
   bool int8;        // activations q8_k: int8 mma on x rounded to Q8_K
   WeightKind kind;
   int64_t unitsPerRow; // K / 256 (whole units): the loop's steps
-  int64_t tailBlocks;  // MXFP4 hf: 32-value blocks past the last whole unit
+  int64_t tailBlocks;  // MXFP4: 32-value blocks past the last whole unit
   int64_t paddedRows() const { return rowTiles * kTileRows; }
   int64_t blockCols() const { return colTiles * kTileCols; }
 };
@@ -179,11 +179,12 @@ private:
 
   /// MXFP4: the lane's code word of each 32-value block of 256-value unit
   /// `kb` (ggml: qs bytes 4c .. 4c + 3; hf: code bytes 4c .. 4c + 3), then
-  /// each block's E8M0 scale as f32 (buildBlockAffine). The unit's first
-  /// block is a multiple of 8, so a ggml block j starts 17 j bytes past an
-  /// 8-byte boundary: its word is one aligned load (j = 3, 7) or two,
-  /// funnel-shifted by a constant. `blocks`: the unit's blocks (fewer in
-  /// a partial last unit).
+  /// each block's E8M0 scale as f32 (buildBlockAffine). When rows are
+  /// whole units, the unit's first block is a multiple of 8, so a ggml
+  /// block j starts 17 j bytes past an 8-byte boundary: its word is one
+  /// aligned load (j = 3, 7) or two, funnel-shifted by a constant (other
+  /// rows: four byte loads). `blocks`: the unit's blocks (fewer in a
+  /// partial last unit).
   SmallVector<Value> loadColumnMXFP4(Value col, Value kb, int64_t blocks);
 
   /// The MXFP4 A operand of chunk half `ch` from the two columns' code

@@ -21,6 +21,10 @@ SmallVector<Value> MmaGemvKernelBuilder::loadColumnMXFP4(Value col, Value kb,
   Value numBlocks = idx(s.numBlocks);
   Value base = add(d.groupOffset(format.getBlockLayout(), 0, numBlocks, first),
                    d.mul(c, 4));
+  // ggml rows of whole units start 8 blocks (136 bytes) apart from the
+  // storage's start, so each word's misalignment is a constant; other rows
+  // (K not a multiple of 256) read the word byte by byte.
+  bool constantAlignment = s.blocksPerRow % perUnit == 0;
   SmallVector<Value> words;
   for (int64_t j = 0; j < blocks; ++j) {
     if (!ggml) {
@@ -28,6 +32,10 @@ SmallVector<Value> MmaGemvKernelBuilder::loadColumnMXFP4(Value col, Value kb,
       continue;
     }
     int64_t at = 17 * j + 1, misaligned = at % 4;
+    if (!constantAlignment) {
+      words.push_back(d.loadLittleEndian(add(base, idx(at)), 4));
+      continue;
+    }
     Value aligned = add(base, idx(at - misaligned));
     Value low = d.loadWords(aligned, 4).front();
     if (!misaligned) {

@@ -311,8 +311,9 @@ func.func @q8(%x: tensor<1x512xf32>, %raw: tensor<9216xi8>) -> tensor<1x32xf32> 
 
 // MXFP4 in the hf layout with K = 288: one whole 256-value unit, then a
 // partial one of a single block, which warp 1 % 8 = 1 takes after the loop
-// (one code word and one scale per column). ggml's 17-byte blocks would
-// not stay aligned in such rows: that form is left to quant4-gpu-gemv.
+// (one code word and one scale per column). ggml's 17-byte blocks do not
+// stay 4-byte aligned in such rows (9 blocks, 153 bytes a row): each code
+// word is four byte reads instead of one or two word loads.
 // CHECK-LABEL: func.func @mxfp4_tail(
 // CHECK:         gpu.launch
 // CHECK:         gpu.launch
@@ -326,7 +327,14 @@ func.func @q8(%x: tensor<1x512xf32>, %raw: tensor<9216xi8>) -> tensor<1x32xf32> 
 // CHECK:             scf.yield
 // CHECK:           } else {
 // CHECK-LABEL: func.func @mxfp4_ggml_tail(
-// CHECK:         quant4.matmul
+// CHECK-NOT:     quant4.matmul
+// CHECK:         gpu.launch
+// CHECK:         gpu.launch
+// CHECK-NOT:       vector.transfer_read %{{.*}} : tensor<4896xi8>
+// CHECK:           tensor.extract %{{.*}} : tensor<4896xi8>
+// CHECK-NOT:       vector.transfer_read %{{.*}} : tensor<4896xi8>
+// CHECK:           scf.if %{{.*}} -> (vector<2x2xf32>, vector<2x2xf32>)
+// CHECK-NOT:     quant4.matmul
 func.func @mxfp4_tail(%x: tensor<16x288xf32>, %raw: tensor<4896xi8>) -> tensor<16x32xf32> {
   %w = quant4.from_bytes %raw : tensor<4896xi8> -> !quant4.blocked<32x288, #quant4.mxfp4<layout = hf>>
   %y = quant4.matmul %x, %w : tensor<16x288xf32>, !quant4.blocked<32x288, #quant4.mxfp4<layout = hf>> -> tensor<16x32xf32>

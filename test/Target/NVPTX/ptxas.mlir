@@ -38,8 +38,11 @@
 // RUN: %ptxas -arch=sm_90 %t/k.mma_gemv_mxfp4_hf_kernel.ptx -o %t/mxh.cubin
 // RUN: %ptxas -arch=sm_90 -v %t/k.mma_gemv_mxfp4_hf_kernel_13.ptx -o %t/v.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
-// MXFP4 hf with K = 288 (@mma_gemv_mxfp4_tail): the partial last unit.
+// MXFP4 with K = 288 (@mma_gemv_mxfp4_tail, hf; @..._ggml_tail, ggml
+// words read byte by byte): the partial last unit.
 // RUN: %ptxas -arch=sm_90 -v %t/k.mma_gemv_mxfp4_tail_kernel_14.ptx -o %t/v.cubin 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=NOSPILL
+// RUN: %ptxas -arch=sm_90 -v %t/k.mma_gemv_mxfp4_ggml_tail_kernel_15.ptx -o %t/v.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOSPILL
 // With Q8_K activations (@mma_gemv_q8): int8 mma.sync m16n8k32.
 // RUN: %ptxas -arch=sm_90 -v %t/k.mma_gemv_q8_kernel_10.ptx -o %t/v.cubin 2>&1 \
@@ -207,5 +210,11 @@ func.func @mma_gemv_mxfp4_hf(%x: tensor<16x512xf16>, %raw: tensor<69632xi8>) -> 
 func.func @mma_gemv_mxfp4_tail(%x: tensor<4x288xf32>, %raw: tensor<4896xi8>) -> tensor<4x32xf32> {
   %w = quant4.from_bytes %raw : tensor<4896xi8> -> !quant4.blocked<32x288, #quant4.mxfp4<layout = hf>>
   %y = quant4.matmul %x, %w : tensor<4x288xf32>, !quant4.blocked<32x288, #quant4.mxfp4<layout = hf>> -> tensor<4x32xf32>
+  return %y : tensor<4x32xf32>
+}
+
+func.func @mma_gemv_mxfp4_ggml_tail(%x: tensor<4x288xf32>, %raw: tensor<4896xi8>) -> tensor<4x32xf32> {
+  %w = quant4.from_bytes %raw : tensor<4896xi8> -> !quant4.blocked<32x288, #quant4.mxfp4>
+  %y = quant4.matmul %x, %w : tensor<4x288xf32>, !quant4.blocked<32x288, #quant4.mxfp4> -> tensor<4x32xf32>
   return %y : tensor<4x32xf32>
 }
