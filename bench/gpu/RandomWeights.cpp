@@ -15,6 +15,7 @@ using format::FormatSpec;
 std::vector<BenchFormat> benchFormats() {
   return {{"q4k", FormatSpec::q4k()},
           {"nf4", FormatSpec::nf4(64, false)},
+          {"nf4dq", FormatSpec::nf4(64, true)},
           {"mxfp4", FormatSpec::mxfp4(format::MXFP4Layout::GGML)},
           {"mxfp4hf", FormatSpec::mxfp4(format::MXFP4Layout::HF)},
           {"q4kq8", FormatSpec::q4k(), /*q8kActivations=*/true}};
@@ -42,9 +43,23 @@ std::vector<uint8_t> randomStorage(const FormatSpec &spec, int64_t n, int64_t k,
     }
     break;
   case FormatKind::NF4: { // codes plane, then one f32 absmax per block
-    float *absmax = reinterpret_cast<float *>(&storage[n * k / 2]);
-    for (int64_t b = 0; b < blocks; ++b)
-      absmax[b] = scale(rng);
+    format::BlockLayout layout = format::layoutOf(spec);
+    auto floats = [&](size_t plane) {
+      return reinterpret_cast<float *>(
+          &storage[*layout.planeOffset(plane, blocks)]);
+    };
+    if (!spec.nf4DoubleQuant) {
+      float *absmax = floats(1);
+      for (int64_t b = 0; b < blocks; ++b)
+        absmax[b] = scale(rng);
+      break;
+    }
+    // Double quantized: random qabsmax bytes (the dynamic map's [-1, 1])
+    // times small absmax2 scales plus an offset of 1 keep absmax near 1.
+    float *absmax2 = floats(2);
+    for (int64_t g = 0; g < (blocks + 255) / 256; ++g)
+      absmax2[g] = scale(rng) * 0.1f;
+    *floats(3) = 1.0f;
     break;
   }
   case FormatKind::MXFP4: // E8M0 byte of each 17-byte block, or hf's plane

@@ -13,8 +13,9 @@
 # The GEMM class is compiled for sm_90a (wgmma; QUANT4_GEMM_CHIP overrides,
 # as does a --chip flag), the GEMV class for sm_90.
 # QUANT4_KERNELS picks the bundles rebuilt (the others are left as they are),
-# QUANT4_FORMATS the formats (default: q4k nf4 mxfp4 mxfp4hf q4kq8; mxfp4hf
-# is MXFP4 in the hf layout: a codes plane, then a scales plane);
+# QUANT4_FORMATS the formats (default: q4k nf4 nf4dq mxfp4 mxfp4hf q4kq8;
+# nf4dq is NF4 with double-quantized absmax, mxfp4hf MXFP4 in the hf layout:
+# a codes plane, then a scales plane);
 # QUANT4_KERNEL_DIR writes them elsewhere (gemv_variants.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,6 +30,8 @@ storage_bytes() { # format n k
   case $1 in
   q4k | q4kq8) echo $((n * k / 256 * 144)) ;;
   nf4) echo $((n * k / 2 + n * k / 64 * 4)) ;;
+  nf4dq) # codes, a qabsmax byte a block, an absmax2 per 256 blocks, offset
+    echo $((n * k / 2 + n * k / 64 + (n * k / 64 + 255) / 256 * 4 + 4)) ;;
   mxfp4 | mxfp4hf) echo $((n * k / 32 * 17)) ;;
   esac
 }
@@ -36,6 +39,7 @@ attr() {
   case $1 in
   q4k | q4kq8) echo '#quant4.q4_k' ;;
   nf4) echo '#quant4.nf4' ;;
+  nf4dq) echo '#quant4.nf4<double_quant = true>' ;;
   mxfp4) echo '#quant4.mxfp4' ;;
   mxfp4hf) echo '#quant4.mxfp4<layout = hf>' ;;
   esac
@@ -56,7 +60,7 @@ for class in ${QUANT4_KERNELS:-gemv gemm}; do
     ;;
   *) echo "unknown kernel class $class" >&2 && exit 1 ;;
   esac
-  for fmt in ${QUANT4_FORMATS:-q4k nf4 mxfp4 mxfp4hf q4kq8}; do
+  for fmt in ${QUANT4_FORMATS:-q4k nf4 nf4dq mxfp4 mxfp4hf q4kq8}; do
     [ "$class-$fmt" = gemm-q4kq8 ] && continue
     mode=
     [ "$fmt" = q4kq8 ] && mode=" activations q8_k"

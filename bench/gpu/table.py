@@ -7,7 +7,8 @@ its speed relative to cuBLAS bf16 (cuBLAS time / best quant4 time)."""
 import sys
 from collections import defaultdict
 
-COLUMNS = ["quant4_q4k", "quant4_nf4", "quant4_mxfp4", "quant4_mxfp4hf",
+COLUMNS = ["quant4_q4k", "quant4_nf4", "quant4_nf4dq", "quant4_mxfp4",
+           "quant4_mxfp4hf",
            "quant4_q4kq8", "cublas_bf16", "tinygemm_int4"]
 
 
