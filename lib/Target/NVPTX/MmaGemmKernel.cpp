@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Target/NVPTX/MmaGemmKernel.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -115,7 +116,7 @@ ValueRange MmaKernelBuilder::buildAsyncLoop(Value tiles, Value tid,
     token = copyStep(
         tiles, tid, idx(i),
         arith::MinUIOp::create(b, loc, add(firstStep, idx(i)), lastStep));
-  waitForStep(token);
+  waitForStep(token, s.stages - 2, /*asyncProxy=*/false);
   auto loop = scf::ForOp::create(
       b, loc, firstStep, add(lastStep, idx(1)), idx(1), acc,
       [&](OpBuilder &, Location, Value step, ValueRange iter) {
@@ -132,21 +133,29 @@ ValueRange MmaKernelBuilder::buildAsyncLoop(Value tiles, Value tid,
         SmallVector<Value> result(iter);
         for (int64_t kk = 0; kk < s.stepK; kk += 16)
           result = multiplyFragments(a, w, kk, result);
-        waitForStep(token);
+        waitForStep(token, s.stages - 2, /*asyncProxy=*/false);
         scf::YieldOp::create(b, loc, result);
       });
-  // The trailing copies (of the last step again) land before the exit.
+  drainCopies();
+  return loop.getResults();
+}
+
+void MmaKernelBuilder::waitForStep(Value token, int64_t pending,
+                                   bool asyncProxy) {
+  nvgpu::DeviceAsyncWaitOp::create(b, loc, token, b.getI32IntegerAttr(pending));
+  if (asyncProxy)
+    NVVM::FenceProxyOp::create(
+        b, loc, NVVM::ProxyKind::async_shared,
+        NVVM::SharedSpaceAttr::get(b.getContext(),
+                                   NVVM::SharedSpace::shared_cta));
+  gpu::BarrierOp::create(b, loc);
+}
+
+void MmaKernelBuilder::drainCopies() {
   nvgpu::DeviceAsyncWaitOp::create(b, loc,
                                    nvgpu::DeviceAsyncCreateGroupOp::create(
                                        b, loc, tokenType(), ValueRange{}),
                                    b.getI32IntegerAttr(0));
-  return loop.getResults();
-}
-
-void MmaKernelBuilder::waitForStep(Value token) {
-  nvgpu::DeviceAsyncWaitOp::create(b, loc, token,
-                                   b.getI32IntegerAttr(s.stages - 2));
-  gpu::BarrierOp::create(b, loc);
 }
 
 Value MmaKernelBuilder::copyStep(Value tiles, Value tid, Value stage,

@@ -51,7 +51,7 @@ struct MmaShape : MatmulSizes {
   int64_t stepK;          // K values per pipeline step
   int64_t stages;         // cp.async stages (decode-once kernel)
   bool halfWeights;       // weights decoded to f16 once, first
-  bool wgmma;             // wgmma kernel (sm_90a), M > 64
+  bool wgmma;             // wgmma kernel (sm_90a) on decoded-once weights
   int64_t warpgroupTiles; // wgmma: m64 tiles per warpgroup
 
   int64_t threads() const { return 32 * warpsM * warpsN; }
@@ -125,10 +125,6 @@ private:
   /// tensor cores' reads (async proxy).
   SmallVector<Value> buildWgmmaLoop(Value tid, Value firstStep, Value lastStep);
 
-  /// Waits until at most `pending` cp.async groups are in flight, then
-  /// makes the copies visible to the async proxy and every thread.
-  void waitForStepAsync(Value token, int64_t pending);
-
   /// The wgmma accumulators of m64nN, one per m64 tile t of warpgroup g:
   /// register 4 j + 2 i + c of thread t' holds row 64 (g T + t) +
   /// 16 ((t' / 32) mod 4) + (t' mod 32) / 4 + 8 i, column 8 j +
@@ -161,10 +157,16 @@ private:
 
   Type tokenType() { return nvgpu::DeviceAsyncTokenType::get(b.getContext()); }
 
-  /// Waits until at most stages - 2 groups after the one of the step to
-  /// be multiplied next are in flight (`token`: the newest group), then
-  /// the barrier that makes every thread's copies visible.
-  void waitForStep(Value token);
+  /// Waits until at most `pending` cp.async groups after the one of the
+  /// step to be multiplied next are in flight (`token`: the newest group),
+  /// then the barrier that makes every thread's copies visible; with
+  /// `asyncProxy` (wgmma reads shared memory through the async proxy) a
+  /// fence.proxy.async first makes them visible to that proxy too.
+  void waitForStep(Value token, int64_t pending, bool asyncProxy);
+
+  /// An empty commit group and a wait for every group: the trailing copies
+  /// (of the last step again) land before the kernel goes on.
+  void drainCopies();
 
   /// cp.async of K step `step` of both tiles into stage `stage` (rows
   /// [0, BM) x, [BM, BM + BN) weights), one commit group; returns its

@@ -27,7 +27,7 @@ SmallVector<Value> MmaKernelBuilder::buildWgmmaLoop(Value tid, Value firstStep,
     token = copyStep(
         tiles, tid, idx(i),
         arith::MinUIOp::create(b, loc, add(firstStep, idx(i)), lastStep));
-  waitForStepAsync(token, ahead - 1);
+  waitForStep(token, ahead - 1, /*asyncProxy=*/true);
 
   // Matrix descriptors (PTX ISA "Matrix Descriptor Format"): start
   // address / 16 in bits 0-13, leading byte offset / 16 in 16-29 (unused
@@ -100,24 +100,12 @@ SmallVector<Value> MmaKernelBuilder::buildWgmmaLoop(Value tid, Value firstStep,
             arith::RemUIOp::create(b, loc, add(j, idx(ahead)), idx(s.stages)),
             arith::MinUIOp::create(b, loc, add(step, idx(ahead)), lastStep));
         NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
-        waitForStepAsync(token, ahead - 1);
+        waitForStep(token, ahead - 1, /*asyncProxy=*/true);
         scf::YieldOp::create(b, loc, acc);
       });
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-  nvgpu::DeviceAsyncWaitOp::create(b, loc,
-                                   nvgpu::DeviceAsyncCreateGroupOp::create(
-                                       b, loc, tokenType(), ValueRange{}),
-                                   b.getI32IntegerAttr(0));
+  drainCopies();
   return loop.getResults();
-}
-
-void MmaKernelBuilder::waitForStepAsync(Value token, int64_t pending) {
-  nvgpu::DeviceAsyncWaitOp::create(b, loc, token, b.getI32IntegerAttr(pending));
-  NVVM::FenceProxyOp::create(
-      b, loc, NVVM::ProxyKind::async_shared,
-      NVVM::SharedSpaceAttr::get(b.getContext(),
-                                 NVVM::SharedSpace::shared_cta));
-  gpu::BarrierOp::create(b, loc);
 }
 
 void MmaKernelBuilder::storeWarpgroupOutput(Value tid, ValueRange accs,
