@@ -11,6 +11,17 @@
 // RUN: env LD_LIBRARY_PATH=%quant4_build/unittests/Runtime/fake QUANT4_FAKE_CUDA_LOG=%t/log %t/main > %t/out
 // RUN: cat %t/k.manifest %t/out %t/log | FileCheck %s
 //
+// For sm_90a the mma kernel is the wgmma one: 4 stages of 128 + 256 rows
+// of 64 halves plus 1024 bytes to align them (197632 bytes), far above
+// the default limit.
+// RUN: mkdir -p %t/a
+// RUN: q4-compile %s --target=nvptx --chip=sm_90a -o %t/a/hs.so
+// RUN: q4-compile %s --target=nvptx --chip=sm_90a --emit=ptx -o %t/a/k
+// RUN: clang -std=c11 -Wall -Werror -include %t/a/hs.h %S/Inputs/host_library_gemm_main.c %t/a/hs.so -o %t/a/main
+// RUN: env LD_LIBRARY_PATH=%quant4_build/unittests/Runtime/fake QUANT4_FAKE_CUDA_LOG=%t/a/log %t/a/main > %t/a/out
+// RUN: cat %t/a/k.manifest %t/a/out %t/a/log | FileCheck %s --check-prefix=WGMMA
+// RUN: FileCheck %s --check-prefix=WGMMAPTX --input-file=%t/a/k.gemm_kernel_1.ptx
+//
 // A launch asking for more than the device allows fails the call with
 // the driver's error and the limit: unittests/Runtime/KernelBundleTest.cpp
 // (quant4-gpu-mma-gemm refuses tilings above sm_90's 227 KiB).
@@ -30,6 +41,12 @@
 // CHECK-NEXT: cuLaunchKernel gemm_kernel grid 1 1 8 block 128 1 1 shared 49152
 // CHECK-NEXT: cuLaunchKernel gemm_kernel grid {{[0-9 ]+}} block 256 1 1 shared 0
 
+// WGMMA:      launch k.gemm_kernel_1.ptx gemm_kernel 1 1 8 256 1 1 shared=197632 s0 s1 s2
+// WGMMA:      q4_gemm -> 0
+// WGMMA:      cuFuncSetAttribute gemm_kernel 8 197632
+// WGMMA:      cuLaunchKernel gemm_kernel grid 1 1 8 block 256 1 1 shared 197632
+// WGMMAPTX:   .target sm_90a
+// WGMMAPTX:   wgmma.mma_async.sync.aligned.m64n256k16.f32.f16.f16
 
 !w = !quant4.blocked<128x512, #quant4.mxfp4>
 
