@@ -7,6 +7,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "llvm/ADT/MapVector.h"
 
 using namespace mlir;
 using namespace mlir::quant4;
@@ -18,7 +19,9 @@ using namespace mlir::quant4;
 /// broadcast) instead of a global load per value.
 void mlir::quant4::moveTablesToSharedMemory(gpu::LaunchOp launch,
                                             int64_t threads) {
-  DenseMap<Attribute, SmallVector<tensor::ExtractOp>> uses;
+  // In the order the walk meets them, so the kernel (and its PTX) is the
+  // same from run to run.
+  llvm::MapVector<Attribute, SmallVector<tensor::ExtractOp>> uses;
   launch.getBody().walk([&](tensor::ExtractOp extract) {
     auto constant = extract.getTensor().getDefiningOp<arith::ConstantOp>();
     auto type = dyn_cast<RankedTensorType>(extract.getTensor().getType());
