@@ -18,7 +18,9 @@ std::vector<BenchFormat> benchFormats() {
           {"nf4dq", FormatSpec::nf4(64, true)},
           {"mxfp4", FormatSpec::mxfp4(format::MXFP4Layout::GGML)},
           {"mxfp4hf", FormatSpec::mxfp4(format::MXFP4Layout::HF)},
-          {"q4kq8", FormatSpec::q4k(), /*q8kActivations=*/true}};
+          {"q4kq8", FormatSpec::q4k(), /*q8kActivations=*/true},
+          {"q4kh", FormatSpec::q4k(), /*q8kActivations=*/false,
+           /*halfActivations=*/true}};
 }
 
 std::vector<uint8_t> randomStorage(const FormatSpec &spec, int64_t n, int64_t k,

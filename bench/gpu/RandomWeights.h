@@ -24,10 +24,13 @@ struct BenchFormat {
   /// The kernels round x to Q8_K (`activations q8_k`): the reference
   /// multiplies lib/Format's Q8_K rounding of x.
   bool q8kActivations = false;
+  /// The kernels take x as f16 (the reference multiplies x rounded to f16).
+  bool halfActivations = false;
 };
 
-/// q4_k, nf4 (block 64), mxfp4 (ggml layout), mxfp4hf (the hf layout) and
-/// q4kq8 (q4_k with Q8_K activations).
+/// q4_k, nf4 (block 64), nf4dq (double-quantized absmax), mxfp4 (ggml
+/// layout), mxfp4hf (the hf layout), q4kq8 (q4_k with Q8_K activations)
+/// and q4kh (q4_k with f16 activations).
 std::vector<BenchFormat> benchFormats();
 
 /// storageBytes(spec, n * k) random bytes (see above).

@@ -13,9 +13,9 @@
 # The GEMM class is compiled for sm_90a (wgmma; QUANT4_GEMM_CHIP overrides,
 # as does a --chip flag), the GEMV class for sm_90.
 # QUANT4_KERNELS picks the bundles rebuilt (the others are left as they are),
-# QUANT4_FORMATS the formats (default: q4k nf4 nf4dq mxfp4 mxfp4hf q4kq8;
+# QUANT4_FORMATS the formats (default: q4k nf4 nf4dq mxfp4 mxfp4hf q4kq8 q4kh;
 # nf4dq is NF4 with double-quantized absmax, mxfp4hf MXFP4 in the hf layout:
-# a codes plane, then a scales plane);
+# a codes plane, then a scales plane; q4kh is Q4_K with f16 activations);
 # QUANT4_KERNEL_DIR writes them elsewhere (gemv_variants.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,7 +28,7 @@ mkdir -p "$out"
 storage_bytes() { # format n k
   local n=$2 k=$3
   case $1 in
-  q4k | q4kq8) echo $((n * k / 256 * 144)) ;;
+  q4k | q4kq8 | q4kh) echo $((n * k / 256 * 144)) ;;
   nf4) echo $((n * k / 2 + n * k / 64 * 4)) ;;
   nf4dq) # codes, a qabsmax byte a block, an absmax2 per 256 blocks, offset
     echo $((n * k / 2 + n * k / 64 + (n * k / 64 + 255) / 256 * 4 + 4)) ;;
@@ -37,7 +37,7 @@ storage_bytes() { # format n k
 }
 attr() {
   case $1 in
-  q4k | q4kq8) echo '#quant4.q4_k' ;;
+  q4k | q4kq8 | q4kh) echo '#quant4.q4_k' ;;
   nf4) echo '#quant4.nf4' ;;
   nf4dq) echo '#quant4.nf4<double_quant = true>' ;;
   mxfp4) echo '#quant4.mxfp4' ;;
@@ -60,10 +60,11 @@ for class in ${QUANT4_KERNELS:-gemv gemm}; do
     ;;
   *) echo "unknown kernel class $class" >&2 && exit 1 ;;
   esac
-  for fmt in ${QUANT4_FORMATS:-q4k nf4 nf4dq mxfp4 mxfp4hf q4kq8}; do
+  for fmt in ${QUANT4_FORMATS:-q4k nf4 nf4dq mxfp4 mxfp4hf q4kq8 q4kh}; do
     [ "$class-$fmt" = gemm-q4kq8 ] && continue
-    mode=
+    mode= xtype=f32
     [ "$fmt" = q4kq8 ] && mode=" activations q8_k"
+    [ "$fmt" = q4kh ] && xtype=f16
     for shape in ${QUANT4_SHAPES:-4096x4096 11008x4096 14336x4096 4096x14336}; do
       n=${shape%x*} k=${shape#*x}
       b=$(storage_bytes $fmt $n $k)
@@ -74,9 +75,9 @@ for class in ${QUANT4_KERNELS:-gemv gemm}; do
         echo "!w = !quant4.blocked<${n}x${k}, $(attr $fmt)>"
         for m in $ms; do
           cat <<MLIR
-func.func @m$m(%x: tensor<${m}x${k}xf32>, %raw: tensor<${b}xi8>) -> tensor<${m}x${n}xf32> {
+func.func @m$m(%x: tensor<${m}x${k}x${xtype}>, %raw: tensor<${b}xi8>) -> tensor<${m}x${n}xf32> {
   %w = quant4.from_bytes %raw : tensor<${b}xi8> -> !w
-  %y = quant4.matmul %x, %w${mode} : tensor<${m}x${k}xf32>, !w -> tensor<${m}x${n}xf32>
+  %y = quant4.matmul %x, %w${mode} : tensor<${m}x${k}x${xtype}>, !w -> tensor<${m}x${n}xf32>
   return %y : tensor<${m}x${n}xf32>
 }
 MLIR

@@ -27,6 +27,7 @@
 #include "Reference.h"
 #include "Timing.h"
 
+#include "Format/Float16.h"
 #include "Format/GgmlBlocks.h"
 #include "Runtime/CudaGraph.h"
 #include "Runtime/CudaModule.h"
@@ -196,13 +197,24 @@ int main(int argc, char **argv) {
         std::vector<float> x(m * k);
         for (float &v : x)
           v = normal(rng);
+        // f16 activations: the kernels get x's f16 bits, the reference the
+        // values they stand for.
+        std::vector<uint16_t> xh;
+        if (format.halfActivations) {
+          xh.resize(x.size());
+          format::floatToFp16(x.data(), int64_t(x.size()), xh.data());
+          format::fp16ToFloat(xh.data(), int64_t(x.size()), x.data());
+        }
         std::vector<int64_t> rows = checkedRows(m);
         std::vector<double> ref = bench::matmulReference(
             gatherRows(format.q8kActivations ? roundToQ8K(x, k) : x, k, rows),
             w, int64_t(rows.size()), n, k);
-        DeviceBuffer dx = orDie(DeviceBuffer::allocate(context, x.size() * 4));
+        size_t xBytes = xh.empty() ? x.size() * 4 : xh.size() * 2;
+        DeviceBuffer dx = orDie(DeviceBuffer::allocate(context, xBytes));
         DeviceBuffer dy = orDie(DeviceBuffer::allocate(context, m * n * 4));
-        orDie(dx.upload(x.data(), x.size() * 4));
+        orDie(dx.upload(xh.empty() ? static_cast<const void *>(x.data())
+                                   : static_cast<const void *>(xh.data()),
+                        xBytes));
         orDie(dy.fill32(kNaN, stream));
         orDie(bundle.run(function, {&dx, &weights[0], &dy}, stream));
         orDie(stream.synchronize());

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 COLUMNS = ["quant4_q4k", "quant4_nf4", "quant4_nf4dq", "quant4_mxfp4",
            "quant4_mxfp4hf",
-           "quant4_q4kq8", "cublas_bf16", "tinygemm_int4"]
+           "quant4_q4kq8", "quant4_q4kh", "cublas_bf16", "tinygemm_int4"]
 
 
 def main(paths):

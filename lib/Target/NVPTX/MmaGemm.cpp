@@ -53,6 +53,7 @@
 #include "Target/NVPTX/MatmulRewrite.h"
 #include "Target/NVPTX/MmaGemmKernel.h"
 #include "Target/NVPTX/Passes.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
@@ -116,11 +117,15 @@ buildRunLaunch(OpBuilder &b, Location loc, int64_t rows, int64_t depth,
 }
 
 /// xh = f16(x) (round to nearest even) into a fresh [M, K] buffer: the mma
-/// kernel re-reads x once per column tile, at half the bytes of f32.
+/// kernel re-reads x once per column tile, at half the bytes of f32. f16
+/// activations are used as they are: their buffer (read only), no launch.
 static Value buildHalfActivations(OpBuilder &b, Location loc, const MmaShape &s,
                                   Value x) {
-  Value xh = memref::AllocOp::create(
-      b, loc, MemRefType::get({s.rows, s.depth}, b.getF16Type()));
+  auto halfType = MemRefType::get({s.rows, s.depth}, b.getF16Type());
+  if (cast<RankedTensorType>(x.getType()).getElementType().isF16())
+    return bufferization::ToBufferOp::create(b, loc, halfType, x,
+                                             /*readOnly=*/true);
+  Value xh = memref::AllocOp::create(b, loc, halfType);
   buildRunLaunch(b, loc, s.rows, s.depth, [&](OpBuilder &b, Value m, Value k) {
     for (int64_t j = 0; j < kRun; ++j) {
       Value kj = arith::AddIOp::create(

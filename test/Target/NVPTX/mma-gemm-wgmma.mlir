@@ -137,6 +137,19 @@
 // DEF:           memref<4x320x64xf16, #gpu.address_space<workgroup>>
 // DEF-COUNT-4:     nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 16>
 
+// f16 activations need no conversion: the kernel copies its x tiles
+// straight from their buffer (no x launch, no [M, K] scratch), read only.
+// DEF-LABEL: func.func @q4k_f16(
+// DEF-SAME:      %[[X:.*]]: tensor<160x512xf16>
+// DEF:         %[[XB:.*]] = bufferization.to_buffer %[[X]] read_only : tensor<160x512xf16> to memref<160x512xf16>
+// DEF-NOT:     memref.alloc() : memref<160x512xf16>
+// DEF:         %[[WH:.*]] = memref.alloc() : memref<256x512xf16>
+// DEF:         gpu.launch
+// DEF:         gpu.launch
+// DEF:           nvgpu.device_async_copy %[[XB]][
+// DEF:           nvgpu.device_async_copy %[[WH]][
+// DEF:           nvvm.wgmma.mma_async
+
 // Without wgmma Q4_K decodes once only from M = 512: mma.sync.
 // OFF-LABEL: func.func @q4k(
 // OFF-NOT:     memref<256x512xf16>
@@ -146,6 +159,14 @@
 // OFF-NOT:     nvvm.wgmma
 // OFF:         nvgpu.mma.sync
 // OFF-NOT:     nvvm.wgmma
+// The mma.sync kernel that decodes in the kernel reads them in place too.
+// OFF-LABEL: func.func @q4k_f16(
+// OFF-SAME:      %[[X:.*]]: tensor<160x512xf16>
+// OFF:         %[[XB:.*]] = bufferization.to_buffer %[[X]] read_only
+// OFF-NOT:     memref.alloc() : memref<160x512xf16>
+// OFF:         gpu.launch
+// OFF:           memref.load %[[XB]][
+// OFF:           nvgpu.mma.sync
 
 // PTX-LABEL: func.func @q4k(
 // PTX:       gpu.binary @q4k_kernel_1 [#gpu.object<#nvvm.target<chip = "sm_90a"
@@ -174,4 +195,10 @@ func.func @mxfp4(%x: tensor<64x512xf32>, %raw: tensor<69632xi8>) -> tensor<64x25
   %w = quant4.from_bytes %raw : tensor<69632xi8> -> !m
   %y = quant4.matmul %x, %w : tensor<64x512xf32>, !m -> tensor<64x256xf32>
   return %y : tensor<64x256xf32>
+}
+
+func.func @q4k_f16(%x: tensor<160x512xf16>, %raw: tensor<73728xi8>) -> tensor<160x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
+  %y = quant4.matmul %x, %w : tensor<160x512xf16>, !q -> tensor<160x256xf32>
+  return %y : tensor<160x256xf32>
 }
