@@ -70,7 +70,7 @@ void MmaGemvKernelBuilder::build(gpu::LaunchOp launch) {
                        [&](ValueRange kbs, ValueRange iter) {
                          return accumulateBlocks(kbs, iter);
                        });
-  // A partial last unit (MXFP4 hf, K not a multiple of 256): the warp next
+  // A partial last unit (MXFP4, K not a multiple of 256): the warp next
   // in turn takes its s.tailBlocks blocks.
   if (s.tailBlocks > 0) {
     Value mine = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, warp,
