@@ -2,13 +2,13 @@
 # Compiles the benchmark's kernels HERE (needs q4-nvptx, i.e. MLIR) into
 # bench/gpu/kernels/<format>_<N>x<K>.{manifest,*.ptx}, each bundle holding
 # functions m1, m4, m16:  (x: MxK f32, storage bytes, y: MxN f32), and the
-# GEMM class (tensor cores) in <format>_<N>x<K>_gemm.*: m64, m2048. Format
+# GEMM class (tensor cores) in <format>_<N>x<K>_gemm.*: m64, m256, m2048. Format
 # q4kq8 is Q4_K with `activations q8_k` (x rounded to Q8_K, dp4a dots; the
 # GEMV class only).
 # run.sh carries these to the GPU machine, which has no MLIR.
 #   [QUANT4_KERNELS="gemv gemm"] bench/gpu/gen_kernels.sh [BUILD_DIR] \
 #     [extra q4-nvptx flags]
-# QUANT4_GEMM_MS overrides the GEMM class's M values ("64 2048"),
+# QUANT4_GEMM_MS overrides the GEMM class's M values ("64 256 2048"),
 # QUANT4_SHAPES the N x K shapes (q4-gpu-bench --shapes runs others).
 # The GEMM class is compiled for sm_90a (wgmma; QUANT4_GEMM_CHIP overrides,
 # as does a --chip flag), the GEMV class for sm_90.
@@ -55,7 +55,7 @@ for class in ${QUANT4_KERNELS:-gemv gemm}; do
   case $class in
   gemv) suffix= ms="1 4 16" ;;
   gemm)
-    suffix=_gemm ms=${QUANT4_GEMM_MS:-64 2048}
+    suffix=_gemm ms=${QUANT4_GEMM_MS:-64 256 2048}
     [ -z "$chip_given" ] && chip=(--chip="${QUANT4_GEMM_CHIP:-sm_90a}")
     ;;
   *) echo "unknown kernel class $class" >&2 && exit 1 ;;

@@ -54,7 +54,7 @@ namespace {
 
 const std::pair<int64_t, int64_t> kShapes[] = {
     {4096, 4096}, {11008, 4096}, {14336, 4096}, {4096, 14336}};
-const int64_t kMs[] = {1, 4, 16, 64, 2048};
+const int64_t kMs[] = {1, 4, 16, 64, 256, 2048};
 
 /// The positive integers of a list like "64,2048", separated by any one
 /// of `separators`; `what` names the option in the error.

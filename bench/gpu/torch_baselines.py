@@ -17,7 +17,7 @@ import torch
 SHAPES = [(4096, 4096), (11008, 4096), (14336, 4096), (4096, 14336)]
 # QUANT4_BENCH_MS (e.g. "64,2048") restricts the M values, as for run.sh.
 MS = [int(m) for m in
-      os.environ.get("QUANT4_BENCH_MS", "1,4,16,64,2048").split(",")]
+      os.environ.get("QUANT4_BENCH_MS", "1,4,16,64,256,2048").split(",")]
 L2_BYTES = 50 * 2**20
 WARMUP, ITERS = 10, 100
 # GPU clock cycles the stream spins before each timed call: ~100 us at the

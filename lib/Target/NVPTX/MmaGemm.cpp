@@ -151,13 +151,20 @@ static Value buildHalfActivations(OpBuilder &b, Location loc, const MmaShape &s,
 /// over mma.sync decoding in the kernel) and NF4, whose decode in the
 /// kernel is cheaper, from 160 (1.2 - 1.3x there; at 128 it lost 1.06 -
 /// 1.2x).
+///
+/// When the wgmma kernel decodes Q4_K itself (wgmma-decode-max-rows), it
+/// takes every M from 1: at M = 17 - 256 it is 1.1 - 2.5x faster than
+/// decoding with mma.sync or decoding once first ("GEMM: wgmma decoding
+/// Q4_K").
 static int64_t getDefaultDecodeOnceMinRows(BlockFormatAttrInterface format,
-                                           bool wgmma) {
+                                           bool wgmma, bool wgmmaDecode) {
   if (isa<MXFP4Attr>(format))
     return 64;
   if (!wgmma)
     return 512;
-  return isa<Q4KAttr>(format) ? 128 : 160;
+  if (!isa<Q4KAttr>(format))
+    return 160;
+  return wgmmaDecode ? 1 : 128;
 }
 
 /// wh = f16(decode(w)) into a fresh [N, K] buffer: at large M every
@@ -225,10 +232,11 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
     static_cast<MatmulSizes &>(s) = *sizes;
     // 128 x 128 tiles when M is large; at M <= 64 one row tile of 64 and
     // 64-wide column tiles, so N / 64 launch blocks share the GPU.
+    BlockFormatAttrInterface format = op.getWeights().getType().getFormat();
     int64_t decodeOnceFrom = decodeOnceMinRows;
     if (decodeOnceFrom < 0)
-      decodeOnceFrom = getDefaultDecodeOnceMinRows(
-          op.getWeights().getType().getFormat(), wgmma);
+      decodeOnceFrom =
+          getDefaultDecodeOnceMinRows(format, wgmma, wgmmaDecodeMaxRows > 0);
     s.halfWeights = decodeOnceFrom > 0 && s.rows >= decodeOnceFrom;
     s.tileM = s.rows > 64 ? 128 : 64;
     s.tileN = s.rows > 64 ? 128 : 64;
@@ -253,6 +261,7 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
     // wgmma on decoded-once weights (decoding in a wgmma kernel was
     // measured slower than both mma.sync forms: docs/PERF.md).
     s.wgmma = wgmma && s.halfWeights && s.depth % 64 == 0;
+    s.wgmmaDecode = false;
     if (s.wgmma) {
       // Warpgroups of 4 warps along M, each warp 16 rows x BN columns of
       // each of its warpgroup's m64 tiles; at M <= 64 one warpgroup.
@@ -264,7 +273,15 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
       s.warpsM = 4 * warpgroups;
       s.warpsN = 1;
       s.tileM = kWarpgroupRows * s.warpgroupTiles * warpgroups;
+      // Decoding Q4_K in the kernel (up to wgmma-decode-max-rows, when
+      // each thread can take whole weight rows). At 32 < M <= 64, 128
+      // columns: two launch blocks an SM share the decode's latency
+      // (measured 1.1 - 1.4x faster at M = 64, slower at M <= 32).
+      bool decode = isa<Q4KAttr>(format) && s.rows <= wgmmaDecodeMaxRows;
       s.tileN = wgmmaTileN;
+      if (s.tileN == 0)
+        s.tileN = decode && s.rows > 32 && s.rows <= kWarpgroupRows ? 128 : 256;
+      s.wgmmaDecode = decode && s.tileN % s.threads() == 0;
     }
     if (s.halfWeights && s.asyncSharedBytes() > kMaxSharedBytes) {
       op.emitError() << "quant4-gpu-mma-gemm: " << s.stages << " stages of a "
@@ -306,8 +323,17 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
     Value xh = buildHalfActivations(b, loc, s, op.getActivations());
     Value storage = op.getWeights().getDefiningOp<FromBytesOp>().getBytes();
     BlockFormatAttrInterface format = op.getWeights().getType().getFormat();
-    Value wh =
-        s.halfWeights ? buildHalfWeights(b, loc, s, format, storage) : Value();
+    Value wh = s.halfWeights && !s.wgmmaDecode
+                   ? buildHalfWeights(b, loc, s, format, storage)
+                   : Value();
+    // The kernel decoding raw blocks copies them with cp.async: it reads
+    // the storage as a buffer.
+    if (s.wgmmaDecode) {
+      auto bytes = cast<RankedTensorType>(storage.getType());
+      storage = bufferization::ToBufferOp::create(
+          b, loc, MemRefType::get(bytes.getShape(), bytes.getElementType()),
+          storage, /*readOnly=*/true);
+    }
     // With K splits the mma kernel writes [splits, M, N] partial sums (a
     // scratch buffer) and a second kernel adds them into y.
     Value partial = buffer;
@@ -363,9 +389,12 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
                   wgmmaStages, "be from 3 to 8") &&
         checkKnob(wgmmaWarpgroups == 1 || wgmmaWarpgroups == 2,
                   "wgmma-warpgroups", wgmmaWarpgroups, "be 1 or 2") &&
-        checkKnob(wgmmaTileN >= 32 && wgmmaTileN <= 256 && wgmmaTileN % 32 == 0,
+        checkKnob(wgmmaTileN == 0 || (wgmmaTileN >= 32 && wgmmaTileN <= 256 &&
+                                      wgmmaTileN % 32 == 0),
                   "wgmma-tile-n", wgmmaTileN,
-                  "be a multiple of 32 from 32 to 256") &&
+                  "be 0 or a multiple of 32 from 32 to 256") &&
+        checkKnob(wgmmaDecodeMaxRows >= 0, "wgmma-decode-max-rows",
+                  wgmmaDecodeMaxRows, "not be negative") &&
         checkKnob(wgmmaMTiles == 1 || wgmmaMTiles == 2, "wgmma-m-tiles",
                   wgmmaMTiles, "be 1 or 2");
     if (!valid)

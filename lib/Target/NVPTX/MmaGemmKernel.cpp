@@ -100,11 +100,27 @@ Value MmaKernelBuilder::viewStages() {
     stagesAddress = arith::IndexCastUIOp::create(
         b, loc, b.getI64Type(), arith::AddIOp::create(b, loc, address, shift));
   }
-  return memref::ViewOp::create(
-      b, loc,
-      MemRefType::get({s.stages, s.tileM + s.tileN, s.stepK}, b.getF16Type(),
-                      MemRefLayoutAttrInterface(), workgroup),
-      bytes, shift, ValueRange{});
+  auto view = [&](ArrayRef<int64_t> shape, Type type, int64_t offset) {
+    return memref::ViewOp::create(
+        b, loc,
+        MemRefType::get(shape, type, MemRefLayoutAttrInterface(), workgroup),
+        bytes, offset ? add(shift, idx(offset)) : shift, ValueRange{});
+  };
+  int64_t tileRows = s.wgmmaDecode ? s.tileM : s.tileM + s.tileN;
+  int64_t offset = s.stages * s.stageBytes();
+  if (s.wgmmaDecode) {
+    // 16-byte chunks as vector elements: memref loads and stores of them
+    // lower with the workgroup address space (vector.load would go through
+    // convert-vector-to-llvm, which does not map it).
+    decodedTiles = view({kDecodedTiles, s.tileN, s.stepK / 8},
+                        VectorType::get({8}, b.getF16Type()), offset);
+    int64_t rawOffset = offset + kDecodedTiles * s.decodedTileBytes();
+    rawTiles = view({s.rawStages(), s.tileN, kRawRowBytes}, b.getI8Type(),
+                    rawOffset);
+    rawWords = view({s.rawStages(), s.tileN, kRawRowBytes / 16},
+                    VectorType::get({4}, b.getI32Type()), rawOffset);
+  }
+  return view({s.stages, tileRows, s.stepK}, b.getF16Type(), 0);
 }
 
 ValueRange MmaKernelBuilder::buildAsyncLoop(Value tiles, Value tid,
@@ -142,7 +158,9 @@ ValueRange MmaKernelBuilder::buildAsyncLoop(Value tiles, Value tid,
 
 void MmaKernelBuilder::waitForStep(Value token, int64_t pending,
                                    bool asyncProxy) {
-  nvgpu::DeviceAsyncWaitOp::create(b, loc, token, b.getI32IntegerAttr(pending));
+  if (token)
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, token,
+                                     b.getI32IntegerAttr(pending));
   if (asyncProxy)
     NVVM::FenceProxyOp::create(
         b, loc, NVVM::ProxyKind::async_shared,
@@ -159,7 +177,7 @@ void MmaKernelBuilder::drainCopies() {
 }
 
 Value MmaKernelBuilder::copyStep(Value tiles, Value tid, Value stage,
-                                 Value step) {
+                                 Value step, Value rawStage) {
   constexpr int64_t kChunk = 8;
   int64_t chunksPerRow = s.stepK / kChunk;
   int64_t rowsPerPass = s.threads() / chunksPerRow;
@@ -171,7 +189,8 @@ Value MmaKernelBuilder::copyStep(Value tiles, Value tid, Value stage,
   // rowInPass and the tile row agree mod 8 (passes are 16 - 64 rows).
   Value column = swizzledColumn(chunk, rowInPass);
   SmallVector<Value> copies;
-  for (int64_t first = 0; first < s.tileM + s.tileN; first += rowsPerPass) {
+  int64_t tileRows = s.wgmmaDecode ? s.tileM : s.tileM + s.tileN;
+  for (int64_t first = 0; first < tileRows; first += rowsPerPass) {
     bool isA = first < s.tileM;
     Value tileRow = add(rowInPass, idx(first));
     Value srcRow =
@@ -183,6 +202,8 @@ Value MmaKernelBuilder::copyStep(Value tiles, Value tid, Value stage,
         isA ? x : wh, ValueRange{srcRow, k}, b.getIndexAttr(kChunk),
         /*srcElements=*/Value(), /*bypassL1=*/b.getUnitAttr()));
   }
+  if (s.wgmmaDecode)
+    copyRawWeights(tid, rawStage, step, copies);
   return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType(), copies);
 }
 

@@ -38,6 +38,15 @@ constexpr int64_t kMaxSharedBytes = 227 * 1024;
 constexpr int64_t kSwizzleAlign = 1024;
 /// Rows of x a warpgroup's wgmma.mma_async covers (m64nNk16).
 constexpr int64_t kWarpgroupRows = 64;
+/// wgmma kernel decoding Q4_K itself: decoded weight tiles in shared
+/// memory (step s + 1 is decoded while step s's wgmma runs and step s - 1's
+/// may still read its own).
+constexpr int64_t kDecodedTiles = 3;
+/// wgmma kernel decoding Q4_K itself: bytes a raw weight row takes in a
+/// stage, the block's 16 header bytes (d, dmin, scales) and the K step's 32
+/// qs bytes (one 32-byte chunk: 64 values). 48-byte rows keep the 16-byte
+/// reads of 8 consecutive rows in distinct banks.
+constexpr int64_t kRawRowBytes = 48;
 /// Launch blocks a matmul aims for (4 per SM of a 132-SM H100): fewer
 /// output tiles split their K steps over grid z (M = 64).
 constexpr int64_t kTargetBlocks = 4 * 132;
@@ -52,16 +61,32 @@ struct MmaShape : MatmulSizes {
   int64_t stages;         // cp.async stages (decode-once kernel)
   bool halfWeights;       // weights decoded to f16 once, first
   bool wgmma;             // wgmma kernel (sm_90a) on decoded-once weights
+  bool wgmmaDecode;       // wgmma kernel decoding raw Q4_K blocks itself
   int64_t warpgroupTiles; // wgmma: m64 tiles per warpgroup
 
   int64_t threads() const { return 32 * warpsM * warpsN; }
-  /// Bytes of one decode-once stage: (BM + BN) rows of stepK halves.
-  int64_t stageBytes() const { return (tileM + tileN) * stepK * 2; }
+  /// Bytes of one decode-once stage: (BM + BN) rows of stepK halves; with
+  /// wgmmaDecode the x rows only.
+  int64_t stageBytes() const {
+    return (tileM + (wgmmaDecode ? 0 : tileN)) * stepK * 2;
+  }
+  /// wgmmaDecode: bytes of one decoded weight tile (BN rows of stepK
+  /// halves) and of one stage of raw weight rows (kRawRowBytes each).
+  int64_t decodedTileBytes() const { return tileN * stepK * 2; }
+  int64_t rawStageBytes() const { return tileN * kRawRowBytes; }
+  /// wgmmaDecode: raw stages (the copies run stages - 2 steps ahead, and
+  /// the step decoded next stays until it is decoded).
+  int64_t rawStages() const { return stages - 1; }
   /// Bytes of the decode-once kernel's workgroup stages (dynamic shared
   /// memory), plus the slack that aligns the wgmma kernel's stages to the
-  /// 1024 bytes of a 128-byte swizzle pattern.
+  /// 1024 bytes of a 128-byte swizzle pattern; with wgmmaDecode also the
+  /// decoded tiles and the raw stages.
   int64_t asyncSharedBytes() const {
-    return stages * stageBytes() + (wgmma ? kSwizzleAlign : 0);
+    int64_t bytes = stages * stageBytes() + (wgmma ? kSwizzleAlign : 0);
+    if (wgmmaDecode)
+      bytes += kDecodedTiles * decodedTileBytes() +
+               rawStages() * rawStageBytes();
+    return bytes;
   }
 };
 
@@ -102,7 +127,11 @@ private:
   /// The decode-once kernel's stages: the launch's dynamic shared memory
   /// as a [stages, BM + BN, stepK] f16 buffer; for wgmma from the first
   /// kSwizzleAlign-aligned byte (`stagesAddress` is then its shared-window
-  /// address, an i64).
+  /// address, an i64). With wgmmaDecode the stages hold x rows only
+  /// ([stages, BM, stepK]) and are followed by `decodedTiles`
+  /// ([kDecodedTiles, BN, stepK / 8] 16-byte chunks of 8 halves) and the
+  /// raw stages, as `rawTiles` ([rawStages, BN, kRawRowBytes] i8) and
+  /// `rawWords` (the same as [rawStages, BN, 3] chunks of 4 i32 words).
   Value viewStages();
 
   /// The wgmma kernel (sm_90a): tile t of warpgroup g of the launch block
@@ -123,7 +152,30 @@ private:
   /// wgmma, which every warpgroup finished before the barrier ending step
   /// s - 1. The fence makes the copies (generic proxy) visible to the
   /// tensor cores' reads (async proxy).
+  ///
+  /// With wgmmaDecode (Q4_K) the weight tiles are decoded in the kernel:
+  /// each step's copies also bring the raw bytes of the weight rows a
+  /// thread decodes (copyRawWeights) into raw stage (j + P) mod (S - 1),
+  /// and after committing step s's wgmma each thread waits for its own
+  /// copies of step s + 1 and decodes them (decodeRawWeights) into decoded
+  /// tile (j + 1) mod 3 while the tensor cores multiply; that tile was last
+  /// read by step s - 2's wgmma, like the x stage the copies overwrite.
   SmallVector<Value> buildWgmmaLoop(Value tid, Value firstStep, Value lastStep);
+
+  /// wgmmaDecode: cp.async of the raw bytes K step `step` of the weight
+  /// tile needs into raw stage `stage`: thread t copies the rows t + T i
+  /// (T threads) it decodes, each as the Q4_K block's 16 header bytes and
+  /// the step's 32-byte qs chunk; rows past N copy row N - 1.
+  void copyRawWeights(Value tid, Value stage, Value step,
+                      SmallVectorImpl<Value> &copies);
+
+  /// wgmmaDecode: the thread's rows of raw stage `rawStage` (K step `step`)
+  /// decoded into decoded tile `tile`, in the 128-byte swizzle: chunk c of
+  /// 8 values is the low (c < 4) or high nibbles of qs bytes 8 (c mod 4) ..
+  /// + 7 of the step's chunk, y = f16(d1) q - f16(m1) in f16x2 arithmetic
+  /// (q from the bits 0x6400 | q, 1024 + q, minus 1024; one rounding in
+  /// the fused multiply-add).
+  void decodeRawWeights(Value tid, Value rawStage, Value tile, Value step);
 
   /// The wgmma accumulators of m64nN, one per m64 tile t of warpgroup g:
   /// register 4 j + 2 i + c of thread t' holds row 64 (g T + t) +
@@ -162,6 +214,7 @@ private:
   /// then the barrier that makes every thread's copies visible; with
   /// `asyncProxy` (wgmma reads shared memory through the async proxy) a
   /// fence.proxy.async first makes them visible to that proxy too.
+  /// A null `token` skips the wait (the caller waited already).
   void waitForStep(Value token, int64_t pending, bool asyncProxy);
 
   /// An empty commit group and a wait for every group: the trailing copies
@@ -172,8 +225,10 @@ private:
   /// [0, BM) x, [BM, BM + BN) weights), one commit group; returns its
   /// token. With C = stepK / 8 16-byte chunks per row and T threads,
   /// chunk q = tid + T i is row q / C, chunk q % C; rows past M (N) copy
-  /// row M - 1 (N - 1).
-  Value copyStep(Value tiles, Value tid, Value stage, Value step);
+  /// row M - 1 (N - 1). With wgmmaDecode the weight rows are raw bytes
+  /// instead, into raw stage `rawStage` (copyRawWeights).
+  Value copyStep(Value tiles, Value tid, Value stage, Value step,
+                 Value rawStage = Value());
 
   /// The column (in halves) of logical 16-byte chunk `chunk` of a row
   /// whose index is `row` mod 8, rows of C = stepK / 8 chunks (R = 8 / C
@@ -250,6 +305,7 @@ private:
   Value x, storage, wh, y;
   Value lane, rowBase, colBase, warpRow, warpCol;
   Value stagesAddress;
+  Value decodedTiles, rawTiles, rawWords;
 };
 
 } // namespace mlir::quant4::mmagemm

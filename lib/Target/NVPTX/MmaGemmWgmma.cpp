@@ -22,11 +22,35 @@ SmallVector<Value> MmaKernelBuilder::buildWgmmaLoop(Value tid, Value firstStep,
                                                     Value lastStep) {
   Value tiles = viewStages();
   int64_t ahead = s.stages - 2;
+  // Step j's copies go to x (and decode-once weight) stage j mod S and raw
+  // stage j mod (S - 1).
+  auto stagesOf = [&](Value j) -> std::pair<Value, Value> {
+    Value stage = b.createOrFold<arith::RemUIOp>(loc, j, idx(s.stages));
+    Value rawStage;
+    if (s.wgmmaDecode)
+      rawStage = b.createOrFold<arith::RemUIOp>(loc, j, idx(s.rawStages()));
+    return {stage, rawStage};
+  };
+  // wgmmaDecode: waits for the thread's own copies of step j and decodes
+  // them into decoded tile j mod kDecodedTiles; returns the null token
+  // that tells waitForStep not to wait again.
+  auto decode = [&](Value token, Value j, Value step) -> Value {
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, token,
+                                     b.getI32IntegerAttr(ahead - 1));
+    Value rawStage = b.createOrFold<arith::RemUIOp>(loc, j, idx(s.rawStages()));
+    Value tile = b.createOrFold<arith::RemUIOp>(loc, j, idx(kDecodedTiles));
+    decodeRawWeights(tid, rawStage, tile, step);
+    return Value();
+  };
   Value token;
-  for (int64_t i = 0; i < ahead; ++i)
-    token = copyStep(
-        tiles, tid, idx(i),
-        arith::MinUIOp::create(b, loc, add(firstStep, idx(i)), lastStep));
+  for (int64_t i = 0; i < ahead; ++i) {
+    auto [stage, rawStage] = stagesOf(idx(i));
+    Value step =
+        arith::MinUIOp::create(b, loc, add(firstStep, idx(i)), lastStep);
+    token = copyStep(tiles, tid, stage, step, rawStage);
+  }
+  if (s.wgmmaDecode)
+    token = decode(token, idx(0), firstStep);
   waitForStep(token, ahead - 1, /*asyncProxy=*/true);
 
   // Matrix descriptors (PTX ISA "Matrix Descriptor Format"): start
@@ -53,7 +77,15 @@ SmallVector<Value> MmaKernelBuilder::buildWgmmaLoop(Value tid, Value firstStep,
   for (int64_t t = 0; t < s.warpgroupTiles; ++t)
     aOffsets.push_back(
         mul(mul(add(firstTile, idx(t)), idx(kWarpgroupRows)), rowBytes));
-  Value bOffset = idx(s.tileM * s.stepK * 2);
+  // The weight tile of step j: inside stage j mod S after its x rows, or
+  // decoded tile j mod kDecodedTiles after the stages.
+  auto weightTileOffset = [&](Value j, Value stageOffset) -> Value {
+    if (!s.wgmmaDecode)
+      return add(stageOffset, idx(s.tileM * s.stepK * 2));
+    return add(idx(s.stages * s.stageBytes()),
+               mul(arith::RemUIOp::create(b, loc, j, idx(kDecodedTiles)),
+                   idx(s.decodedTileBytes())));
+  };
 
   MLIRContext *ctx = b.getContext();
   auto accType = LLVM::LLVMStructType::getLiteral(
@@ -75,18 +107,20 @@ SmallVector<Value> MmaKernelBuilder::buildWgmmaLoop(Value tid, Value firstStep,
         SmallVector<Value> acc(iter);
         NVVM::WgmmaFenceAlignedOp::create(b, loc);
         auto descriptor = [&](Value tileOffset, int64_t kk) -> Value {
-          Value bytes = add(add(stageOffset, tileOffset), idx(kk * 2));
+          Value bytes = add(tileOffset, idx(kk * 2));
           return arith::AddIOp::create(
               b, loc, descBase,
               arith::IndexCastUIOp::create(
                   b, loc, b.getI64Type(),
                   arith::ShRUIOp::create(b, loc, bytes, idx(4))));
         };
+        Value bOffset = weightTileOffset(j, stageOffset);
         for (int64_t kk = 0; kk < s.stepK; kk += 16) {
           Value descB = descriptor(bOffset, kk);
           for (int64_t t = 0; t < s.warpgroupTiles; ++t)
             acc[t] = NVVM::WgmmaMmaAsyncOp::create(
-                b, loc, accType, acc[t], descriptor(aOffsets[t], kk), descB,
+                b, loc, accType, acc[t],
+                descriptor(add(stageOffset, aOffsets[t]), kk), descB,
                 shape, f16, f16, f32,
                 NVVM::WGMMAScaleOutAttr::get(ctx, NVVM::WGMMAScaleOut::one),
                 one, one, NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::row),
@@ -94,11 +128,20 @@ SmallVector<Value> MmaKernelBuilder::buildWgmmaLoop(Value tid, Value firstStep,
                 /*satfinite=*/NVVM::MMAIntOverflowAttr());
         }
         NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-        // While the tensor cores multiply: the copies P steps ahead.
-        Value token = copyStep(
-            tiles, tid,
-            arith::RemUIOp::create(b, loc, add(j, idx(ahead)), idx(s.stages)),
-            arith::MinUIOp::create(b, loc, add(step, idx(ahead)), lastStep));
+        // While the tensor cores multiply: the copies P steps ahead (and
+        // the decode of the next step).
+        // (One statement per value: the order of the ops stays fixed.)
+        auto [aheadStage, aheadRawStage] = stagesOf(add(j, idx(ahead)));
+        Value aheadStep =
+            arith::MinUIOp::create(b, loc, add(step, idx(ahead)), lastStep);
+        Value token =
+            copyStep(tiles, tid, aheadStage, aheadStep, aheadRawStage);
+        if (s.wgmmaDecode) {
+          Value nextJ = add(j, idx(1));
+          Value nextStep =
+              arith::MinUIOp::create(b, loc, add(step, idx(1)), lastStep);
+          token = decode(token, nextJ, nextStep);
+        }
         NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
         waitForStep(token, ahead - 1, /*asyncProxy=*/true);
         scf::YieldOp::create(b, loc, acc);

@@ -75,6 +75,8 @@ void mlir::quant4::buildNVPTXBufferizeStage(
       if (option > 0)
         *knob = option;
     mma.wgmma = options.mmaWgmma && hasWarpgroupMma(options.chip);
+    if (options.mmaWgmmaDecodeMaxRows >= 0)
+      mma.wgmmaDecodeMaxRows = options.mmaWgmmaDecodeMaxRows;
     pm.addNestedPass<func::FuncOp>(createQuant4GPUMmaGemm(mma));
   }
   if (options.mmaGemvMaxRows > 0) {

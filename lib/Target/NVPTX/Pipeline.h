@@ -158,6 +158,12 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::desc("wgmma kernel: columns of a launch block's tile (0 = "
                      "the pass's default)"),
       llvm::cl::init(0)};
+  Option<int64_t> mmaWgmmaDecodeMaxRows{
+      *this, "mma-wgmma-decode-max-rows",
+      llvm::cl::desc("wgmma kernel on Q4_K weights: up to this M, decode "
+                     "the blocks in the kernel instead of a first launch to "
+                     "f16 (-1 = the pass's default, 0 = never)"),
+      llvm::cl::init(-1)};
   Option<bool> emitBinary{
       *this, "emit-binary",
       llvm::cl::desc("End with gpu-module-to-binary (PTX text); off stops "

@@ -7,11 +7,13 @@
 // 1024 bytes so the tensor cores' 128-byte swizzle reads what the copies
 // wrote. With S stages the copies run S - 2 steps ahead and one wgmma
 // group stays in flight. `wgmma` also moves the default decode-once
-// threshold down to M = 128 for Q4_K and 160 for NF4 (MXFP4: 64).
+// threshold down to M = 128 for Q4_K and 160 for NF4 (MXFP4: 64). This
+// file turns off the kernel's own Q4_K decode (wgmma-decode-max-rows=0;
+// mma-gemm-wgmma-decode.mlir tests it).
 //
 // RUN: q4-opt %s --quant4-gpu-mma-gemm="wgmma=1 decode-once-min-rows=80 max-splits=1 wgmma-tile-n=128" \
 // RUN:   | FileCheck %s
-// RUN: q4-opt %s --quant4-gpu-mma-gemm="wgmma=1" \
+// RUN: q4-opt %s --quant4-gpu-mma-gemm="wgmma=1 wgmma-decode-max-rows=0" \
 // RUN:   | FileCheck %s --check-prefix=DEF
 // RUN: q4-opt %s --quant4-gpu-mma-gemm \
 // RUN:   | FileCheck %s --check-prefix=OFF
@@ -106,7 +108,8 @@
 // CHECK-NOT:       vector.store
 // CHECK:           gpu.terminator
 
-// The defaults: Q4_K at M = 160 >= 128 decodes once; BN = 256, so one
+// The defaults (but wgmma-decode-max-rows): Q4_K at M = 160 >= 128 decodes
+// once; BN = 256, so one
 // column tile of 128 x 256 and 4 stages of 384 rows; 8 K splits (2 tiles
 // are far fewer than the 264 launch blocks of 8 warps aimed at), each
 // storing its partial sums at [z, row, col], then the sum launch.
@@ -168,8 +171,10 @@
 // OFF:           memref.load %[[XB]][
 // OFF:           nvgpu.mma.sync
 
+// The pipeline's defaults: the wgmma kernel decodes Q4_K itself (the x
+// launch, then it, then the split sum).
 // PTX-LABEL: func.func @q4k(
-// PTX:       gpu.binary @q4k_kernel_1 [#gpu.object<#nvvm.target<chip = "sm_90a"
+// PTX:       gpu.binary @q4k_kernel_0 [#gpu.object<#nvvm.target<chip = "sm_90a"
 // PTX-SAME:    wgmma.fence.sync.aligned
 // PTX-SAME:    wgmma.mma_async.sync.aligned.m64n256k16.f32.f16.f16
 // PTX-SAME:    wgmma.commit_group.sync.aligned
