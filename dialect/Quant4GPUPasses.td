@@ -255,7 +255,8 @@ def Quant4GPUMmaGemm : Pass<"quant4-gpu-mma-gemm", "::mlir::func::FuncOp"> {
     kernel is a warpgroup kernel instead: cp.async stages of K = 64 in the
     128-byte swizzle, read through matrix descriptors by
     `nvvm.wgmma.mma_async` m64nNk16 (docs/NVPTX.md). Up to M =
-    `wgmma-decode-max-rows` that kernel decodes Q4_K blocks itself (no f16
+    `wgmma-decode-max-rows` a wgmma kernel decodes Q4_K blocks itself,
+    into the A registers of wgmma with the weights as A and x as B (no f16
     weight buffer, and from M = min-rows on).
     Other matmuls are left alone.
   }];
@@ -291,20 +292,23 @@ def Quant4GPUMmaGemm : Pass<"quant4-gpu-mma-gemm", "::mlir::func::FuncOp"> {
     Option<"wgmmaWarpgroups", "wgmma-warpgroups", "int64_t",
            /*default=*/"2",
            "wgmma kernel at M > 64: warpgroups along M (1 or 2; one at "
-           "M <= 64)">,
+           "M <= 64); the kernel decoding Q4_K at M > 128: warpgroups of "
+           "64 weight rows (one at M <= 128)">,
     Option<"wgmmaTileN", "wgmma-tile-n", "int64_t", /*default=*/"0",
            "wgmma kernel: columns of a launch block's tile, the N of its "
-           "m64nNk16 (a multiple of 32, at most 256; 0 = 256, or 128 when "
-           "the kernel decodes Q4_K and 32 < M <= 64)">,
+           "m64nNk16 (a multiple of 32, at most 256; 0 = 256). When the "
+           "kernel decodes Q4_K the N of its wgmma is the tile's x rows "
+           "(0 = M rounded up to 32, at most 256)">,
     Option<"wgmmaMTiles", "wgmma-m-tiles", "int64_t", /*default=*/"1",
            "wgmma kernel: m64 tiles per warpgroup (1 or 2)">,
     Option<"wgmmaDecodeMaxRows", "wgmma-decode-max-rows", "int64_t",
-           /*default=*/"256",
+           /*default=*/"1024",
            "wgmma kernel on Q4_K weights, up to this M: decode the raw "
-           "blocks in the kernel (cp.async stages of raw rows, decoded to "
-           "f16 tiles while the previous step multiplies) instead of a "
-           "first launch decoding them to an f16 [N, K] buffer; also makes "
-           "Q4_K's default decode-once-min-rows min-rows (0 = never)">,
+           "blocks in the kernel (cp.async stages of raw rows, decoded "
+           "into the registers of wgmma's A operand, the weights, while the "
+           "previous step multiplies) instead of a first launch decoding "
+           "them to an f16 [N, K] buffer; also makes Q4_K's default "
+           "decode-once-min-rows min-rows (0 = never)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -153,9 +153,9 @@ static Value buildHalfActivations(OpBuilder &b, Location loc, const MmaShape &s,
 /// 1.2x).
 ///
 /// When the wgmma kernel decodes Q4_K itself (wgmma-decode-max-rows), it
-/// takes every M from 1: at M = 17 - 256 it is 1.1 - 2.5x faster than
-/// decoding with mma.sync or decoding once first ("GEMM: wgmma decoding
-/// Q4_K").
+/// takes every M from 1: at M = 17 - 512 it is 1.1 - 2.7x faster than
+/// decoding with mma.sync or decoding once first, as fast at 1024
+/// (docs/PERF.md, "GEMM: wgmma decoding Q4_K into registers").
 static int64_t getDefaultDecodeOnceMinRows(BlockFormatAttrInterface format,
                                            bool wgmma, bool wgmmaDecode) {
   if (isa<MXFP4Attr>(format))
@@ -261,8 +261,27 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
     // wgmma on decoded-once weights (decoding in a wgmma kernel was
     // measured slower than both mma.sync forms: docs/PERF.md).
     s.wgmma = wgmma && s.halfWeights && s.depth % 64 == 0;
-    s.wgmmaDecode = false;
-    if (s.wgmma) {
+    s.wgmmaDecode = s.wgmma && isa<Q4KAttr>(format) &&
+                    s.rows <= wgmmaDecodeMaxRows && wgmmaMTiles == 1;
+    if (s.wgmmaDecode) {
+      // Decoding Q4_K into wgmma's A registers: the warpgroups' m64 tiles
+      // are weight rows (BN = 64 x warpgroups), the wgmma's N the tile's x
+      // rows (BM: M rounded up to a pass of the copies, at most 256, or
+      // wgmma-tile-n). Up to M = 128 one warpgroup: twice the launch
+      // blocks share the decode (measured 1.0 - 1.35x faster than two).
+      int64_t warpgroups =
+          s.rows <= 2 * kWarpgroupRows ? 1 : int64_t(wgmmaWarpgroups);
+      s.stepK = 64;
+      s.stages = wgmmaStages;
+      s.warpgroupTiles = 1;
+      s.warpsM = 4 * warpgroups;
+      s.warpsN = 1;
+      s.tileN = kWarpgroupRows * warpgroups;
+      s.tileM =
+          wgmmaTileN
+              ? int64_t(wgmmaTileN)
+              : std::min<int64_t>(256, llvm::alignTo(s.rows, s.threads() / 8));
+    } else if (s.wgmma) {
       // Warpgroups of 4 warps along M, each warp 16 rows x BN columns of
       // each of its warpgroup's m64 tiles; at M <= 64 one warpgroup.
       s.stepK = 64;
@@ -273,15 +292,7 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
       s.warpsM = 4 * warpgroups;
       s.warpsN = 1;
       s.tileM = kWarpgroupRows * s.warpgroupTiles * warpgroups;
-      // Decoding Q4_K in the kernel (up to wgmma-decode-max-rows, when
-      // each thread can take whole weight rows). At 32 < M <= 64, 128
-      // columns: two launch blocks an SM share the decode's latency
-      // (measured 1.1 - 1.4x faster at M = 64, slower at M <= 32).
-      bool decode = isa<Q4KAttr>(format) && s.rows <= wgmmaDecodeMaxRows;
-      s.tileN = wgmmaTileN;
-      if (s.tileN == 0)
-        s.tileN = decode && s.rows > 32 && s.rows <= kWarpgroupRows ? 128 : 256;
-      s.wgmmaDecode = decode && s.tileN % s.threads() == 0;
+      s.tileN = wgmmaTileN ? int64_t(wgmmaTileN) : 256;
     }
     if (s.halfWeights && s.asyncSharedBytes() > kMaxSharedBytes) {
       op.emitError() << "quant4-gpu-mma-gemm: " << s.stages << " stages of a "
@@ -307,7 +318,9 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
         1,
         int64_t(llvm::bit_floor(uint64_t(std::min(
             int64_t(maxSplits), std::max<int64_t>(1, targetBlocks / tiles))))));
-    while (numSteps % s.splits != 0)
+    // The kernel decoding Q4_K runs its steps in pairs (unrolled by 2).
+    int64_t stepMultiple = s.wgmmaDecode ? 2 : 1;
+    while (numSteps % (s.splits * stepMultiple) != 0)
       s.splits /= 2;
     return s;
   }

@@ -33,7 +33,11 @@ void MmaKernelBuilder::build(gpu::LaunchOp launch) {
   Value firstStep = split ? mul(split, idx(splitSteps)) : idx(0);
   Value lastStep = add(firstStep, idx(splitSteps - 1));
   if (s.wgmma) {
-    storeWarpgroupOutput(tid, buildWgmmaLoop(tid, firstStep, lastStep), split);
+    storeWarpgroupOutput(tid,
+                         s.wgmmaDecode
+                             ? buildWgmmaDecodeLoop(tid, firstStep, lastStep)
+                             : buildWgmmaLoop(tid, firstStep, lastStep),
+                         split);
     gpu::TerminatorOp::create(b, loc);
     return;
   }
@@ -109,16 +113,16 @@ Value MmaKernelBuilder::viewStages() {
   int64_t tileRows = s.wgmmaDecode ? s.tileM : s.tileM + s.tileN;
   int64_t offset = s.stages * s.stageBytes();
   if (s.wgmmaDecode) {
-    // 16-byte chunks as vector elements: memref loads and stores of them
-    // lower with the workgroup address space (vector.load would go through
+    // The raw rows as i8 for the copies and as i32 words (one 16-byte
+    // chunk a header) for the decode: memref loads of them lower with the
+    // workgroup address space (vector.load would go through
     // convert-vector-to-llvm, which does not map it).
-    decodedTiles = view({kDecodedTiles, s.tileN, s.stepK / 8},
-                        VectorType::get({8}, b.getF16Type()), offset);
-    int64_t rawOffset = offset + kDecodedTiles * s.decodedTileBytes();
-    rawTiles = view({s.rawStages(), s.tileN, kRawRowBytes}, b.getI8Type(),
-                    rawOffset);
-    rawWords = view({s.rawStages(), s.tileN, kRawRowBytes / 16},
-                    VectorType::get({4}, b.getI32Type()), rawOffset);
+    rawTiles =
+        view({s.rawStages(), s.tileN, kRawRowBytes}, b.getI8Type(), offset);
+    rawHeaders = view({s.rawStages(), s.tileN, kRawRowBytes / 16},
+                      VectorType::get({4}, b.getI32Type()), offset);
+    rawWords = view({s.rawStages(), s.tileN, kRawRowBytes / 4}, b.getI32Type(),
+                    offset);
   }
   return view({s.stages, tileRows, s.stepK}, b.getF16Type(), 0);
 }

@@ -38,10 +38,6 @@ constexpr int64_t kMaxSharedBytes = 227 * 1024;
 constexpr int64_t kSwizzleAlign = 1024;
 /// Rows of x a warpgroup's wgmma.mma_async covers (m64nNk16).
 constexpr int64_t kWarpgroupRows = 64;
-/// wgmma kernel decoding Q4_K itself: decoded weight tiles in shared
-/// memory (step s + 1 is decoded while step s's wgmma runs and step s - 1's
-/// may still read its own).
-constexpr int64_t kDecodedTiles = 3;
 /// wgmma kernel decoding Q4_K itself: bytes a raw weight row takes in a
 /// stage, the block's 16 header bytes (d, dmin, scales) and the K step's 32
 /// qs bytes (one 32-byte chunk: 64 values). 48-byte rows keep the 16-byte
@@ -61,7 +57,7 @@ struct MmaShape : MatmulSizes {
   int64_t stages;         // cp.async stages (decode-once kernel)
   bool halfWeights;       // weights decoded to f16 once, first
   bool wgmma;             // wgmma kernel (sm_90a) on decoded-once weights
-  bool wgmmaDecode;       // wgmma kernel decoding raw Q4_K blocks itself
+  bool wgmmaDecode;       // wgmma kernel decoding Q4_K into A registers
   int64_t warpgroupTiles; // wgmma: m64 tiles per warpgroup
 
   int64_t threads() const { return 32 * warpsM * warpsN; }
@@ -70,22 +66,19 @@ struct MmaShape : MatmulSizes {
   int64_t stageBytes() const {
     return (tileM + (wgmmaDecode ? 0 : tileN)) * stepK * 2;
   }
-  /// wgmmaDecode: bytes of one decoded weight tile (BN rows of stepK
-  /// halves) and of one stage of raw weight rows (kRawRowBytes each).
-  int64_t decodedTileBytes() const { return tileN * stepK * 2; }
+  /// wgmmaDecode: bytes of one stage of raw weight rows (kRawRowBytes
+  /// each) and the number of such stages (the copies run stages - 2 steps
+  /// ahead, and the step decoded next stays until it is decoded).
   int64_t rawStageBytes() const { return tileN * kRawRowBytes; }
-  /// wgmmaDecode: raw stages (the copies run stages - 2 steps ahead, and
-  /// the step decoded next stays until it is decoded).
   int64_t rawStages() const { return stages - 1; }
   /// Bytes of the decode-once kernel's workgroup stages (dynamic shared
   /// memory), plus the slack that aligns the wgmma kernel's stages to the
   /// 1024 bytes of a 128-byte swizzle pattern; with wgmmaDecode also the
-  /// decoded tiles and the raw stages.
+  /// raw stages.
   int64_t asyncSharedBytes() const {
     int64_t bytes = stages * stageBytes() + (wgmma ? kSwizzleAlign : 0);
     if (wgmmaDecode)
-      bytes += kDecodedTiles * decodedTileBytes() +
-               rawStages() * rawStageBytes();
+      bytes += rawStages() * rawStageBytes();
     return bytes;
   }
 };
@@ -128,10 +121,10 @@ private:
   /// as a [stages, BM + BN, stepK] f16 buffer; for wgmma from the first
   /// kSwizzleAlign-aligned byte (`stagesAddress` is then its shared-window
   /// address, an i64). With wgmmaDecode the stages hold x rows only
-  /// ([stages, BM, stepK]) and are followed by `decodedTiles`
-  /// ([kDecodedTiles, BN, stepK / 8] 16-byte chunks of 8 halves) and the
-  /// raw stages, as `rawTiles` ([rawStages, BN, kRawRowBytes] i8) and
-  /// `rawWords` (the same as [rawStages, BN, 3] chunks of 4 i32 words).
+  /// ([stages, BM, stepK]) and are followed by the raw stages, viewed as
+  /// `rawTiles` ([rawStages, BN, kRawRowBytes] i8, for the copies),
+  /// `rawHeaders` ([rawStages, BN, 3] chunks of 4 i32 words) and `rawWords`
+  /// ([rawStages, BN, kRawRowBytes / 4] i32).
   Value viewStages();
 
   /// The wgmma kernel (sm_90a): tile t of warpgroup g of the launch block
@@ -152,41 +145,73 @@ private:
   /// wgmma, which every warpgroup finished before the barrier ending step
   /// s - 1. The fence makes the copies (generic proxy) visible to the
   /// tensor cores' reads (async proxy).
-  ///
-  /// With wgmmaDecode (Q4_K) the weight tiles are decoded in the kernel:
-  /// each step's copies also bring the raw bytes of the weight rows a
-  /// thread decodes (copyRawWeights) into raw stage (j + P) mod (S - 1),
-  /// and after committing step s's wgmma each thread waits for its own
-  /// copies of step s + 1 and decodes them (decodeRawWeights) into decoded
-  /// tile (j + 1) mod 3 while the tensor cores multiply; that tile was last
-  /// read by step s - 2's wgmma, like the x stage the copies overwrite.
   SmallVector<Value> buildWgmmaLoop(Value tid, Value firstStep, Value lastStep);
 
+  /// The descriptor of the stages' first byte (matrix descriptor format:
+  /// 128-byte swizzle, stride 1024 bytes); adding offset / 16 addresses a
+  /// tile inside the stages.
+  Value buildDescriptorBase();
+
+  /// The wgmma kernel decoding Q4_K (wgmmaDecode; MmaGemmWgmmaQ4K.cpp):
+  /// the launch block's BN weight rows are the A operand (warpgroup g's
+  /// m64 tile: rows [64 g, + 64)) and its BM x rows the B operand (wgmma
+  /// m64nBMk16), so the accumulators hold the transposed output tile. The
+  /// weights never reach shared memory as f16: each step's copies bring
+  /// the raw bytes of the weight rows (copyRawWeights) with the x rows,
+  /// and each thread decodes its A fragments straight into registers
+  /// (decodeFragments). With S stages (P = S - 2 steps ahead, S - 1 raw
+  /// stages):
+  ///   copy(first + i) -> x stage i, raw stage i, commit, for i < P
+  ///   wait until step first's copies landed; barrier
+  ///   for s = first ..= last (j = s - first):
+  ///     a = decode(raw stage j mod (S - 1))  // step s - 1's wgmma runs
+  ///     wgmma.fence; acc = wgmma(a, x stage j mod S) x 4; commit
+  ///     copy(min(s + P, last)) -> x stage (j + P) mod S,
+  ///                               raw stage (j + P) mod (S - 1), commit
+  ///     wgmma.wait_group 1                   // step s - 1's is done
+  ///     wait until step s + 1's copies landed; fence.proxy.async; barrier
+  /// The stages a step's copies overwrite were last read by step s - 2's
+  /// wgmma (x) and step s - 1's decode (raw), both finished before the
+  /// barrier ending step s - 1.
+  SmallVector<Value> buildWgmmaDecodeLoop(Value tid, Value firstStep,
+                                          Value lastStep);
+
   /// wgmmaDecode: cp.async of the raw bytes K step `step` of the weight
-  /// tile needs into raw stage `stage`: thread t copies the rows t + T i
-  /// (T threads) it decodes, each as the Q4_K block's 16 header bytes and
-  /// the step's 32-byte qs chunk; rows past N copy row N - 1.
+  /// tile needs into raw stage `stage`, 3 chunks of 16 bytes a row: the
+  /// Q4_K block's header (d, dmin, scales) and the step's 32 qs bytes.
+  /// Threads 2 r and 2 r + 1 copy row r (chunks 0, 1 and 2, 2: the last
+  /// one twice); rows past N copy row N - 1.
   void copyRawWeights(Value tid, Value stage, Value step,
                       SmallVectorImpl<Value> &copies);
 
-  /// wgmmaDecode: the thread's rows of raw stage `rawStage` (K step `step`)
-  /// decoded into decoded tile `tile`, in the 128-byte swizzle: chunk c of
-  /// 8 values is the low (c < 4) or high nibbles of qs bytes 8 (c mod 4) ..
-  /// + 7 of the step's chunk, y = f16(d1) q - f16(m1) in f16x2 arithmetic
-  /// (q from the bits 0x6400 | q, 1024 + q, minus 1024; one rounding in
-  /// the fused multiply-add).
-  void decodeRawWeights(Value tid, Value rawStage, Value tile, Value step);
+  /// wgmmaDecode: the thread's A fragments of K step `step` from raw stage
+  /// `rawStage`, 4 i32 registers (f16 pairs) for each k16 slice kk: lane l
+  /// of warp w of warpgroup g holds rows r = 64 g + 16 w + l / 4 and r + 8,
+  /// columns 2 (l mod 4) + {0, 1} and + 8 (the mma.m16n8k16 A layout).
+  /// Value k of the step is the low (k < 32) or high nibble of qs byte
+  /// k mod 32; each pair is y = f16(d1) q - f16(m1) in f16x2 arithmetic (q
+  /// from the bits 0x6400 | q, 1024 + q, minus 1024).
+  SmallVector<Value> decodeFragments(Value tid, Value rawStage, Value step);
+
+  /// acc + wgmma.mma_async m64nNk16 with A from registers `a` (4 i32) and B
+  /// through descriptor `descB` (inline PTX: the NVVM op only takes
+  /// descriptors).
+  Value multiplyRegisterA(Value acc, ArrayRef<Value> a, Value descB);
 
   /// The wgmma accumulators of m64nN, one per m64 tile t of warpgroup g:
   /// register 4 j + 2 i + c of thread t' holds row 64 (g T + t) +
   /// 16 ((t' / 32) mod 4) + (t' mod 32) / 4 + 8 i, column 8 j +
   /// 2 (t' mod 4) + c of the launch block's tile. Stored where inside
-  /// M x N, two columns at once when N is even.
+  /// M x N, two columns at once when N is even. With wgmmaDecode (one m64
+  /// tile a warpgroup) rows are weight rows and columns x rows: the
+  /// transposed tile.
   void storeWarpgroupOutput(Value tid, ValueRange accs, Value split);
 
   /// One m64nN accumulator whose register 4 j + 2 i + c is output
-  /// [row0 + 8 i, col0 + 8 j + c] (of partial sums `split` when set).
-  void storeAccumulator(Value acc, Value row0, Value col0, Value split);
+  /// [row0 + 8 i, col0 + 8 j + c] (of partial sums `split` when set), or
+  /// [col0 + 8 j + c, row0 + 8 i] when `transposed`.
+  void storeAccumulator(Value acc, Value row0, Value col0, Value split,
+                        bool transposed);
 
   /// [row, col] of y, or [split, row, col] of the partial sums.
   static SmallVector<Value> outputIndices(Value split, Value row, Value col) {
@@ -305,7 +330,7 @@ private:
   Value x, storage, wh, y;
   Value lane, rowBase, colBase, warpRow, warpCol;
   Value stagesAddress;
-  Value decodedTiles, rawTiles, rawWords;
+  Value rawTiles, rawHeaders, rawWords;
 };
 
 } // namespace mlir::quant4::mmagemm

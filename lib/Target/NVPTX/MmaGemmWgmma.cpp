@@ -22,53 +22,14 @@ SmallVector<Value> MmaKernelBuilder::buildWgmmaLoop(Value tid, Value firstStep,
                                                     Value lastStep) {
   Value tiles = viewStages();
   int64_t ahead = s.stages - 2;
-  // Step j's copies go to x (and decode-once weight) stage j mod S and raw
-  // stage j mod (S - 1).
-  auto stagesOf = [&](Value j) -> std::pair<Value, Value> {
-    Value stage = b.createOrFold<arith::RemUIOp>(loc, j, idx(s.stages));
-    Value rawStage;
-    if (s.wgmmaDecode)
-      rawStage = b.createOrFold<arith::RemUIOp>(loc, j, idx(s.rawStages()));
-    return {stage, rawStage};
-  };
-  // wgmmaDecode: waits for the thread's own copies of step j and decodes
-  // them into decoded tile j mod kDecodedTiles; returns the null token
-  // that tells waitForStep not to wait again.
-  auto decode = [&](Value token, Value j, Value step) -> Value {
-    nvgpu::DeviceAsyncWaitOp::create(b, loc, token,
-                                     b.getI32IntegerAttr(ahead - 1));
-    Value rawStage = b.createOrFold<arith::RemUIOp>(loc, j, idx(s.rawStages()));
-    Value tile = b.createOrFold<arith::RemUIOp>(loc, j, idx(kDecodedTiles));
-    decodeRawWeights(tid, rawStage, tile, step);
-    return Value();
-  };
   Value token;
-  for (int64_t i = 0; i < ahead; ++i) {
-    auto [stage, rawStage] = stagesOf(idx(i));
-    Value step =
-        arith::MinUIOp::create(b, loc, add(firstStep, idx(i)), lastStep);
-    token = copyStep(tiles, tid, stage, step, rawStage);
-  }
-  if (s.wgmmaDecode)
-    token = decode(token, idx(0), firstStep);
+  for (int64_t i = 0; i < ahead; ++i)
+    token = copyStep(
+        tiles, tid, idx(i),
+        arith::MinUIOp::create(b, loc, add(firstStep, idx(i)), lastStep));
   waitForStep(token, ahead - 1, /*asyncProxy=*/true);
 
-  // Matrix descriptors (PTX ISA "Matrix Descriptor Format"): start
-  // address / 16 in bits 0-13, leading byte offset / 16 in 16-29 (unused
-  // by swizzled K-major operands: 1), stride byte offset / 16 in 32-45
-  // (1024: from one 8-row group to the next), swizzle mode 1 (128 bytes)
-  // in 62-63. Offsets inside the stages add to the start address field
-  // (the stages end below 2^18 bytes, so it never carries).
-  auto i64 = [&](int64_t v) {
-    return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v).getResult();
-  };
-  Value start = arith::ShRUIOp::create(
-      b, loc, arith::AndIOp::create(b, loc, stagesAddress, i64(0x3FFFF)),
-      i64(4));
-  Value descBase = arith::OrIOp::create(b, loc, start,
-                                        i64((int64_t(1) << 16) |
-                                            ((kSwizzleAlign / 16) << 32) |
-                                            (int64_t(1) << 62)));
+  Value descBase = buildDescriptorBase();
   // Warpgroup g's m64 tile t: rows 64 (g T + t) of the A stage.
   Value rowBytes = idx(s.stepK * 2);
   Value firstTile =
@@ -77,15 +38,7 @@ SmallVector<Value> MmaKernelBuilder::buildWgmmaLoop(Value tid, Value firstStep,
   for (int64_t t = 0; t < s.warpgroupTiles; ++t)
     aOffsets.push_back(
         mul(mul(add(firstTile, idx(t)), idx(kWarpgroupRows)), rowBytes));
-  // The weight tile of step j: inside stage j mod S after its x rows, or
-  // decoded tile j mod kDecodedTiles after the stages.
-  auto weightTileOffset = [&](Value j, Value stageOffset) -> Value {
-    if (!s.wgmmaDecode)
-      return add(stageOffset, idx(s.tileM * s.stepK * 2));
-    return add(idx(s.stages * s.stageBytes()),
-               mul(arith::RemUIOp::create(b, loc, j, idx(kDecodedTiles)),
-                   idx(s.decodedTileBytes())));
-  };
+  Value bOffset = idx(s.tileM * s.stepK * 2);
 
   MLIRContext *ctx = b.getContext();
   auto accType = LLVM::LLVMStructType::getLiteral(
@@ -107,20 +60,18 @@ SmallVector<Value> MmaKernelBuilder::buildWgmmaLoop(Value tid, Value firstStep,
         SmallVector<Value> acc(iter);
         NVVM::WgmmaFenceAlignedOp::create(b, loc);
         auto descriptor = [&](Value tileOffset, int64_t kk) -> Value {
-          Value bytes = add(tileOffset, idx(kk * 2));
+          Value bytes = add(add(stageOffset, tileOffset), idx(kk * 2));
           return arith::AddIOp::create(
               b, loc, descBase,
               arith::IndexCastUIOp::create(
                   b, loc, b.getI64Type(),
                   arith::ShRUIOp::create(b, loc, bytes, idx(4))));
         };
-        Value bOffset = weightTileOffset(j, stageOffset);
         for (int64_t kk = 0; kk < s.stepK; kk += 16) {
           Value descB = descriptor(bOffset, kk);
           for (int64_t t = 0; t < s.warpgroupTiles; ++t)
             acc[t] = NVVM::WgmmaMmaAsyncOp::create(
-                b, loc, accType, acc[t],
-                descriptor(add(stageOffset, aOffsets[t]), kk), descB,
+                b, loc, accType, acc[t], descriptor(aOffsets[t], kk), descB,
                 shape, f16, f16, f32,
                 NVVM::WGMMAScaleOutAttr::get(ctx, NVVM::WGMMAScaleOut::one),
                 one, one, NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::row),
@@ -128,20 +79,11 @@ SmallVector<Value> MmaKernelBuilder::buildWgmmaLoop(Value tid, Value firstStep,
                 /*satfinite=*/NVVM::MMAIntOverflowAttr());
         }
         NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-        // While the tensor cores multiply: the copies P steps ahead (and
-        // the decode of the next step).
-        // (One statement per value: the order of the ops stays fixed.)
-        auto [aheadStage, aheadRawStage] = stagesOf(add(j, idx(ahead)));
-        Value aheadStep =
-            arith::MinUIOp::create(b, loc, add(step, idx(ahead)), lastStep);
-        Value token =
-            copyStep(tiles, tid, aheadStage, aheadStep, aheadRawStage);
-        if (s.wgmmaDecode) {
-          Value nextJ = add(j, idx(1));
-          Value nextStep =
-              arith::MinUIOp::create(b, loc, add(step, idx(1)), lastStep);
-          token = decode(token, nextJ, nextStep);
-        }
+        // While the tensor cores multiply: the copies P steps ahead.
+        Value token = copyStep(
+            tiles, tid,
+            arith::RemUIOp::create(b, loc, add(j, idx(ahead)), idx(s.stages)),
+            arith::MinUIOp::create(b, loc, add(step, idx(ahead)), lastStep));
         NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
         waitForStep(token, ahead - 1, /*asyncProxy=*/true);
         scf::YieldOp::create(b, loc, acc);
@@ -149,6 +91,25 @@ SmallVector<Value> MmaKernelBuilder::buildWgmmaLoop(Value tid, Value firstStep,
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
   drainCopies();
   return loop.getResults();
+}
+
+Value MmaKernelBuilder::buildDescriptorBase() {
+  // Matrix descriptors (PTX ISA "Matrix Descriptor Format"): start
+  // address / 16 in bits 0-13, leading byte offset / 16 in 16-29 (unused
+  // by swizzled K-major operands: 1), stride byte offset / 16 in 32-45
+  // (1024: from one 8-row group to the next), swizzle mode 1 (128 bytes)
+  // in 62-63. Offsets inside the stages add to the start address field
+  // (the stages end below 2^18 bytes, so it never carries).
+  auto i64 = [&](int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v).getResult();
+  };
+  Value start = arith::ShRUIOp::create(
+      b, loc, arith::AndIOp::create(b, loc, stagesAddress, i64(0x3FFFF)),
+      i64(4));
+  return arith::OrIOp::create(b, loc, start,
+                              i64((int64_t(1) << 16) |
+                                  ((kSwizzleAlign / 16) << 32) |
+                                  (int64_t(1) << 62)));
 }
 
 void MmaKernelBuilder::storeWarpgroupOutput(Value tid, ValueRange accs,
@@ -159,19 +120,27 @@ void MmaKernelBuilder::storeWarpgroupOutput(Value tid, ValueRange accs,
       mul(arith::DivUIOp::create(b, loc, tid, idx(128)), idx(s.warpgroupTiles));
   Value laneRow = add(mul(warpInGroup, idx(16)),
                       arith::DivUIOp::create(b, loc, lane, idx(4)));
+  // wgmmaDecode: accumulator rows are weight rows, columns x rows.
+  Value rowStart = s.wgmmaDecode ? colBase : rowBase;
+  Value colStart = s.wgmmaDecode ? rowBase : colBase;
   Value col0 =
-      add(colBase, mul(arith::RemUIOp::create(b, loc, lane, idx(4)), idx(2)));
+      add(colStart, mul(arith::RemUIOp::create(b, loc, lane, idx(4)), idx(2)));
   for (auto [t, acc] : llvm::enumerate(accs)) {
-    Value row0 = add(add(rowBase, laneRow),
+    Value row0 = add(add(rowStart, laneRow),
                      mul(add(firstTile, idx(t)), idx(kWarpgroupRows)));
-    storeAccumulator(acc, row0, col0, split);
+    storeAccumulator(acc, row0, col0, split, s.wgmmaDecode);
   }
 }
 
 void MmaKernelBuilder::storeAccumulator(Value acc, Value row0, Value col0,
-                                        Value split) {
-  bool pairs = s.cols % 2 == 0;
-  for (int64_t j = 0; j < s.tileN / 8; ++j)
+                                        Value split, bool transposed) {
+  // Pairs of columns at once when they are consecutive in y.
+  bool pairs = !transposed && s.cols % 2 == 0;
+  int64_t rowLimit = transposed ? s.cols : s.rows;
+  int64_t colLimit = transposed ? s.rows : s.cols;
+  // The wgmma's N: the launch block's columns, or its x rows.
+  int64_t accColumns = transposed ? s.tileM : s.tileN;
+  for (int64_t j = 0; j < accColumns / 8; ++j)
     for (int64_t i = 0; i < 2; ++i) {
       Value row = add(row0, idx(8 * i));
       Value col = add(col0, idx(8 * j));
@@ -180,12 +149,12 @@ void MmaKernelBuilder::storeAccumulator(Value acc, Value row0, Value col0,
         values.push_back(
             LLVM::ExtractValueOp::create(b, loc, acc, 4 * j + 2 * i + c));
       Value rowInside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                              row, idx(s.rows));
+                                              row, idx(rowLimit));
       if (pairs) {
         Value inside = arith::AndIOp::create(
             b, loc, rowInside,
             arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col,
-                                  idx(s.cols)));
+                                  idx(colLimit)));
         scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
           vector::StoreOp::create(
               b, loc,
@@ -201,10 +170,11 @@ void MmaKernelBuilder::storeAccumulator(Value acc, Value row0, Value col0,
         Value inside = arith::AndIOp::create(
             b, loc, rowInside,
             arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, at,
-                                  idx(s.cols)));
+                                  idx(colLimit)));
         scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
           memref::StoreOp::create(b, loc, values[c], y,
-                                  outputIndices(split, row, at));
+                                  transposed ? outputIndices(split, at, row)
+                                             : outputIndices(split, row, at));
           scf::YieldOp::create(b, loc);
         });
       }

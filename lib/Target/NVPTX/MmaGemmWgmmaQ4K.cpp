@@ -1,10 +1,11 @@
-//===- MmaGemmWgmmaQ4K.cpp - Q4_K decoded inside the wgmma kernel ---------===//
+//===- MmaGemmWgmmaQ4K.cpp - Q4_K decoded into wgmma A registers ----------===//
 //
-// The wgmma kernel's in-kernel decode of Q4_K (option wgmma-decode): the
-// raw bytes of each K step's weight rows come through cp.async stages like
-// x, and every thread decodes its own rows into an f16 tile in the 128-byte
-// swizzle while the tensor cores multiply the previous step
-// (docs/NVPTX.md, "wgmma decoding Q4_K").
+// The wgmma kernel that decodes Q4_K itself (quant4-gpu-mma-gemm option
+// wgmma-decode-max-rows): the weights are wgmma's A operand, decoded from
+// raw blocks in shared memory straight into each thread's A fragment
+// registers while the previous step's wgmma runs; x is the B operand,
+// through cp.async stages and a matrix descriptor (docs/NVPTX.md, "wgmma
+// decoding Q4_K").
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,7 +13,10 @@
 #include "Format/Q4K.h"
 #include "Target/NVPTX/GemvDecode.h"
 #include "Target/NVPTX/MmaGemmKernel.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
@@ -28,117 +32,235 @@ static_assert(Q4KBlock::kD == 0 && Q4KBlock::kDMin == 2 &&
 constexpr int64_t kStepQsBytes = 32;
 /// Bytes of one cp.async.
 constexpr int64_t kCopyBytes = 16;
+/// A fragment registers of one k16 slice.
+constexpr int64_t kFragmentRegisters = 4;
+
+SmallVector<Value> MmaKernelBuilder::buildWgmmaDecodeLoop(Value tid,
+                                                          Value firstStep,
+                                                          Value lastStep) {
+  assert(s.stepK == 2 * kStepQsBytes && s.warpgroupTiles == 1 &&
+         "K steps of 64, one m64 tile of weight rows a warpgroup");
+  Value tiles = viewStages();
+  int64_t ahead = s.stages - 2;
+  auto copy = [&](Value j, Value step) {
+    Value stage = b.createOrFold<arith::RemUIOp>(loc, j, idx(s.stages));
+    Value rawStage = b.createOrFold<arith::RemUIOp>(loc, j, idx(s.rawStages()));
+    return copyStep(tiles, tid, stage, step, rawStage);
+  };
+  Value token;
+  for (int64_t i = 0; i < ahead; ++i) {
+    Value step =
+        arith::MinUIOp::create(b, loc, add(firstStep, idx(i)), lastStep);
+    token = copy(idx(i), step);
+  }
+  waitForStep(token, ahead - 1, /*asyncProxy=*/true);
+
+  Value descBase = buildDescriptorBase();
+  MLIRContext *ctx = b.getContext();
+  auto accType = LLVM::LLVMStructType::getLiteral(
+      ctx, SmallVector<Type>(s.tileM / 2, b.getF32Type()));
+  Value zero = LLVM::ZeroOp::create(b, loc, accType);
+  // Step `step`: decode, multiply, copy ahead, wait (see the header).
+  auto runStep = [&](Value step, Value acc) {
+    Value j = b.createOrFold<arith::SubIOp>(loc, step, firstStep);
+    Value rawStage = arith::RemUIOp::create(b, loc, j, idx(s.rawStages()));
+    SmallVector<Value> a = decodeFragments(tid, rawStage, step);
+    Value stageOffset = mul(arith::RemUIOp::create(b, loc, j, idx(s.stages)),
+                            idx(s.stageBytes()));
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    for (int64_t kk = 0; kk < s.stepK / 16; ++kk) {
+      Value bytes = add(stageOffset, idx(kk * 32));
+      Value descB = arith::AddIOp::create(
+          b, loc, descBase,
+          arith::IndexCastUIOp::create(
+              b, loc, b.getI64Type(),
+              arith::ShRUIOp::create(b, loc, bytes, idx(4))));
+      acc = multiplyRegisterA(
+          acc,
+          ArrayRef<Value>(a).slice(kk * kFragmentRegisters, kFragmentRegisters),
+          descB);
+    }
+    NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+    // While the tensor cores multiply: the copies P steps ahead.
+    Value aheadJ = add(j, idx(ahead));
+    Value aheadStep =
+        arith::MinUIOp::create(b, loc, add(step, idx(ahead)), lastStep);
+    Value token = copy(aheadJ, aheadStep);
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
+    waitForStep(token, ahead - 1, /*asyncProxy=*/true);
+    return acc;
+  };
+  // Unrolled by 2: a wgmma reads its A registers until it completes (the
+  // wait_group of the next step), so consecutive steps must decode into
+  // different registers; in one loop body both steps' fragments are
+  // distinct values (PTX registers), and step s + 2 overwrites step s's
+  // only after waiting for it.
+  auto loop = scf::ForOp::create(
+      b, loc, firstStep, add(lastStep, idx(1)), idx(2), ValueRange{zero},
+      [&](OpBuilder &, Location, Value step, ValueRange iter) {
+        Value acc = runStep(step, iter.front());
+        acc = runStep(add(step, idx(1)), acc);
+        scf::YieldOp::create(b, loc, acc);
+      });
+  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+  drainCopies();
+  return loop.getResults();
+}
+
+Value MmaKernelBuilder::multiplyRegisterA(Value acc, ArrayRef<Value> a,
+                                          Value descB) {
+  // Operands: the accumulators (outputs 0 .. n - 1, tied to inputs n ..
+  // 2n - 1), then A's four registers and B's descriptor.
+  int64_t n = s.tileM / 2;
+  std::string text = "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
+                     "wgmma.mma_async.sync.aligned.m64n" +
+                     std::to_string(s.tileM) + "k16.f32.f16.f16 {";
+  std::string constraints;
+  SmallVector<Value> operands;
+  for (int64_t i = 0; i < n; ++i) {
+    text += (i ? ", $" : "$") + std::to_string(i);
+    constraints += "=f,";
+    operands.push_back(LLVM::ExtractValueOp::create(b, loc, acc, i));
+  }
+  for (int64_t i = 0; i < n; ++i)
+    constraints += std::to_string(i) + ",";
+  text += "}, {";
+  for (int64_t i = 0; i < kFragmentRegisters; ++i) {
+    text += (i ? ", $" : "$") + std::to_string(2 * n + i);
+    constraints += "r,";
+  }
+  // scale-d (p: accumulate), imm-scale-a, imm-scale-b, imm-trans-b.
+  text += "}, $" + std::to_string(2 * n + kFragmentRegisters) +
+          ", p, 1, 1, 0;\n}\n";
+  constraints += "l";
+  llvm::append_range(operands, a);
+  operands.push_back(descB);
+  return LLVM::InlineAsmOp::create(
+             b, loc, acc.getType(), operands, text, constraints,
+             /*has_side_effects=*/true, /*is_align_stack=*/false,
+             LLVM::TailCallKind::None,
+             LLVM::AsmDialectAttr::get(b.getContext(),
+                                       LLVM::AsmDialect::AD_ATT),
+             /*operand_attrs=*/ArrayAttr())
+      .getResult(0);
+}
 
 void MmaKernelBuilder::copyRawWeights(Value tid, Value stage, Value step,
                                       SmallVectorImpl<Value> &copies) {
-  assert(s.stepK == 2 * kStepQsBytes && s.tileN % s.threads() == 0 &&
-         "a thread copies whole rows of K steps of 64");
+  assert(s.threads() == 2 * s.tileN && "two threads copy each raw row");
   ::quant4::format::BlockLayout layout = format.getBlockLayout();
   assert(layout.planes.size() == 1 && "Q4_K blocks are one plane");
   int64_t blockBytes = *layout.storageBytes(1);
   int64_t stepsPerBlock = s.blockSize / s.stepK;
-  Value blockInRow = arith::DivUIOp::create(b, loc, step, idx(stepsPerBlock));
-  Value qsOffset =
-      add(idx(Q4KBlock::kQs),
-          mul(arith::RemUIOp::create(b, loc, step, idx(stepsPerBlock)),
-              idx(kStepQsBytes)));
-  for (int64_t first = 0; first < s.tileN; first += s.threads()) {
-    Value row = add(tid, idx(first));
-    Value col = clampTo(add(colBase, row), s.cols);
-    Value block = mul(add(mul(col, idx(s.blocksPerRow)), blockInRow),
-                      idx(blockBytes));
-    // Raw row: header bytes [0, 16), qs chunk [16, 48).
-    for (auto [dst, src] :
-         {std::pair<int64_t, Value>(0, block),
-          std::pair<int64_t, Value>(kCopyBytes, add(block, qsOffset)),
-          std::pair<int64_t, Value>(2 * kCopyBytes,
-                                    add(add(block, qsOffset), idx(kCopyBytes)))})
-      copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
-          b, loc, tokenType(), rawTiles, ValueRange{stage, row, idx(dst)},
-          storage, ValueRange{src}, b.getIndexAttr(kCopyBytes),
-          /*srcElements=*/Value(), /*bypassL1=*/b.getUnitAttr()));
+  Value row = arith::DivUIOp::create(b, loc, tid, idx(2));
+  Value half = arith::RemUIOp::create(b, loc, tid, idx(2));
+  Value col = clampTo(add(colBase, row), s.cols);
+  Value block =
+      mul(add(mul(col, idx(s.blocksPerRow)),
+              arith::DivUIOp::create(b, loc, step, idx(stepsPerBlock))),
+          idx(blockBytes));
+  // Chunk c > 0 of the raw row is qs bytes 32 (step mod 4) + 16 (c - 1),
+  // i.e. block bytes 32 (step mod 4) + 16 c.
+  Value qsBase =
+      add(block, mul(arith::RemUIOp::create(b, loc, step, idx(stepsPerBlock)),
+                     idx(kStepQsBytes)));
+  Value first = mul(half, idx(2));
+  Value second = arith::MinUIOp::create(b, loc, add(first, idx(1)), idx(2));
+  for (Value chunk : {first, second}) {
+    Value isHeader =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, chunk, idx(0));
+    Value src = arith::SelectOp::create(
+        b, loc, isHeader, block, add(qsBase, mul(chunk, idx(kCopyBytes))));
+    copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
+        b, loc, tokenType(), rawTiles,
+        ValueRange{stage, row, mul(chunk, idx(kCopyBytes))}, storage,
+        ValueRange{src}, b.getIndexAttr(kCopyBytes),
+        /*srcElements=*/Value(), /*bypassL1=*/b.getUnitAttr()));
   }
 }
 
-void MmaKernelBuilder::decodeRawWeights(Value tid, Value rawStage, Value tile,
-                                        Value step) {
+SmallVector<Value> MmaKernelBuilder::decodeFragments(Value tid, Value rawStage,
+                                                     Value step) {
   DecodeBuilder d(b, loc, Value());
   auto i32 = [&](int64_t v) { return d.i32(v); };
-  auto words = [&](Value row, int64_t chunk) {
-    Value packed = memref::LoadOp::create(b, loc, rawWords,
-                                          ValueRange{rawStage, row, idx(chunk)});
-    SmallVector<Value> result;
-    for (int64_t i = 0; i < kCopyBytes / 4; ++i)
-      result.push_back(vector::ExtractOp::create(b, loc, packed, i));
-    return result;
-  };
   auto andI = [&](Value v, int64_t mask) -> Value {
     return arith::AndIOp::create(b, loc, v, i32(mask));
   };
   auto orI = [&](Value l, Value r) -> Value {
     return arith::OrIOp::create(b, loc, l, r);
   };
-  auto halfType = VectorType::get({8}, b.getF16Type());
+  auto pairType = VectorType::get({2}, b.getF16Type());
   auto splat = [&](Value f32) -> Value {
     return vector::BroadcastOp::create(
-        b, loc, halfType, arith::TruncFOp::create(b, loc, b.getF16Type(), f32));
+        b, loc, pairType, arith::TruncFOp::create(b, loc, b.getF16Type(), f32));
   };
-  auto constant = [&](double v) -> Value {
-    return arith::ConstantOp::create(
-        b, loc, halfType,
-        DenseElementsAttr::get(halfType, b.getFloatAttr(b.getF16Type(), v)));
-  };
-  Value magic = constant(1024.0);
+  Value magic = arith::ConstantOp::create(
+      b, loc, pairType,
+      DenseElementsAttr::get(pairType, b.getFloatAttr(b.getF16Type(), 1024)));
   int64_t stepsPerBlock = s.blockSize / s.stepK;
-  // Sub-blocks 2 j and 2 j + 1 of the block, j = step mod 4.
+  // Sub-blocks 2 j (low nibbles) and 2 j + 1 (high), j = step mod 4.
   Value firstSubBlock =
       mul(arith::RemUIOp::create(b, loc, step, idx(stepsPerBlock)), idx(2));
-  for (int64_t first = 0; first < s.tileN; first += s.threads()) {
-    Value row = add(tid, idx(first));
-    SmallVector<Value> header = words(row, 0);
-    SmallVector<Value> qs = words(row, 1);
-    llvm::append_range(qs, words(row, 2));
-    // Chunk c of the row is at c xor (row mod 8) (swizzledColumn).
-    Value swizzle = arith::RemUIOp::create(b, loc, row, idx(8));
-    Value scale[2], negMin[2];
+  Value quad = arith::RemUIOp::create(b, loc, lane, idx(4));
+  Value warpRows =
+      add(mul(arith::DivUIOp::create(b, loc, tid, idx(128)), idx(64)),
+          mul(arith::RemUIOp::create(
+                  b, loc, arith::DivUIOp::create(b, loc, tid, idx(32)), idx(4)),
+              idx(16)));
+  Value row0 = add(warpRows, arith::DivUIOp::create(b, loc, lane, idx(4)));
+  // The lane's byte pairs 2 q + 8 t, + 1 (t < 4) are half q mod 2 of qs
+  // word q / 2 + 2 t (raw word 4 + q / 2 + 2 t).
+  Value firstWord = add(idx(4), arith::DivUIOp::create(b, loc, quad, idx(2)));
+  Value shift =
+      d.toI32(mul(arith::RemUIOp::create(b, loc, quad, idx(2)), idx(16)));
+  // pairs[r][h][t]: row r (0: row0, 1: row0 + 8), nibble h, word t.
+  Value pairs[2][2][4];
+  for (int64_t r = 0; r < 2; ++r) {
+    Value row = add(row0, idx(8 * r));
+    Value headerWords = memref::LoadOp::create(
+        b, loc, rawHeaders, ValueRange{rawStage, row, idx(0)});
+    SmallVector<Value> header;
+    for (int64_t i = 0; i < 4; ++i)
+      header.push_back(vector::ExtractOp::create(b, loc, headerWords, i));
+    // Bytes b0, b1 of each pair in bits 0 - 15.
+    Value bytePairs[4];
+    for (int64_t t = 0; t < 4; ++t) {
+      Value word = memref::LoadOp::create(
+          b, loc, rawWords,
+          ValueRange{rawStage, row, add(firstWord, idx(2 * t))});
+      bytePairs[t] = arith::ShRUIOp::create(b, loc, word, shift);
+    }
     for (int64_t h = 0; h < 2; ++h) {
       auto [d1, m1] =
           getQ4KSubBlockScales(d, header, add(firstSubBlock, idx(h)));
-      scale[h] = splat(d1);
-      negMin[h] = splat(arith::NegFOp::create(b, loc, m1));
-    }
-    for (int64_t c = 0; c < s.stepK / 8; ++c) {
-      int64_t h = c / 4;
-      // Values 8 c' .. 8 c' + 7 (c' = c mod 4) are nibble h of qs bytes
-      // 8 c' ..: two words, as f16 pairs 0x6400 | q (bytes 0, 1 and 2, 3
-      // of each word in the low and high halves).
-      SmallVector<Value> pairs;
-      for (int64_t w = 0; w < 2; ++w) {
-        Value word = qs[2 * (c % 4) + w];
-        if (h)
-          word = arith::ShRUIOp::create(b, loc, word, i32(4));
-        Value nibbles = andI(word, 0x0F0F0F0F);
-        pairs.push_back(orI(
-            orI(andI(nibbles, 0xFF),
-                andI(arith::ShLIOp::create(b, loc, nibbles, i32(8)), 0xFF0000)),
-            i32(0x64006400)));
-        pairs.push_back(
-            orI(orI(andI(arith::ShRUIOp::create(b, loc, nibbles, i32(16)),
-                         0xFF),
-                    andI(arith::ShRUIOp::create(b, loc, nibbles, i32(8)),
-                         0xFF0000)),
-                i32(0x64006400)));
+      Value scale = splat(d1);
+      Value negMin = splat(arith::NegFOp::create(b, loc, m1));
+      for (int64_t t = 0; t < 4; ++t) {
+        // Nibble h of b0 and b1 into the low four bits of a 16-bit half
+        // each, 0x6400 above.
+        Value bytes = bytePairs[t];
+        Value low = h ? andI(arith::ShRUIOp::create(b, loc, bytes, i32(4)), 0xF)
+                      : andI(bytes, 0xF);
+        Value high =
+            h ? andI(arith::ShLIOp::create(b, loc, bytes, i32(4)), 0xF0000)
+              : andI(arith::ShLIOp::create(b, loc, bytes, i32(8)), 0xF0000);
+        Value biased = LLVM::BitcastOp::create(
+            b, loc, pairType, orI(orI(low, high), i32(0x64006400)));
+        Value q = arith::SubFOp::create(b, loc, biased, magic);
+        Value y = vector::FMAOp::create(b, loc, q, scale, negMin);
+        pairs[r][h][t] = LLVM::BitcastOp::create(b, loc, b.getI32Type(), y);
       }
-      Value biased = vector::BitCastOp::create(
-          b, loc, halfType,
-          vector::FromElementsOp::create(
-              b, loc, VectorType::get({4}, b.getI32Type()), pairs));
-      Value q = arith::SubFOp::create(b, loc, biased, magic);
-      Value y = vector::FMAOp::create(b, loc, q, scale[h], negMin[h]);
-      memref::StoreOp::create(
-          b, loc, y, decodedTiles,
-          ValueRange{tile, row,
-                     arith::XOrIOp::create(b, loc, idx(c), swizzle)});
     }
   }
+  // Slice kk: nibble kk / 2, words t0 = 2 (kk mod 2) (columns 2 q, + 1)
+  // and t0 + 1 (columns 8 + 2 q, + 1); registers (row0, t0), (row0 + 8,
+  // t0), (row0, t0 + 1), (row0 + 8, t0 + 1).
+  SmallVector<Value> fragments;
+  for (int64_t kk = 0; kk < 4; ++kk) {
+    int64_t h = kk / 2, t0 = 2 * (kk % 2);
+    for (int64_t t = t0; t < t0 + 2; ++t)
+      for (int64_t r = 0; r < 2; ++r)
+        fragments.push_back(pairs[r][h][t]);
+  }
+  return fragments;
 }

@@ -19,13 +19,13 @@
 // RUN: not q4-opt %s --quant4-gpu-mma-gemm="async-warps-m=1 async-warps-n=1" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=BADWARPS
 // The wgmma kernel's knobs (wgmma-stages, wgmma-warpgroups, wgmma-tile-n,
-// wgmma-decode-max-rows). Decoding Q4_K in the kernel adds 3 decoded
-// tiles (3 x 32768 bytes) and stages - 1 raw stages (12288 bytes each) to
-// the x stages (16384 bytes each): 6 stages take 98304 + 98304 + 61440 +
-// 1024 bytes.
+// wgmma-decode-max-rows). The kernel decoding Q4_K (M = 80: one warpgroup
+// of 64 weight rows, wgmma-tile-n x rows) adds stages - 1 raw stages of
+// 64 x 48 bytes to its x stages: 8 stages of 256 x rows take 262144 +
+// 21504 bytes and the 1024 of alignment slack.
 // RUN: not q4-opt %s --quant4-gpu-mma-gemm="wgmma=1 decode-once-min-rows=64 wgmma-decode-max-rows=0 wgmma-stages=5" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=WGTOOBIG
-// RUN: not q4-opt %s --quant4-gpu-mma-gemm="wgmma=1 wgmma-stages=6" 2>&1 \
+// RUN: not q4-opt %s --quant4-gpu-mma-gemm="wgmma=1 wgmma-stages=8 wgmma-tile-n=256" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=DECTOOBIG
 // RUN: not q4-opt %s --quant4-gpu-mma-gemm=wgmma-decode-max-rows=-1 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=DECROWS
@@ -102,7 +102,7 @@
 // BADK: error: quant4-gpu-mma-gemm: async-step-k=48 must be 32 or 64
 // BADSTAGES: error: quant4-gpu-mma-gemm: async-stages=1 must be from 2 to 8
 // WGTOOBIG: error: quant4-gpu-mma-gemm: 5 stages of a 128 x 256 tile and K step 64 take 246784 bytes of shared memory, more than the 232448 an sm_90 launch block may have
-// DECTOOBIG: error: quant4-gpu-mma-gemm: 6 stages of a 128 x 256 tile and K step 64 take 259072 bytes of shared memory, more than the 232448 an sm_90 launch block may have
+// DECTOOBIG: error: quant4-gpu-mma-gemm: 8 stages of a 256 x 64 tile and K step 64 take 284672 bytes of shared memory, more than the 232448 an sm_90 launch block may have
 // DECROWS: error: quant4-gpu-mma-gemm: wgmma-decode-max-rows=-1 must not be negative
 // WGSTAGES: error: quant4-gpu-mma-gemm: wgmma-stages=2 must be from 3 to 8
 // WGGROUPS: error: quant4-gpu-mma-gemm: wgmma-warpgroups=3 must be 1 or 2

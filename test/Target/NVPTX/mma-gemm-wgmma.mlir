@@ -11,13 +11,13 @@
 // file turns off the kernel's own Q4_K decode (wgmma-decode-max-rows=0;
 // mma-gemm-wgmma-decode.mlir tests it).
 //
-// RUN: q4-opt %s --quant4-gpu-mma-gemm="wgmma=1 decode-once-min-rows=80 max-splits=1 wgmma-tile-n=128" \
+// RUN: q4-opt %s --quant4-gpu-mma-gemm="wgmma=1 wgmma-decode-max-rows=0 decode-once-min-rows=80 max-splits=1 wgmma-tile-n=128" \
 // RUN:   | FileCheck %s
 // RUN: q4-opt %s --quant4-gpu-mma-gemm="wgmma=1 wgmma-decode-max-rows=0" \
 // RUN:   | FileCheck %s --check-prefix=DEF
 // RUN: q4-opt %s --quant4-gpu-mma-gemm \
 // RUN:   | FileCheck %s --check-prefix=OFF
-// RUN: q4-opt %s --quant4-nvptx-pipeline="chip=sm_90a" \
+// RUN: q4-opt %s --quant4-nvptx-pipeline="chip=sm_90a mma-wgmma-decode-max-rows=0" \
 // RUN:   | FileCheck %s --check-prefix=PTX
 // RUN: q4-opt %s --quant4-nvptx-pipeline="chip=sm_90" \
 // RUN:   | FileCheck %s --check-prefix=PTX90
@@ -171,10 +171,8 @@
 // OFF:           memref.load %[[XB]][
 // OFF:           nvgpu.mma.sync
 
-// The pipeline's defaults: the wgmma kernel decodes Q4_K itself (the x
-// launch, then it, then the split sum).
 // PTX-LABEL: func.func @q4k(
-// PTX:       gpu.binary @q4k_kernel_0 [#gpu.object<#nvvm.target<chip = "sm_90a"
+// PTX:       gpu.binary @q4k_kernel_1 [#gpu.object<#nvvm.target<chip = "sm_90a"
 // PTX-SAME:    wgmma.fence.sync.aligned
 // PTX-SAME:    wgmma.mma_async.sync.aligned.m64n256k16.f32.f16.f16
 // PTX-SAME:    wgmma.commit_group.sync.aligned

@@ -92,21 +92,25 @@
 // row tiles of two warpgroups, 8 K splits, m64n256k16 from 4 stages
 // (196608 bytes and 1024 of slack to align them to the 128-byte swizzle's
 // period). wgmma PTX is sm_90a only. Q4_K (@gemm, M = 32) is decoded in
-// the wgmma kernel, which reads the raw storage argument (a1): one
-// warpgroup, 4 x stages of 64 x rows, 3 decoded tiles and 3 raw stages
-// (32768 + 98304 + 36864 bytes, and the 1024 of slack).
+// a wgmma kernel into its A registers, reading the raw storage argument
+// (a1): one warpgroup of 64 weight rows, wgmma m64n32k16 (N = the x
+// rows), two steps of 4 per loop body, 4 x stages of 32 x rows and 3 raw
+// stages (16384 + 9216 bytes, and the 1024 of slack).
 // RUN: q4-nvptx %s -o %t/g --chip=sm_90a --mma-decode-once-min-rows=17 --mma-gemv-min-rows=2
 // RUN: %ptxas -arch=sm_90a -v %t/g.gemm_mxfp4_kernel_8.ptx -o %t/g8.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefixes=NOSPILL
 // RUN: %ptxas -arch=sm_90a -v %t/g.gemm_kernel_2.ptx -o %t/g2.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefixes=NOSPILL
 // RUN: FileCheck %s --check-prefix=WGMMA --input-file=%t/g.gemm_mxfp4_kernel_8.ptx
-// RUN: FileCheck %s --check-prefix=WGMMA --input-file=%t/g.gemm_kernel_2.ptx
+// RUN: FileCheck %s --check-prefix=WGREG --input-file=%t/g.gemm_kernel_2.ptx
 // RUN: FileCheck %s --check-prefix=WGSHARED --input-file=%t/g.manifest
 // RUN: not %ptxas -arch=sm_90 %t/g.gemm_mxfp4_kernel_8.ptx -o %t/bad90.cubin
 // WGMMA: .target sm_90a
 // WGMMA-COUNT-4: wgmma.mma_async.sync.aligned.m64n256k16.f32.f16.f16
-// WGSHARED: launch g.gemm_kernel_2.ptx gemm_kernel 1 1 8 128 1 1 shared=168960 s0 a1 s1
+// WGREG: .target sm_90a
+// WGREG-COUNT-8: wgmma.mma_async.sync.aligned.m64n32k16.f32.f16.f16 {{{[^}]*}}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, p, 1, 1, 0;
+// WGREG-NOT: wgmma.mma_async
+// WGSHARED: launch g.gemm_kernel_2.ptx gemm_kernel 1 4 4 128 1 1 shared=26624 s0 a1 s1
 // WGSHARED: launch g.gemm_mxfp4_kernel_8.ptx gemm_mxfp4_kernel 2 1 8 256 1 1 shared=197632 s0 s1 s2
 // A lane per whole block (32-value units: every format here has them).
 // RUN: q4-nvptx %s -o %t/w --gemv-unit-lanes=1 --gemv-unit-values=32 --mma-gemv-min-rows=2
