@@ -318,8 +318,9 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
         1,
         int64_t(llvm::bit_floor(uint64_t(std::min(
             int64_t(maxSplits), std::max<int64_t>(1, targetBlocks / tiles))))));
-    // The kernel decoding Q4_K runs its steps in pairs (unrolled by 2).
-    int64_t stepMultiple = s.wgmmaDecode ? 2 : 1;
+    // The kernel decoding Q4_K runs the steps of a block together (unrolled
+    // by blockSize / stepK = 4).
+    int64_t stepMultiple = s.wgmmaDecode ? s.blockSize / s.stepK : 1;
     while (numSteps % (s.splits * stepMultiple) != 0)
       s.splits /= 2;
     return s;

@@ -159,8 +159,8 @@ private:
   /// weights never reach shared memory as f16: each step's copies bring
   /// the raw bytes of the weight rows (copyRawWeights) with the x rows,
   /// and each thread decodes its A fragments straight into registers
-  /// (decodeFragments). With S stages (P = S - 2 steps ahead, S - 1 raw
-  /// stages):
+  /// (decodeFragments). The loop runs the 4 steps of a block per
+  /// iteration. With S stages (P = S - 2 steps ahead, S - 1 raw stages):
   ///   copy(first + i) -> x stage i, raw stage i, commit, for i < P
   ///   wait until step first's copies landed; barrier
   ///   for s = first ..= last (j = s - first):
@@ -184,14 +184,16 @@ private:
   void copyRawWeights(Value tid, Value stage, Value step,
                       SmallVectorImpl<Value> &copies);
 
-  /// wgmmaDecode: the thread's A fragments of K step `step` from raw stage
-  /// `rawStage`, 4 i32 registers (f16 pairs) for each k16 slice kk: lane l
+  /// wgmmaDecode: the thread's A fragments from raw stage `rawStage`, K
+  /// step `stepInBlock` of its block (sub-blocks 2 stepInBlock and
+  /// + 1), 4 i32 registers (f16 pairs) for each k16 slice kk: lane l
   /// of warp w of warpgroup g holds rows r = 64 g + 16 w + l / 4 and r + 8,
   /// columns 2 (l mod 4) + {0, 1} and + 8 (the mma.m16n8k16 A layout).
   /// Value k of the step is the low (k < 32) or high nibble of qs byte
   /// k mod 32; each pair is y = f16(d1) q - f16(m1) in f16x2 arithmetic (q
   /// from the bits 0x6400 | q, 1024 + q, minus 1024).
-  SmallVector<Value> decodeFragments(Value tid, Value rawStage, Value step);
+  SmallVector<Value> decodeFragments(Value tid, Value rawStage,
+                                     int64_t stepInBlock);
 
   /// acc + wgmma.mma_async m64nNk16 with A from registers `a` (4 i32) and B
   /// through descriptor `descB` (inline PTX: the NVVM op only takes

@@ -61,10 +61,10 @@ SmallVector<Value> MmaKernelBuilder::buildWgmmaDecodeLoop(Value tid,
       ctx, SmallVector<Type>(s.tileM / 2, b.getF32Type()));
   Value zero = LLVM::ZeroOp::create(b, loc, accType);
   // Step `step`: decode, multiply, copy ahead, wait (see the header).
-  auto runStep = [&](Value step, Value acc) {
+  auto runStep = [&](Value step, int64_t stepInBlock, Value acc) {
     Value j = b.createOrFold<arith::SubIOp>(loc, step, firstStep);
     Value rawStage = arith::RemUIOp::create(b, loc, j, idx(s.rawStages()));
-    SmallVector<Value> a = decodeFragments(tid, rawStage, step);
+    SmallVector<Value> a = decodeFragments(tid, rawStage, stepInBlock);
     Value stageOffset = mul(arith::RemUIOp::create(b, loc, j, idx(s.stages)),
                             idx(s.stageBytes()));
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
@@ -90,16 +90,20 @@ SmallVector<Value> MmaKernelBuilder::buildWgmmaDecodeLoop(Value tid,
     waitForStep(token, ahead - 1, /*asyncProxy=*/true);
     return acc;
   };
-  // Unrolled by 2: a wgmma reads its A registers until it completes (the
-  // wait_group of the next step), so consecutive steps must decode into
-  // different registers; in one loop body both steps' fragments are
-  // distinct values (PTX registers), and step s + 2 overwrites step s's
-  // only after waiting for it.
+  // Unrolled by the steps of a block (4; each split starts a block): a
+  // wgmma reads its A registers until it completes (the wait_group of the
+  // next step), so consecutive steps must decode into different registers,
+  // and in one loop body every step's fragments are distinct values (PTX
+  // registers); step s + 4 overwrites step s's only after waiting for it.
+  // Each step's sub-blocks are constants, which folds the scale unpacking.
+  int64_t stepsPerBlock = s.blockSize / s.stepK;
   auto loop = scf::ForOp::create(
-      b, loc, firstStep, add(lastStep, idx(1)), idx(2), ValueRange{zero},
+      b, loc, firstStep, add(lastStep, idx(1)), idx(stepsPerBlock),
+      ValueRange{zero},
       [&](OpBuilder &, Location, Value step, ValueRange iter) {
-        Value acc = runStep(step, iter.front());
-        acc = runStep(add(step, idx(1)), acc);
+        Value acc = iter.front();
+        for (int64_t i = 0; i < stepsPerBlock; ++i)
+          acc = runStep(i ? add(step, idx(i)) : step, i, acc);
         scf::YieldOp::create(b, loc, acc);
       });
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
@@ -180,7 +184,7 @@ void MmaKernelBuilder::copyRawWeights(Value tid, Value stage, Value step,
 }
 
 SmallVector<Value> MmaKernelBuilder::decodeFragments(Value tid, Value rawStage,
-                                                     Value step) {
+                                                     int64_t stepInBlock) {
   DecodeBuilder d(b, loc, Value());
   auto i32 = [&](int64_t v) { return d.i32(v); };
   auto andI = [&](Value v, int64_t mask) -> Value {
@@ -197,10 +201,8 @@ SmallVector<Value> MmaKernelBuilder::decodeFragments(Value tid, Value rawStage,
   Value magic = arith::ConstantOp::create(
       b, loc, pairType,
       DenseElementsAttr::get(pairType, b.getFloatAttr(b.getF16Type(), 1024)));
-  int64_t stepsPerBlock = s.blockSize / s.stepK;
-  // Sub-blocks 2 j (low nibbles) and 2 j + 1 (high), j = step mod 4.
-  Value firstSubBlock =
-      mul(arith::RemUIOp::create(b, loc, step, idx(stepsPerBlock)), idx(2));
+  // Sub-blocks 2 j (low nibbles) and 2 j + 1 (high), j = stepInBlock.
+  Value firstSubBlock = idx(2 * stepInBlock);
   Value quad = arith::RemUIOp::create(b, loc, lane, idx(4));
   Value warpRows =
       add(mul(arith::DivUIOp::create(b, loc, tid, idx(128)), idx(64)),

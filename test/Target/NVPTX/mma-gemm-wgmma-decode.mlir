@@ -7,8 +7,9 @@
 // and the raw rows (the block's 16 header bytes and the step's 32 qs bytes
 // in 48-byte rows, two threads a row); each thread turns the byte pairs
 // of its A fragments into f16 pairs (0x6400 | q is 1024 + q) and
-// multiplies while the previous step's wgmma runs. Steps go in pairs, so
-// that a wgmma's A registers are not rewritten before it completes.
+// multiplies while the previous step's wgmma runs. A loop iteration runs
+// the 4 steps of a block, so a wgmma's A registers are not rewritten before
+// it completes and each step's sub-blocks are constants.
 //
 // RUN: q4-opt %s --quant4-gpu-mma-gemm="wgmma=1 max-splits=1" \
 // RUN:   | FileCheck %s
@@ -60,8 +61,8 @@
 // CHECK:           nvgpu.device_async_wait %[[G1]] {numGroups = 1 : i32}
 // CHECK:           nvvm.fence.proxy
 // CHECK:           gpu.barrier
-// Steps in pairs: 512 / 64 = 8 steps, 4 loop iterations.
-// CHECK:           %[[ACC:.*]] = scf.for %[[S:.*]] = %c0{{.*}} to %c8{{.*}} step %c2{{.*}} iter_args
+// The 4 steps of a block per iteration: 512 / 64 = 8 steps, 2 iterations.
+// CHECK:           %[[ACC:.*]] = scf.for %[[S:.*]] = %c0{{.*}} to %c8{{.*}} step %c4{{.*}} iter_args
 // Step s decodes raw stage s mod 3. Lane l of warp w of warpgroup g: rows
 // 64 g + 16 w + l / 4 and + 8; byte pair 2 (l mod 4) + 8 t is half
 // (l mod 4) mod 2 of raw word 4 + (l mod 4) / 2 + 2 t.
@@ -72,7 +73,9 @@
 // CHECK:             memref.load %[[HEADERS]][%[[RSTAGE]], %[[ROW0:.*]], %c0
 // CHECK:             %[[W:.*]] = memref.load %[[WORDS]][%[[RSTAGE]], %[[ROW0]], %[[WORD0]]]
 // CHECK:             %[[PAIR:.*]] = arith.shrui %[[W]], %[[SHIFT16:.*]] : i32
-// Sub-block 2 (s mod 4): f16(d1) and f16(-m1) as f16 pairs.
+// The first step of the block: sub-block 0's f16(d1) and f16(-m1) as f16
+// pairs.
+
 // CHECK:             %[[D1:.*]] = vector.broadcast %{{.*}} : f16 to vector<2xf16>
 // CHECK:             arith.negf
 // CHECK:             %[[NM1:.*]] = vector.broadcast %{{.*}} : f16 to vector<2xf16>
@@ -104,9 +107,15 @@
 // CHECK-NEXT:        nvgpu.device_async_wait %[[G]] {numGroups = 1 : i32}
 // CHECK-NEXT:        nvvm.fence.proxy
 // CHECK-NEXT:        gpu.barrier
-// The second step of the pair: s + 1.
+// Steps s + 1, s + 2, s + 3 of the block.
 // CHECK:             %[[S1:.*]] = arith.addi %[[S]], %c1
 // CHECK:             arith.remui %[[S1]], %c3
+// CHECK-COUNT-4:     wgmma.mma_async.sync.aligned.m64n160k16
+// CHECK:             %[[S2:.*]] = arith.addi %[[S]], %c2
+// CHECK:             arith.remui %[[S2]], %c3
+// CHECK-COUNT-4:     wgmma.mma_async.sync.aligned.m64n160k16
+// CHECK:             %[[S3:.*]] = arith.addi %[[S]], %c3
+// CHECK:             arith.remui %[[S3]], %c3
 // CHECK-COUNT-4:     wgmma.mma_async.sync.aligned.m64n160k16
 // CHECK:             nvvm.wgmma.wait.group.sync.aligned 1
 // CHECK:             gpu.barrier

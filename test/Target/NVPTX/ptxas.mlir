@@ -94,7 +94,8 @@
 // period). wgmma PTX is sm_90a only. Q4_K (@gemm, M = 32) is decoded in
 // a wgmma kernel into its A registers, reading the raw storage argument
 // (a1): one warpgroup of 64 weight rows, wgmma m64n32k16 (N = the x
-// rows), two steps of 4 per loop body, 4 x stages of 32 x rows and 3 raw
+// rows), the 4 steps of a block (4 k16 slices each) per loop body (so
+// at most 512 / 256 = 2 K splits), 4 x stages of 32 x rows and 3 raw
 // stages (16384 + 9216 bytes, and the 1024 of slack).
 // RUN: q4-nvptx %s -o %t/g --chip=sm_90a --mma-decode-once-min-rows=17 --mma-gemv-min-rows=2
 // RUN: %ptxas -arch=sm_90a -v %t/g.gemm_mxfp4_kernel_8.ptx -o %t/g8.cubin 2>&1 \
@@ -108,9 +109,9 @@
 // WGMMA: .target sm_90a
 // WGMMA-COUNT-4: wgmma.mma_async.sync.aligned.m64n256k16.f32.f16.f16
 // WGREG: .target sm_90a
-// WGREG-COUNT-8: wgmma.mma_async.sync.aligned.m64n32k16.f32.f16.f16 {{{[^}]*}}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, p, 1, 1, 0;
+// WGREG-COUNT-16: wgmma.mma_async.sync.aligned.m64n32k16.f32.f16.f16 {{{[^}]*}}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, p, 1, 1, 0;
 // WGREG-NOT: wgmma.mma_async
-// WGSHARED: launch g.gemm_kernel_2.ptx gemm_kernel 1 4 4 128 1 1 shared=26624 s0 a1 s1
+// WGSHARED: launch g.gemm_kernel_2.ptx gemm_kernel 1 4 2 128 1 1 shared=26624 s0 a1 s1
 // WGSHARED: launch g.gemm_mxfp4_kernel_8.ptx gemm_mxfp4_kernel 2 1 8 256 1 1 shared=197632 s0 s1 s2
 // A lane per whole block (32-value units: every format here has them).
 // RUN: q4-nvptx %s -o %t/w --gemv-unit-lanes=1 --gemv-unit-values=32 --mma-gemv-min-rows=2
