@@ -41,7 +41,10 @@
 // With `wgmma` (sm_90a) the kernel on decoded-once weights is a warpgroup
 // kernel instead: the same cp.async stages with K steps of 64 (128-byte
 // rows in the 128-byte swizzle), multiplied by wgmma.mma_async through
-// matrix descriptors (MmaGemmWgmma.cpp).
+// matrix descriptors (MmaGemmWgmma.cpp). For Q4_K up to M =
+// wgmma-decode-max-rows there is no decode-once launch: a wgmma kernel
+// takes the weights as its A operand, decoded from raw blocks into
+// registers, and x as B (MmaGemmWgmmaQ4K.cpp).
 //
 // This file has the pass (which matmuls, which tiling) and the launches
 // around the mma kernel; MmaGemmKernel.h / .cpp the mma kernel's body.

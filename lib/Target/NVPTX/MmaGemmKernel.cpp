@@ -162,9 +162,7 @@ ValueRange MmaKernelBuilder::buildAsyncLoop(Value tiles, Value tid,
 
 void MmaKernelBuilder::waitForStep(Value token, int64_t pending,
                                    bool asyncProxy) {
-  if (token)
-    nvgpu::DeviceAsyncWaitOp::create(b, loc, token,
-                                     b.getI32IntegerAttr(pending));
+  nvgpu::DeviceAsyncWaitOp::create(b, loc, token, b.getI32IntegerAttr(pending));
   if (asyncProxy)
     NVVM::FenceProxyOp::create(
         b, loc, NVVM::ProxyKind::async_shared,

@@ -5,7 +5,8 @@
 // body. MmaGemmKernel.cpp has the mma.sync kernel (decoding in the kernel,
 // or cp.async stages of decoded-once weights) and what both kernels share
 // (the stages, their copies and swizzle); MmaGemmWgmma.cpp the wgmma
-// kernel of sm_90a. MmaGemm.cpp describes the whole lowering.
+// kernel of sm_90a, MmaGemmWgmmaQ4K.cpp its form that decodes Q4_K into
+// wgmma's A registers. MmaGemm.cpp describes the whole lowering.
 //
 //===----------------------------------------------------------------------===//
 
@@ -56,7 +57,7 @@ struct MmaShape : MatmulSizes {
   int64_t stepK;          // K values per pipeline step
   int64_t stages;         // cp.async stages (decode-once kernel)
   bool halfWeights;       // weights decoded to f16 once, first
-  bool wgmma;             // wgmma kernel (sm_90a) on decoded-once weights
+  bool wgmma;             // wgmma kernel (sm_90a)
   bool wgmmaDecode;       // wgmma kernel decoding Q4_K into A registers
   int64_t warpgroupTiles; // wgmma: m64 tiles per warpgroup
 
@@ -241,7 +242,6 @@ private:
   /// then the barrier that makes every thread's copies visible; with
   /// `asyncProxy` (wgmma reads shared memory through the async proxy) a
   /// fence.proxy.async first makes them visible to that proxy too.
-  /// A null `token` skips the wait (the caller waited already).
   void waitForStep(Value token, int64_t pending, bool asyncProxy);
 
   /// An empty commit group and a wait for every group: the trailing copies
