@@ -255,7 +255,7 @@ def Quant4GPUMmaGemm : Pass<"quant4-gpu-mma-gemm", "::mlir::func::FuncOp"> {
     kernel is a warpgroup kernel instead: cp.async stages of K = 64 in the
     128-byte swizzle, read through matrix descriptors by
     `nvvm.wgmma.mma_async` m64nNk16 (docs/NVPTX.md). Up to M =
-    `wgmma-decode-max-rows` a wgmma kernel decodes Q4_K blocks itself,
+    `wgmma-decode-max-rows` a wgmma kernel decodes Q4_K (and NF4) blocks itself,
     into the A registers of wgmma with the weights as A and x as B (no f16
     weight buffer, and from M = min-rows on).
     Other matmuls are left alone.
@@ -298,16 +298,17 @@ def Quant4GPUMmaGemm : Pass<"quant4-gpu-mma-gemm", "::mlir::func::FuncOp"> {
            "wgmma kernel: columns of a launch block's tile, the N of its "
            "m64nNk16 (a multiple of 32, at most 256; 0 = 256). When the "
            "kernel decodes Q4_K the N of its wgmma is the tile's x rows "
-           "(0 = M rounded up to 32, at most 256)">,
+           "(0 = M over ceil(M / 256) row tiles, rounded up to 32)">,
     Option<"wgmmaMTiles", "wgmma-m-tiles", "int64_t", /*default=*/"1",
            "wgmma kernel: m64 tiles per warpgroup (1 or 2)">,
     Option<"wgmmaDecodeMaxRows", "wgmma-decode-max-rows", "int64_t",
-           /*default=*/"1024",
-           "wgmma kernel on Q4_K weights, up to this M: decode the raw "
-           "blocks in the kernel (cp.async stages of raw rows, decoded "
-           "into the registers of wgmma's A operand, the weights, while the "
-           "previous step multiplies) instead of a first launch decoding "
-           "them to an f16 [N, K] buffer; also makes Q4_K's default "
+           /*default=*/"512",
+           "wgmma kernel on Q4_K and NF4 weights (NF4: 64-value blocks, no "
+           "double quantization), up to this M: decode the raw blocks in "
+           "the kernel (cp.async stages of raw rows, decoded into the "
+           "registers of wgmma's A operand, the weights, while the previous "
+           "step multiplies) instead of a first launch decoding them to an "
+           "f16 [N, K] buffer; also makes their default "
            "decode-once-min-rows min-rows (0 = never)">,
   ];
   let dependentDialects = [

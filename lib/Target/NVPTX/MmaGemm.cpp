@@ -144,6 +144,15 @@ static Value buildHalfActivations(OpBuilder &b, Location loc, const MmaShape &s,
   return xh;
 }
 
+/// Whether the wgmma kernel can decode `format` into its A registers:
+/// Q4_K, and NF4 with 64-value blocks and plain absmax (one block a K
+/// step).
+static bool decodesIntoRegisters(BlockFormatAttrInterface format) {
+  if (auto nf4 = dyn_cast<NF4Attr>(format))
+    return nf4.getBlockSize() == 64 && !nf4.getDoubleQuant();
+  return isa<Q4KAttr>(format);
+}
+
 /// The smallest M whose weights are decoded once, first, by default
 /// (measured on an H100, docs/PERF.md "GEMM: weights decoded once at large
 /// M" and "GEMM: wgmma on sm_90a"): MXFP4's ggml blocks (17 bytes, byte
@@ -165,9 +174,9 @@ static int64_t getDefaultDecodeOnceMinRows(BlockFormatAttrInterface format,
     return 64;
   if (!wgmma)
     return 512;
-  if (!isa<Q4KAttr>(format))
-    return 160;
-  return wgmmaDecode ? 1 : 128;
+  if (wgmmaDecode && decodesIntoRegisters(format))
+    return 1;
+  return isa<Q4KAttr>(format) ? 128 : 160;
 }
 
 /// wh = f16(decode(w)) into a fresh [N, K] buffer: at large M every
@@ -264,8 +273,10 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
     // wgmma on decoded-once weights (decoding in a wgmma kernel was
     // measured slower than both mma.sync forms: docs/PERF.md).
     s.wgmma = wgmma && s.halfWeights && s.depth % 64 == 0;
-    s.wgmmaDecode = s.wgmma && isa<Q4KAttr>(format) &&
+    s.wgmmaDecode = s.wgmma && decodesIntoRegisters(format) &&
                     s.rows <= wgmmaDecodeMaxRows && wgmmaMTiles == 1;
+    s.decodeTableBytes =
+        s.wgmmaDecode && isa<NF4Attr>(format) ? kNF4PairTableBytes : 0;
     if (s.wgmmaDecode) {
       // Decoding Q4_K into wgmma's A registers: the warpgroups' m64 tiles
       // are weight rows (BN = 64 x warpgroups), the wgmma's N the tile's x
@@ -280,10 +291,14 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
       s.warpsM = 4 * warpgroups;
       s.warpsN = 1;
       s.tileN = kWarpgroupRows * warpgroups;
-      s.tileM =
-          wgmmaTileN
-              ? int64_t(wgmmaTileN)
-              : std::min<int64_t>(256, llvm::alignTo(s.rows, s.threads() / 8));
+      // The x rows split evenly over ceil(M / 256) row tiles (M = 384: two
+      // of 192, not 256 + 128 whose copies would repeat row M - 1 128
+      // times), rounded up to a pass of the copies.
+      int64_t rowTiles = llvm::divideCeil(s.rows, 256);
+      s.tileM = wgmmaTileN
+                    ? int64_t(wgmmaTileN)
+                    : int64_t(llvm::alignTo(llvm::divideCeil(s.rows, rowTiles),
+                                            s.threads() / 8));
     } else if (s.wgmma) {
       // Warpgroups of 4 warps along M, each warp 16 rows x BN columns of
       // each of its warpgroup's m64 tiles; at M <= 64 one warpgroup.
@@ -321,9 +336,9 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
         1,
         int64_t(llvm::bit_floor(uint64_t(std::min(
             int64_t(maxSplits), std::max<int64_t>(1, targetBlocks / tiles))))));
-    // The kernel decoding Q4_K runs the steps of a block together (unrolled
-    // by blockSize / stepK = 4).
-    int64_t stepMultiple = s.wgmmaDecode ? s.blockSize / s.stepK : 1;
+    // The kernel decoding into registers runs decodeUnroll() steps an
+    // iteration.
+    int64_t stepMultiple = s.wgmmaDecode ? s.decodeUnroll() : 1;
     while (numSteps % (s.splits * stepMultiple) != 0)
       s.splits /= 2;
     return s;

@@ -123,6 +123,9 @@ Value MmaKernelBuilder::viewStages() {
                       VectorType::get({4}, b.getI32Type()), offset);
     rawWords = view({s.rawStages(), s.tileN, kRawRowBytes / 4}, b.getI32Type(),
                     offset);
+    if (s.decodeTableBytes)
+      decodeTable = view({s.decodeTableBytes / 4}, b.getI32Type(),
+                         offset + s.rawStages() * s.rawStageBytes());
   }
   return view({s.stages, tileRows, s.stepK}, b.getF16Type(), 0);
 }

@@ -44,6 +44,14 @@ constexpr int64_t kWarpgroupRows = 64;
 /// qs bytes (one 32-byte chunk: 64 values). 48-byte rows keep the 16-byte
 /// reads of 8 consecutive rows in distinct banks.
 constexpr int64_t kRawRowBytes = 48;
+/// Bytes of one cp.async of the wgmma kernels' stages.
+constexpr int64_t kCopyBytes = 16;
+/// A fragment registers (f16 pairs) of one k16 slice of a wgmma with A
+/// from registers.
+constexpr int64_t kFragmentRegisters = 4;
+/// NF4 in the decoding wgmma kernel: a table of the f16 pairs each code
+/// byte stands for (256 i32 words).
+constexpr int64_t kNF4PairTableBytes = 256 * 4;
 /// Launch blocks a matmul aims for (4 per SM of a 132-SM H100): fewer
 /// output tiles split their K steps over grid z (M = 64).
 constexpr int64_t kTargetBlocks = 4 * 132;
@@ -72,14 +80,20 @@ struct MmaShape : MatmulSizes {
   /// ahead, and the step decoded next stays until it is decoded).
   int64_t rawStageBytes() const { return tileN * kRawRowBytes; }
   int64_t rawStages() const { return stages - 1; }
+  /// wgmmaDecode: steps a loop iteration runs (those of a block, at least
+  /// 2, so that consecutive steps decode into different registers).
+  int64_t decodeUnroll() const {
+    return std::max<int64_t>(2, blockSize / stepK);
+  }
+  int64_t decodeTableBytes; // wgmmaDecode: shared table bytes (NF4)
   /// Bytes of the decode-once kernel's workgroup stages (dynamic shared
   /// memory), plus the slack that aligns the wgmma kernel's stages to the
   /// 1024 bytes of a 128-byte swizzle pattern; with wgmmaDecode also the
-  /// raw stages.
+  /// raw stages and the decode table.
   int64_t asyncSharedBytes() const {
     int64_t bytes = stages * stageBytes() + (wgmma ? kSwizzleAlign : 0);
     if (wgmmaDecode)
-      bytes += rawStages() * rawStageBytes();
+      bytes += rawStages() * rawStageBytes() + decodeTableBytes;
     return bytes;
   }
 };
@@ -125,7 +139,8 @@ private:
   /// ([stages, BM, stepK]) and are followed by the raw stages, viewed as
   /// `rawTiles` ([rawStages, BN, kRawRowBytes] i8, for the copies),
   /// `rawHeaders` ([rawStages, BN, 3] chunks of 4 i32 words) and `rawWords`
-  /// ([rawStages, BN, kRawRowBytes / 4] i32).
+  /// ([rawStages, BN, kRawRowBytes / 4] i32), then (NF4) `decodeTable`
+  /// ([256] i32).
   Value viewStages();
 
   /// The wgmma kernel (sm_90a): tile t of warpgroup g of the launch block
@@ -178,23 +193,42 @@ private:
                                           Value lastStep);
 
   /// wgmmaDecode: cp.async of the raw bytes K step `step` of the weight
-  /// tile needs into raw stage `stage`, 3 chunks of 16 bytes a row: the
-  /// Q4_K block's header (d, dmin, scales) and the step's 32 qs bytes.
-  /// Threads 2 r and 2 r + 1 copy row r (chunks 0, 1 and 2, 2: the last
-  /// one twice); rows past N copy row N - 1.
+  /// tile needs into raw stage `stage` (threads 2 r and 2 r + 1 copy row r;
+  /// rows past N copy row N - 1): copyRawQ4K or copyRawNF4.
   void copyRawWeights(Value tid, Value stage, Value step,
                       SmallVectorImpl<Value> &copies);
+  /// Q4_K: 3 chunks of 16 bytes a row, the block's header (d, dmin,
+  /// scales) and the step's 32 qs bytes (chunks 0, 1 and 2, 2: the last
+  /// one twice).
+  void copyRawQ4K(Value tid, Value stage, Value step,
+                  SmallVectorImpl<Value> &copies);
+  /// NF4 (64-value blocks: a step is one block): the block's 32 code bytes
+  /// (one 16-byte chunk each thread) and its f32 absmax (bytes 32 - 35,
+  /// by both).
+  void copyRawNF4(Value tid, Value stage, Value step,
+                  SmallVectorImpl<Value> &copies);
 
   /// wgmmaDecode: the thread's A fragments from raw stage `rawStage`, K
-  /// step `stepInBlock` of its block (sub-blocks 2 stepInBlock and
-  /// + 1), 4 i32 registers (f16 pairs) for each k16 slice kk: lane l
+  /// step `stepInBlock` of its block, 4 i32 registers (f16 pairs) for each
+  /// k16 slice kk (decodeQ4KFragments or decodeNF4Fragments): lane l
   /// of warp w of warpgroup g holds rows r = 64 g + 16 w + l / 4 and r + 8,
   /// columns 2 (l mod 4) + {0, 1} and + 8 (the mma.m16n8k16 A layout).
-  /// Value k of the step is the low (k < 32) or high nibble of qs byte
-  /// k mod 32; each pair is y = f16(d1) q - f16(m1) in f16x2 arithmetic (q
-  /// from the bits 0x6400 | q, 1024 + q, minus 1024).
+  /// Q4_K: value k of the step is the low (k < 32) or high nibble of qs
+  /// byte k mod 32 (sub-block 2 stepInBlock or + 1); each pair is y =
+  /// f16(d1) q - f16(m1) in f16x2 arithmetic (q from the bits 0x6400 | q,
+  /// 1024 + q, minus 1024).
   SmallVector<Value> decodeFragments(Value tid, Value rawStage,
                                      int64_t stepInBlock);
+  SmallVector<Value> decodeQ4KFragments(Value tid, Value rawStage,
+                                        int64_t stepInBlock);
+  /// NF4: value k of the step is the code in nibble 1 - k mod 2 of byte
+  /// k / 2 (the first value in the high nibble); the pair of byte c is
+  /// decodeTable[c] (f16(codebook[c >> 4]), f16(codebook[c & 15])) times
+  /// f16(absmax), one rounding in the f16x2 multiply. A lane's pairs are
+  /// byte l mod 4 of each code word.
+  SmallVector<Value> decodeNF4Fragments(Value tid, Value rawStage);
+  /// NF4: fills decodeTable (before the barrier that ends the prologue).
+  void fillNF4Table(Value tid);
 
   /// acc + wgmma.mma_async m64nNk16 with A from registers `a` (4 i32) and B
   /// through descriptor `descB` (inline PTX: the NVVM op only takes
@@ -332,7 +366,7 @@ private:
   Value x, storage, wh, y;
   Value lane, rowBase, colBase, warpRow, warpCol;
   Value stagesAddress;
-  Value rawTiles, rawHeaders, rawWords;
+  Value rawTiles, rawHeaders, rawWords, decodeTable;
 };
 
 } // namespace mlir::quant4::mmagemm

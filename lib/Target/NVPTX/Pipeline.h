@@ -160,9 +160,10 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::init(0)};
   Option<int64_t> mmaWgmmaDecodeMaxRows{
       *this, "mma-wgmma-decode-max-rows",
-      llvm::cl::desc("wgmma kernel on Q4_K weights: up to this M, decode "
-                     "the blocks in the kernel instead of a first launch to "
-                     "f16 (-1 = the pass's default, 0 = never)"),
+      llvm::cl::desc(
+          "wgmma kernel on Q4_K and NF4 weights: up to this M, decode "
+          "the blocks in the kernel instead of a first launch to "
+          "f16 (-1 = the pass's default, 0 = never)"),
       llvm::cl::init(-1)};
   Option<bool> emitBinary{
       *this, "emit-binary",

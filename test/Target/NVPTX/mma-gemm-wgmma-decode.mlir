@@ -1,5 +1,5 @@
-// quant4-gpu-mma-gemm with `wgmma`, Q4_K weights and M <=
-// wgmma-decode-max-rows (1024): a wgmma kernel decodes the raw blocks
+// quant4-gpu-mma-gemm with `wgmma`, Q4_K or NF4 weights and M <=
+// wgmma-decode-max-rows (512): a wgmma kernel decodes the raw blocks
 // itself, with no f16 weight buffer and no launch for it. The weights are
 // wgmma's A operand, decoded straight into registers; x is the B operand
 // (wgmma m64nBMk16, N = the tile's x rows), so the accumulators hold the
@@ -19,8 +19,12 @@
 // RUN:   | FileCheck %s --check-prefix=MAX
 // RUN: q4-opt %s --quant4-nvptx-pipeline="chip=sm_90a" \
 // RUN:   | FileCheck %s --check-prefix=PTX
+// RUN: q4-opt %s --quant4-gpu-mma-gemm="wgmma=1 max-splits=1" \
+// RUN:   | FileCheck %s --check-prefix=NF4
 
 !q = !quant4.blocked<256x512, #quant4.q4_k>
+!n = !quant4.blocked<256x512, #quant4.nf4>
+!d = !quant4.blocked<256x512, #quant4.nf4<double_quant = true>>
 
 // M = 160 > 128: two warpgroups, 128 weight rows, all 160 x rows (M
 // rounded up to the 32 rows one pass of the copies covers): 1 x 2 launch
@@ -134,7 +138,7 @@
 // CHECK:           gpu.terminator
 
 // The defaults: every M from min-rows (17) on takes the wgmma kernel,
-// which decodes Q4_K itself up to M = 1024; up to M = 128 one warpgroup
+// which decodes Q4_K itself up to M = 512; up to M = 128 one warpgroup
 // (64 weight rows), so N = 256 makes 4 column tiles.
 // DEF-LABEL: func.func @q4k(
 // DEF-NOT:     memref<256x512xf16>
@@ -155,7 +159,7 @@
 // DEF:         gpu.launch
 // DEF:           nvgpu.device_async_copy %[[XB]][
 // DEF:           wgmma.mma_async.sync.aligned.m64n48k16
-// Above 1024 rows the weights are decoded once, first.
+// Above 512 rows the weights are decoded once, first.
 // DEF-LABEL: func.func @q4k_m1056(
 // DEF:         memref.alloc() : memref<256x512xf16>
 // DEF:         gpu.launch
@@ -173,7 +177,7 @@
 // The kernel assembles to 16-byte and 4-byte shared loads of the raw rows,
 // f16x2 math and wgmma with A registers.
 // PTX-LABEL: func.func @q4k(
-// PTX:       gpu.binary @q4k_kernel_0 [#gpu.object<#nvvm.target<chip = "sm_90a"
+// PTX:       gpu.binary @q4k_kernel_{{[0-9]+}} [#gpu.object<#nvvm.target<chip = "sm_90a"
 // PTX-SAME:    cp.async.cg.shared.global
 // PTX-SAME:    ld.shared.v4.b32
 // PTX-SAME:    ld.shared.b32
@@ -182,6 +186,70 @@
 // PTX-SAME:    wgmma.fence.sync.aligned
 // PTX-SAME:    wgmma.mma_async.sync.aligned.m64n160k16.f32.f16.f16 {{{[^}]*}}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, p, 1, 1, 0;
 // PTX-SAME:    wgmma.wait_group.sync.aligned{{[^;]*}}1;
+// NF4 with 64-value blocks (a K step is a block): M = 64, one warpgroup.
+// The raw row is the block's 32 code bytes (one 16-byte chunk a thread) and
+// its f32 absmax (4 bytes at byte 32, from the plane after the 65536 code
+// bytes; cp.async.ca). Before the prologue, the threads fill a 256-entry
+// table (1 KB after the raw stages) with the f16 pair each code byte
+// stands for: (codebook[c >> 4], codebook[c & 15]), the first value in the
+// high nibble. Shared memory: 4 x 8192 + 1024 + 3 x 3072 + 1024 bytes.
+// NF4-LABEL: func.func @nf4(
+// NF4-NOT:     memref<256x512xf16>
+// NF4:         %[[STORAGE:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<73728xi8> to memref<73728xi8>
+// NF4:         gpu.launch {{.*}} in ({{.*}} = %c1{{[_0-9]*}}, {{.*}} = %c4{{[_0-9]*}}, {{.*}}) threads(%[[TID:[^,]*]], {{.*}}) in ({{.*}} = %c128{{[_0-9]*}},
+// NF4-SAME:      dynamic_shared_memory_size %c44032_i32
+// NF4:           %[[RAWS:.*]] = memref.view {{.*}} to memref<3x64x48xi8, #gpu.address_space<workgroup>>
+// NF4:           %[[CHUNKS:.*]] = memref.view {{.*}} to memref<3x64x3xvector<4xi32>, #gpu.address_space<workgroup>>
+// NF4:           %[[WORDS:.*]] = memref.view {{.*}} to memref<3x64x12xi32, #gpu.address_space<workgroup>>
+// NF4:           %[[TABLE:.*]] = memref.view {{.*}} to memref<256xi32, #gpu.address_space<workgroup>>
+// NF4:           %[[C:.*]] = arith.index_castui %[[TID]] : index to i32
+// NF4:           %[[HI:.*]] = arith.shrui %[[C]], %c4_i32
+// NF4:           %[[LO:.*]] = arith.andi %[[C]], %c15_i32
+// NF4:           arith.select {{.*}} : vector<2xi1>, vector<2xf32>
+// NF4:           %[[PAIR:.*]] = arith.truncf %{{.*}} : vector<2xf32> to vector<2xf16>
+// NF4:           %[[BITS:.*]] = llvm.bitcast %[[PAIR]] : vector<2xf16> to i32
+// NF4:           memref.store %[[BITS]], %[[TABLE]][%[[TID]]]
+// NF4:           memref.store %{{.*}}, %[[TABLE]][%{{.*}}]
+// NF4:           nvgpu.device_async_copy %[[STORAGE]][%{{.*}}], %[[RAWS]][%c0{{[_0-9]*}}, %{{.*}}, %{{.*}}], 16 {bypassL1}
+// NF4:           nvgpu.device_async_copy %[[STORAGE]][%{{.*}}], %[[RAWS]][%c0{{[_0-9]*}}, %{{.*}}, %c32{{[_0-9]*}}], 4 :
+// Two steps a loop iteration (512 / 64 = 8 steps).
+// NF4:           scf.for %[[S:.*]] = %c0{{.*}} to %c8{{.*}} step %c2{{.*}} iter_args
+// NF4:             %[[ABS:.*]] = memref.load %[[WORDS]][%{{.*}}, %{{.*}}, %c8{{[_0-9]*}}]
+// NF4:             %[[ABSF:.*]] = llvm.bitcast %[[ABS]] : i32 to f32
+// NF4:             %[[ABSH:.*]] = arith.truncf %[[ABSF]] : f32 to f16
+// NF4:             %[[SCALE:.*]] = vector.broadcast %[[ABSH]] : f16 to vector<2xf16>
+// NF4:             %[[W4:.*]] = memref.load %[[CHUNKS]][%{{.*}}, %{{.*}}, %c0{{[_0-9]*}}]
+// NF4:             %[[W:.*]] = vector.extract %[[W4]][0]
+// NF4:             %[[SH:.*]] = arith.shrui %[[W]], %{{.*}} : i32
+// NF4:             %[[CODE:.*]] = arith.andi %[[SH]], %c255_i32
+// NF4:             %[[AT:.*]] = arith.index_castui %[[CODE]]
+// NF4:             %[[E:.*]] = memref.load %[[TABLE]][%[[AT]]]
+// NF4:             %[[EP:.*]] = llvm.bitcast %[[E]] : i32 to vector<2xf16>
+// NF4:             arith.mulf %[[EP]], %[[SCALE]] : vector<2xf16>
+// NF4:             llvm.inline_asm has_side_effects {{.*}}wgmma.mma_async.sync.aligned.m64n64k16
+// NF4-COUNT-3:     llvm.inline_asm has_side_effects {{.*}}wgmma.mma_async.sync.aligned.m64n64k16
+// NF4:             nvvm.wgmma.commit.group.sync.aligned
+// NF4-COUNT-4:     llvm.inline_asm has_side_effects {{.*}}wgmma.mma_async.sync.aligned.m64n64k16
+// NF4:             scf.yield
+// Double-quantized absmax is not decoded in the kernel: NF4's defaults
+// (decode once from M = 160; below, mma.sync decoding in the kernel).
+// NF4-LABEL: func.func @nf4_double_quant(
+// NF4-NOT:     x48xi8
+// NF4:         nvgpu.mma.sync
+// NF4-NOT:     x48xi8
+// NF4-LABEL: func.func @q4k(
+func.func @nf4(%x: tensor<64x512xf32>, %raw: tensor<73728xi8>) -> tensor<64x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<73728xi8> -> !n
+  %y = quant4.matmul %x, %w : tensor<64x512xf32>, !n -> tensor<64x256xf32>
+  return %y : tensor<64x256xf32>
+}
+
+func.func @nf4_double_quant(%x: tensor<64x512xf32>, %raw: tensor<67620xi8>) -> tensor<64x256xf32> {
+  %w = quant4.from_bytes %raw : tensor<67620xi8> -> !d
+  %y = quant4.matmul %x, %w : tensor<64x512xf32>, !d -> tensor<64x256xf32>
+  return %y : tensor<64x256xf32>
+}
+
 func.func @q4k(%x: tensor<160x512xf32>, %raw: tensor<73728xi8>) -> tensor<160x256xf32> {
   %w = quant4.from_bytes %raw : tensor<73728xi8> -> !q
   %y = quant4.matmul %x, %w : tensor<160x512xf32>, !q -> tensor<160x256xf32>

@@ -96,23 +96,34 @@
 // (a1): one warpgroup of 64 weight rows, wgmma m64n32k16 (N = the x
 // rows), the 4 steps of a block (4 k16 slices each) per loop body (so
 // at most 512 / 256 = 2 K splits), 4 x stages of 32 x rows and 3 raw
-// stages (16384 + 9216 bytes, and the 1024 of slack).
+// stages (16384 + 9216 bytes, and the 1024 of slack). NF4 (@gemm_nf4, M =
+// 64, 64-value blocks) too: its raw rows are 32 code bytes and a 4-byte
+// absmax (cp.async.ca), two steps a loop body, plus a 1 KB table of code
+// byte -> f16 pair.
 // RUN: q4-nvptx %s -o %t/g --chip=sm_90a --mma-decode-once-min-rows=17 --mma-gemv-min-rows=2
-// RUN: %ptxas -arch=sm_90a -v %t/g.gemm_mxfp4_kernel_8.ptx -o %t/g8.cubin 2>&1 \
+// RUN: %ptxas -arch=sm_90a -v %t/g.gemm_mxfp4_kernel_7.ptx -o %t/g8.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefixes=NOSPILL
 // RUN: %ptxas -arch=sm_90a -v %t/g.gemm_kernel_2.ptx -o %t/g2.cubin 2>&1 \
 // RUN:   | FileCheck %s --check-prefixes=NOSPILL
-// RUN: FileCheck %s --check-prefix=WGMMA --input-file=%t/g.gemm_mxfp4_kernel_8.ptx
+// RUN: FileCheck %s --check-prefix=WGMMA --input-file=%t/g.gemm_mxfp4_kernel_7.ptx
 // RUN: FileCheck %s --check-prefix=WGREG --input-file=%t/g.gemm_kernel_2.ptx
+// RUN: %ptxas -arch=sm_90a -v %t/g.gemm_nf4_kernel_4.ptx -o %t/g4.cubin 2>&1 \
+// RUN:   | FileCheck %s --check-prefixes=NOSPILL
+// RUN: FileCheck %s --check-prefix=WGNF4 --input-file=%t/g.gemm_nf4_kernel_4.ptx
 // RUN: FileCheck %s --check-prefix=WGSHARED --input-file=%t/g.manifest
-// RUN: not %ptxas -arch=sm_90 %t/g.gemm_mxfp4_kernel_8.ptx -o %t/bad90.cubin
+// RUN: not %ptxas -arch=sm_90 %t/g.gemm_mxfp4_kernel_7.ptx -o %t/bad90.cubin
 // WGMMA: .target sm_90a
 // WGMMA-COUNT-4: wgmma.mma_async.sync.aligned.m64n256k16.f32.f16.f16
 // WGREG: .target sm_90a
 // WGREG-COUNT-16: wgmma.mma_async.sync.aligned.m64n32k16.f32.f16.f16 {{{[^}]*}}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, p, 1, 1, 0;
 // WGREG-NOT: wgmma.mma_async
+// WGNF4: .target sm_90a
+// WGNF4: cp.async.ca.shared.global [{{[^]]*}}], [{{[^]]*}}], 4;
+// WGNF4-COUNT-8: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {{{[^}]*}}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, p, 1, 1, 0;
+// WGNF4-NOT: wgmma.mma_async
 // WGSHARED: launch g.gemm_kernel_2.ptx gemm_kernel 1 4 2 128 1 1 shared=26624 s0 a1 s1
-// WGSHARED: launch g.gemm_mxfp4_kernel_8.ptx gemm_mxfp4_kernel 2 1 8 256 1 1 shared=197632 s0 s1 s2
+// WGSHARED: launch g.gemm_nf4_kernel_4.ptx gemm_nf4_kernel 1 4 4 128 1 1 shared=44032 s0 a1 s1
+// WGSHARED: launch g.gemm_mxfp4_kernel_7.ptx gemm_mxfp4_kernel 2 1 8 256 1 1 shared=197632 s0 s1 s2
 // A lane per whole block (32-value units: every format here has them).
 // RUN: q4-nvptx %s -o %t/w --gemv-unit-lanes=1 --gemv-unit-values=32 --mma-gemv-min-rows=2
 // RUN: %ptxas -arch=sm_90 -v %t/w.q4k_kernel.ptx -o %t/w.cubin 2>&1 \
