@@ -229,6 +229,10 @@ private:
   SmallVector<Value> decodeNF4Fragments(Value tid, Value rawStage);
   /// NF4: fills decodeTable (before the barrier that ends the prologue).
   void fillNF4Table(Value tid);
+  /// The first of the two weight rows whose A fragments thread `tid`
+  /// holds: 64 g + 16 w + l / 4 (warpgroup g, warp w in it, lane l); the
+  /// other is 8 rows further.
+  Value firstFragmentRow(Value tid);
 
   /// acc + wgmma.mma_async m64nNk16 with A from registers `a` (4 i32) and B
   /// through descriptor `descB` (inline PTX: the NVVM op only takes

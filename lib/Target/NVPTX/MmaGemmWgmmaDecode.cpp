@@ -138,6 +138,15 @@ Value MmaKernelBuilder::multiplyRegisterA(Value acc, ArrayRef<Value> a,
       .getResult(0);
 }
 
+Value MmaKernelBuilder::firstFragmentRow(Value tid) {
+  Value warpRows =
+      add(mul(arith::DivUIOp::create(b, loc, tid, idx(128)), idx(64)),
+          mul(arith::RemUIOp::create(
+                  b, loc, arith::DivUIOp::create(b, loc, tid, idx(32)), idx(4)),
+              idx(16)));
+  return add(warpRows, arith::DivUIOp::create(b, loc, lane, idx(4)));
+}
+
 void MmaKernelBuilder::copyRawWeights(Value tid, Value stage, Value step,
                                       SmallVectorImpl<Value> &copies) {
   assert(s.threads() == 2 * s.tileN && "two threads copy each raw row");

@@ -78,12 +78,7 @@ SmallVector<Value> MmaKernelBuilder::decodeNF4Fragments(Value tid,
   DecodeBuilder d(b, loc, Value());
   auto pairType = VectorType::get({2}, b.getF16Type());
   Value quad = arith::RemUIOp::create(b, loc, lane, idx(4));
-  Value warpRows =
-      add(mul(arith::DivUIOp::create(b, loc, tid, idx(128)), idx(64)),
-          mul(arith::RemUIOp::create(
-                  b, loc, arith::DivUIOp::create(b, loc, tid, idx(32)), idx(4)),
-              idx(16)));
-  Value row0 = add(warpRows, arith::DivUIOp::create(b, loc, lane, idx(4)));
+  Value row0 = firstFragmentRow(tid);
   // Byte l mod 4 of each code word: the lane's pair 2 (l mod 4) + 8 w.
   Value shift = d.toI32(mul(quad, idx(8)));
   // pairs[r][w]: row r (0: row0, 1: row0 + 8), code word w.

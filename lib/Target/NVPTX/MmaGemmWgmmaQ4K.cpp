@@ -82,12 +82,7 @@ SmallVector<Value> MmaKernelBuilder::decodeQ4KFragments(Value tid,
   // Sub-blocks 2 j (low nibbles) and 2 j + 1 (high), j = stepInBlock.
   Value firstSubBlock = idx(2 * stepInBlock);
   Value quad = arith::RemUIOp::create(b, loc, lane, idx(4));
-  Value warpRows =
-      add(mul(arith::DivUIOp::create(b, loc, tid, idx(128)), idx(64)),
-          mul(arith::RemUIOp::create(
-                  b, loc, arith::DivUIOp::create(b, loc, tid, idx(32)), idx(4)),
-              idx(16)));
-  Value row0 = add(warpRows, arith::DivUIOp::create(b, loc, lane, idx(4)));
+  Value row0 = firstFragmentRow(tid);
   // The lane's byte pairs 2 q + 8 t, + 1 (t < 4) are half q mod 2 of qs
   // word q / 2 + 2 t (raw word 4 + q / 2 + 2 t).
   Value firstWord = add(idx(4), arith::DivUIOp::create(b, loc, quad, idx(2)));
