@@ -169,12 +169,12 @@ static bool decodesIntoRegisters(BlockFormatAttrInterface format) {
 /// decoding with mma.sync or decoding once first, as fast at 1024
 /// (docs/PERF.md, "GEMM: wgmma decoding Q4_K into registers").
 static int64_t getDefaultDecodeOnceMinRows(BlockFormatAttrInterface format,
-                                           bool wgmma, bool wgmmaDecode) {
+                                           bool wgmma, bool registerDecode) {
   if (isa<MXFP4Attr>(format))
     return 64;
   if (!wgmma)
     return 512;
-  if (wgmmaDecode && decodesIntoRegisters(format))
+  if (registerDecode)
     return 1;
   return isa<Q4KAttr>(format) ? 128 : 160;
 }
@@ -245,10 +245,18 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
     // 128 x 128 tiles when M is large; at M <= 64 one row tile of 64 and
     // 64-wide column tiles, so N / 64 launch blocks share the GPU.
     BlockFormatAttrInterface format = op.getWeights().getType().getFormat();
+    // Whether the wgmma kernel can decode these weights into its A
+    // registers: the format, and whole iterations of its loop (max(2,
+    // B / 64) K steps of 64; NF4 with an odd number of 64-value blocks a
+    // row cannot).
+    bool registerDecode =
+        wgmma && wgmmaDecodeMaxRows > 0 && decodesIntoRegisters(format) &&
+        s.depth % 64 == 0 &&
+        (s.depth / 64) % std::max<int64_t>(2, s.blockSize / 64) == 0;
     int64_t decodeOnceFrom = decodeOnceMinRows;
     if (decodeOnceFrom < 0)
       decodeOnceFrom =
-          getDefaultDecodeOnceMinRows(format, wgmma, wgmmaDecodeMaxRows > 0);
+          getDefaultDecodeOnceMinRows(format, wgmma, registerDecode);
     s.halfWeights = decodeOnceFrom > 0 && s.rows >= decodeOnceFrom;
     s.tileM = s.rows > 64 ? 128 : 64;
     s.tileN = s.rows > 64 ? 128 : 64;
@@ -273,8 +281,8 @@ struct MmaGemm : mlir::quant4::impl::Quant4GPUMmaGemmBase<MmaGemm> {
     // wgmma on decoded-once weights (decoding in a wgmma kernel was
     // measured slower than both mma.sync forms: docs/PERF.md).
     s.wgmma = wgmma && s.halfWeights && s.depth % 64 == 0;
-    s.wgmmaDecode = s.wgmma && decodesIntoRegisters(format) &&
-                    s.rows <= wgmmaDecodeMaxRows && wgmmaMTiles == 1;
+    s.wgmmaDecode = s.wgmma && registerDecode && s.rows <= wgmmaDecodeMaxRows &&
+                    wgmmaMTiles == 1;
     s.decodeTableBytes =
         s.wgmmaDecode && isa<NF4Attr>(format) ? kNF4PairTableBytes : 0;
     if (s.wgmmaDecode) {

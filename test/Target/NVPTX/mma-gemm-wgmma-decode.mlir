@@ -237,6 +237,13 @@
 // NF4-NOT:     x48xi8
 // NF4:         nvgpu.mma.sync
 // NF4-NOT:     x48xi8
+// K = 320: 5 blocks a row, an odd number of steps for a loop that runs
+// two a iteration: NF4's defaults as without the register kernel (at
+// M = 64 mma.sync decoding in the kernel), no raw stages.
+// NF4-LABEL: func.func @nf4_odd_steps(
+// NF4-NOT:     x48xi8
+// NF4:         nvgpu.mma.sync
+// NF4-NOT:     x48xi8
 // NF4-LABEL: func.func @q4k(
 func.func @nf4(%x: tensor<64x512xf32>, %raw: tensor<73728xi8>) -> tensor<64x256xf32> {
   %w = quant4.from_bytes %raw : tensor<73728xi8> -> !n
@@ -248,6 +255,12 @@ func.func @nf4_double_quant(%x: tensor<64x512xf32>, %raw: tensor<67620xi8>) -> t
   %w = quant4.from_bytes %raw : tensor<67620xi8> -> !d
   %y = quant4.matmul %x, %w : tensor<64x512xf32>, !d -> tensor<64x256xf32>
   return %y : tensor<64x256xf32>
+}
+
+func.func @nf4_odd_steps(%x: tensor<64x320xf32>, %raw: tensor<5760xi8>) -> tensor<64x32xf32> {
+  %w = quant4.from_bytes %raw : tensor<5760xi8> -> !quant4.blocked<32x320, #quant4.nf4>
+  %y = quant4.matmul %x, %w : tensor<64x320xf32>, !quant4.blocked<32x320, #quant4.nf4> -> tensor<64x32xf32>
+  return %y : tensor<64x32xf32>
 }
 
 func.func @q4k(%x: tensor<160x512xf32>, %raw: tensor<73728xi8>) -> tensor<160x256xf32> {
